@@ -1,0 +1,133 @@
+# Customer texts, English. Variables are escaped for Telegram HTML before they get here.
+
+welcome =
+    👋 Welcome to <b>{ $shop }</b>!
+    Gift cards, game top-ups and mobile airtime, delivered in this chat seconds after you pay.
+    Pick a category:
+catalog-title = 🛍 Pick a category:
+category-title = <b>{ $category }</b>: pick a product
+catalog-empty = The shop has nothing for sale right now. Please come back later.
+button-back = ⬅️ Back
+button-next = Next ➡️
+button-prev = ⬅️ Prev
+button-catalog = 🛍 Catalog
+button-buy = 🛒 Buy for { $price }
+button-pay = 💳 Pay { $price }
+button-cancel-order = ✖️ Cancel order
+button-my-orders = 📦 My orders
+
+product-card =
+    <b>{ $name }</b>
+    Value: { $face }
+    Price: <b>{ $price }</b>
+product-topup-note = You will be asked for the { $recipient } to top up.
+product-unavailable = This product is not available any more. Here is what the shop has now.
+price-changed = The price has changed since this message was sent. Here is the current one.
+
+checkout-ready =
+    🧾 <b>Order { $order }</b>
+    { $name } × { $quantity }
+    Total: <b>{ $total }</b>
+
+    Tap <b>Pay</b> to pay securely with Stripe. The payment link is valid for 30 minutes, until { $until } UTC.
+checkout-reused = You already have this order open; here is its payment link again.
+checkout-too-many-unpaid = You have { $count } unpaid orders open. Pay or cancel one of them (/orders) before starting another.
+checkout-rate-limited = You have made many orders in the last hour. Please try again later, or write to { $support }.
+checkout-provider-down = Payments are not available right now. Nothing was charged. Please try again in a few minutes.
+checkout-bad-quantity = That quantity is not available for this product.
+checkout-bad-recipient = That { $recipient } does not look right.
+
+order-cancelled = Order { $order } is cancelled. Nothing was charged.
+order-cannot-cancel = Order { $order } can't be cancelled any more: { $status }.
+
+paid-received = ✅ Payment received for order { $order }. Getting your code…
+paid-topup-received = ✅ Payment received for order { $order }. Sending your top-up…
+supplier-slow = ⏳ Your order { $order } is on its way: the supplier is taking longer than usual. You will get it here as soon as it is ready.
+
+delivery-code =
+    🎁 <b>{ $name }</b> ({ $face })
+    Order { $order }
+
+    { $codes }
+
+    <b>How to redeem:</b> { $instructions }
+
+    Questions? Write to { $support } and quote order { $order }.
+delivery-code-line = Code: <code>{ $code }</code>
+delivery-pin-line = PIN: <code>{ $pin }</code>
+delivery-serial-line = Serial: <code>{ $serial }</code>
+delivery-topup =
+    ✅ <b>{ $name }</b> sent to <code>{ $recipient }</code>
+    Order { $order }
+    Operator reference: <code>{ $reference }</code>
+
+    Questions? Write to { $support } and quote order { $order }.
+
+refunded-customer = ↩️ We could not complete order { $order }, so your payment of { $amount } has been refunded. It reaches your card within 5–10 days. Sorry about that.
+review-customer = ⏳ Order { $order } needs a quick check by our team. You don't need to do anything: you will get your code or a refund here.
+
+status-awaiting_payment = waiting for payment
+status-paid = paid, getting your code
+status-supplier_pending = paid, on its way from the supplier
+status-fulfilled = ready, being sent
+status-delivered = delivered
+status-delivery_failed = ready (could not be sent: open it here)
+status-failed = could not be completed, refund on its way
+status-refunding = being refunded
+status-refunded = refunded
+status-needs_review = being checked by our team
+status-expired = payment link expired
+status-cancelled = cancelled
+
+order-view =
+    📦 <b>Order { $order }</b>
+    { $name } × { $quantity }: { $total }
+    Status: <b>{ $status }</b>
+    Created: { $created } UTC
+order-not-found = No order { $order } was found for you.
+help =
+    This bot sells gift cards and top-ups. Pick a product, pay on Stripe's page and the code arrives here in seconds.
+
+    /start: the catalog
+    /orders: your orders and codes
+    /support: talk to a person
+    /cancel: cancel what you are doing
+support = Need help? Write to { $support }.{ $last }
+support-last-order = { " " }Please quote your last order: <code>{ $order }</code>.
+unknown-command = I don't know that command. /help lists what I can do.
+error-generic = Something went wrong on our side. Nothing was charged twice; please try again.
+recipient-phone = phone number
+recipient-player_id = player ID
+recipient-email = email address
+orders-title = 📦 Your orders, newest first:
+orders-empty = You have no orders yet. /start opens the catalog.
+button-open = Open
+cancelled-nothing-pending = Done. /start opens the catalog.
+stale-button = This button is out of date. Here is the current view.
+button-cancel = ✖️ Cancel
+button-confirm = ✅ Confirm
+ask-recipient-phone =
+    <b>{ $name }</b>
+    Send the phone number to top up, in international form with the country code, e.g. <code>+5215512345678</code>.
+ask-recipient-player_id =
+    <b>{ $name }</b>
+    Send the player ID to top up. { $hint }
+ask-recipient-email =
+    <b>{ $name }</b>
+    Send the email address of the account to top up.
+bad-recipient-phone = "{ $value }" is not a phone number in international form. Start with + and the country code, e.g. <code>+5215512345678</code>. Try again:
+bad-recipient-player_id = "{ $value }" is not a valid player ID for this game. { $hint } Try again:
+bad-recipient-email = "{ $value }" is not an email address. Try again:
+confirm-topup =
+    Please check your order:
+    <b>{ $name }</b>
+    { $what }: <code>{ $recipient }</code>
+    Quantity: 1
+    Total: <b>{ $total }</b>
+checkout-cancelled = Checkout cancelled. Nothing was charged.
+command-start = Catalog
+command-orders = My orders and codes
+command-help = How it works
+command-support = Talk to a person
+command-cancel = Cancel what I'm doing
+command-language = Change language

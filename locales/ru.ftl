@@ -1,0 +1,133 @@
+# Тексты для покупателей, русский.
+
+welcome =
+    👋 Добро пожаловать в <b>{ $shop }</b>!
+    Подарочные карты, пополнение игр и мобильной связи: код приходит в этот чат через секунды после оплаты.
+    Выберите категорию:
+catalog-title = 🛍 Выберите категорию:
+category-title = <b>{ $category }</b>: выберите товар
+catalog-empty = Сейчас в магазине ничего нет. Загляните позже.
+button-back = ⬅️ Назад
+button-next = Дальше ➡️
+button-prev = ⬅️ Назад
+button-catalog = 🛍 Каталог
+button-buy = 🛒 Купить за { $price }
+button-pay = 💳 Оплатить { $price }
+button-cancel-order = ✖️ Отменить заказ
+button-my-orders = 📦 Мои заказы
+
+product-card =
+    <b>{ $name }</b>
+    Номинал: { $face }
+    Цена: <b>{ $price }</b>
+product-topup-note = Мы спросим { $recipient } для пополнения.
+product-unavailable = Этого товара больше нет в продаже. Вот что есть сейчас.
+price-changed = Цена изменилась с тех пор, как пришло это сообщение. Вот актуальная.
+
+checkout-ready =
+    🧾 <b>Заказ { $order }</b>
+    { $name } × { $quantity }
+    Итого: <b>{ $total }</b>
+
+    Нажмите <b>Оплатить</b>, чтобы безопасно оплатить через Stripe. Ссылка действует 30 минут, до { $until } UTC.
+checkout-reused = Этот заказ уже открыт; вот его ссылка на оплату.
+checkout-too-many-unpaid = У вас { $count } неоплаченных заказа. Оплатите или отмените один из них (/orders), прежде чем начать новый.
+checkout-rate-limited = За последний час вы сделали много заказов. Попробуйте позже или напишите { $support }.
+checkout-provider-down = Оплата сейчас недоступна. Деньги не списаны. Попробуйте через несколько минут.
+checkout-bad-quantity = Такое количество для этого товара недоступно.
+checkout-bad-recipient = Похоже, { $recipient } указан неверно.
+
+order-cancelled = Заказ { $order } отменён. Деньги не списаны.
+order-cannot-cancel = Заказ { $order } уже нельзя отменить: { $status }.
+
+paid-received = ✅ Оплата заказа { $order } получена. Получаем ваш код…
+paid-topup-received = ✅ Оплата заказа { $order } получена. Отправляем пополнение…
+supplier-slow = ⏳ Заказ { $order } в пути: поставщик отвечает дольше обычного. Код придёт сюда, как только будет готов.
+
+delivery-code =
+    🎁 <b>{ $name }</b> ({ $face })
+    Заказ { $order }
+
+    { $codes }
+
+    <b>Как активировать:</b> { $instructions }
+
+    Вопросы? Напишите { $support } и укажите заказ { $order }.
+delivery-code-line = Код: <code>{ $code }</code>
+delivery-pin-line = PIN: <code>{ $pin }</code>
+delivery-serial-line = Серийный номер: <code>{ $serial }</code>
+delivery-topup =
+    ✅ <b>{ $name }</b> отправлено на <code>{ $recipient }</code>
+    Заказ { $order }
+    Номер операции: <code>{ $reference }</code>
+
+    Вопросы? Напишите { $support } и укажите заказ { $order }.
+
+refunded-customer = ↩️ Мы не смогли выполнить заказ { $order }, поэтому оплата { $amount } возвращена. Деньги придут на карту в течение 5–10 дней. Приносим извинения.
+review-customer = ⏳ Заказ { $order } проверяет наша команда. Ничего делать не нужно: код или возврат придут сюда.
+
+status-awaiting_payment = ожидает оплаты
+status-paid = оплачен, получаем код
+status-supplier_pending = оплачен, код в пути от поставщика
+status-fulfilled = готов, отправляется
+status-delivered = доставлен
+status-delivery_failed = готов (не удалось отправить: откройте здесь)
+status-failed = не выполнен, возврат в пути
+status-refunding = оформляется возврат
+status-refunded = деньги возвращены
+status-needs_review = проверяется нашей командой
+status-expired = ссылка на оплату истекла
+status-cancelled = отменён
+
+order-view =
+    📦 <b>Заказ { $order }</b>
+    { $name } × { $quantity }: { $total }
+    Статус: <b>{ $status }</b>
+    Создан: { $created } UTC
+order-not-found = Заказ { $order } не найден.
+help =
+    Этот бот продаёт подарочные карты и пополнения. Выберите товар, оплатите на странице Stripe, и код придёт сюда через секунды.
+
+    /start: каталог
+    /orders: ваши заказы и коды
+    /support: связаться с человеком
+    /cancel: отменить текущее действие
+support = Нужна помощь? Напишите { $support }.{ $last }
+support-last-order = { " " }Укажите ваш последний заказ: <code>{ $order }</code>.
+unknown-command = Я не знаю такой команды. /help покажет, что я умею.
+error-generic = Что-то пошло не так на нашей стороне. Деньги дважды не списаны; попробуйте ещё раз.
+recipient-phone = номер телефона
+recipient-player_id = ID игрока
+recipient-email = адрес эл. почты
+orders-title = 📦 Ваши заказы, сначала новые:
+orders-empty = У вас пока нет заказов. /start откроет каталог.
+button-open = Открыть
+cancelled-nothing-pending = Готово. /start откроет каталог.
+stale-button = Эта кнопка устарела. Вот актуальный экран.
+button-cancel = ✖️ Отмена
+button-confirm = ✅ Подтвердить
+ask-recipient-phone =
+    <b>{ $name }</b>
+    Отправьте номер телефона для пополнения в международном формате с кодом страны, например <code>+5215512345678</code>.
+ask-recipient-player_id =
+    <b>{ $name }</b>
+    Отправьте ID игрока для пополнения. { $hint }
+ask-recipient-email =
+    <b>{ $name }</b>
+    Отправьте адрес эл. почты аккаунта для пополнения.
+bad-recipient-phone = «{ $value }» не похоже на номер в международном формате. Начните с + и кода страны, например <code>+5215512345678</code>. Попробуйте ещё раз:
+bad-recipient-player_id = «{ $value }» не подходит как ID игрока для этой игры. { $hint } Попробуйте ещё раз:
+bad-recipient-email = «{ $value }» не похоже на адрес эл. почты. Попробуйте ещё раз:
+confirm-topup =
+    Проверьте заказ:
+    <b>{ $name }</b>
+    { $what }: <code>{ $recipient }</code>
+    Количество: 1
+    Итого: <b>{ $total }</b>
+checkout-cancelled = Оформление отменено. Деньги не списаны.
+command-start = Каталог
+command-orders = Мои заказы и коды
+command-help = Как это работает
+command-support = Связаться с человеком
+command-cancel = Отменить текущее действие
+command-language = Сменить язык

@@ -1,0 +1,196 @@
+// createShop: builds the whole shop from a config (db, supplier client, Stripe, bot, worker, HTTP server)
+// and gives start/stop. main.ts calls it for production; tests and benchmarks call it for the real wiring.
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import type { Server } from "node:http";
+import type { DestinationStream } from "pino";
+import type { UserFromGetMe } from "grammy/types";
+import { createBot, registerCommands } from "./bot/bot.js";
+import type { BotDeps } from "./bot/deps.js";
+import { createI18n, type Translate } from "./bot/i18n.js";
+import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
+import type { Config } from "./config.js";
+import { openDatabase, type Db } from "./db/connection.js";
+import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
+import { createWorker, type Worker } from "./fulfilment/worker.js";
+import { createHttpServer, listen } from "./http/server.js";
+import { createCodeCipher } from "./lib/crypto.js";
+import { createOrderId } from "./lib/ids.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createAlerter } from "./ops/alerts.js";
+import { createMetrics, type Metrics } from "./ops/metrics.js";
+import { createStripeClient } from "./payments/stripe-client.js";
+import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
+import { createHttpSupplier } from "./supplier/http-client.js";
+import { createSupplierWebhookHandler } from "./supplier/webhook.js";
+import type { Bot } from "grammy";
+import type { ShopContext } from "./bot/context.js";
+
+export interface ShopOptions {
+  logDestination?: DestinationStream;
+  now?: () => number;
+  random?: () => number;
+  botInfo?: UserFromGetMe;
+  pipeline?: Partial<PipelineSettings>;
+  alertGatherMs?: number;
+  shopName?: string;
+  limits?: { maxUnpaidOrders: number; maxOrdersPerHour: number };
+  /** Do not poll Telegram for updates (benchmarks feed updates by hand). */
+  noPolling?: boolean;
+  workerIdleMs?: number;
+}
+
+export interface Shop {
+  config: Config;
+  db: Db;
+  bot: Bot<ShopContext>;
+  worker: Worker;
+  server: Server;
+  logger: Logger;
+  metrics: Metrics;
+  pipeline: PipelineDeps;
+  t: Translate;
+  /** The port the HTTP server listens on (after start). */
+  port: number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createShop(config: Config, options: ShopOptions = {}): Shop {
+  if (!config.BOT_TOKEN) throw new Error("BOT_TOKEN is missing");
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  const now = options.now ?? Date.now;
+  const db = openDatabase(config.DATABASE_PATH);
+  syncCatalog(db, readCatalogFile(config.CATALOG_PATH), now());
+  const metrics = createMetrics(db);
+  const sealer = createCodeCipher(config.CODE_ENCRYPTION_KEY);
+  const stripe = createStripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_URL);
+  const supplier = createHttpSupplier({
+    baseUrl: config.SUPPLIER_API_URL,
+    apiKey: config.SUPPLIER_API_KEY,
+    timeoutMs: config.SUPPLIER_TIMEOUT_MS,
+    observe: ({ endpoint, durationMs, outcome }) => metrics.supplierLatency.observe({ endpoint, outcome }, durationMs / 1000),
+  });
+  const i18n = createI18n(() => "en");
+  const t: Translate = (locale, key, variables) => i18n.t(locale, key, variables);
+
+  const botDeps: BotDeps = {
+    db,
+    logger,
+    now,
+    stripe,
+    newOrderId: createOrderId,
+    sealer,
+    t,
+    shopName: options.shopName ?? "Code Shop",
+    supportContact: config.SUPPORT_CONTACT,
+    adminUserIds: config.ADMIN_USER_IDS,
+    opsChatId: config.OPS_CHAT_ID,
+    limits: options.limits ?? { maxUnpaidOrders: 3, maxOrdersPerHour: 20 },
+  };
+  const bot = createBot(config.BOT_TOKEN, botDeps, {
+    apiRoot: config.TELEGRAM_API_ROOT,
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+
+  const alerts = createAlerter({
+    send: async (text) => {
+      await bot.api.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    },
+    logger,
+    now,
+    ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
+    onSent: (kind) => metrics.alertsSent.inc({ kind }),
+  });
+
+  const pipeline: PipelineDeps = {
+    db,
+    logger,
+    now,
+    random: options.random ?? Math.random,
+    supplier,
+    stripe,
+    api: bot.api,
+    t,
+    alerts,
+    sealer,
+    metrics,
+    supportContact: config.SUPPORT_CONTACT,
+    settings: { ...DEFAULT_PIPELINE_SETTINGS, maxAttempts: config.SUPPLIER_MAX_ATTEMPTS, ...options.pipeline },
+  };
+  const worker = createWorker(pipeline, { concurrency: config.WORKER_CONCURRENCY, ...(options.workerIdleMs ? { idleMs: options.workerIdleMs } : {}) });
+
+  const server = createHttpServer(
+    {
+      stripeWebhook: createStripeWebhookHandler({
+        db,
+        stripe,
+        webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+        logger,
+        now,
+        onStored: () => worker.wake(),
+        onOutcome: (outcome) => metrics.webhooks.inc({ source: "stripe", outcome }),
+      }),
+      supplierWebhook: createSupplierWebhookHandler({
+        db,
+        webhookSecret: config.SUPPLIER_WEBHOOK_SECRET,
+        logger,
+        now,
+        onStored: () => worker.wake(),
+        onOutcome: (outcome) => metrics.webhooks.inc({ source: "supplier", outcome }),
+      }),
+      health: () => {
+        let database = false;
+        try {
+          database = db.$client.prepare("SELECT 1 AS ok").get() !== undefined;
+        } catch {
+          database = false;
+        }
+        const workerAlive = worker.running && Date.now() - worker.lastTickAt < 30_000;
+        const botAlive = options.noPolling ? true : (runner?.isRunning() ?? false);
+        return { ok: database && workerAlive && botAlive, checks: { database, worker: workerAlive, bot: botAlive } };
+      },
+      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+    },
+    logger,
+  );
+
+  let runner: RunnerHandle | undefined;
+  const shop: Shop = {
+    config,
+    db,
+    bot,
+    worker,
+    server,
+    logger,
+    metrics,
+    pipeline,
+    t,
+    port: 0,
+    async start() {
+      await bot.init();
+      shop.port = await listen(server, config.HTTP_PORT, config.HTTP_HOST);
+      worker.start();
+      registerCommands(bot, t).catch((error: unknown) => logger.warn({ err: error }, "could not register the command menu"));
+      if (!options.noPolling) {
+        runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "pre_checkout_query", "my_chat_member"] } } });
+      }
+      logger.info({ port: shop.port, bot: bot.botInfo.username }, "shop started");
+    },
+    async stop() {
+      // Stop taking updates first, let in-flight work finish, then close the database.
+      if (runner?.isRunning()) await runner.stop();
+      await worker.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await alerts.flush().catch(() => undefined);
+      alerts.stop();
+      db.$client.close();
+      logger.info("shop stopped");
+    },
+  };
+  return shop;
+}
+
+export { createLogger };

@@ -1,0 +1,91 @@
+// createBot: the grammY bot with its middleware in order (customer, i18n, conversations, features, the
+// fallback), auto-retry on the API, and one error boundary. Dependencies come in; nothing is global.
+import { autoRetry } from "@grammyjs/auto-retry";
+import { conversations } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type Middleware, type NextFunction } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { upsertCustomer } from "../customers/repository.js";
+import type { BaseContext, ShopContext } from "./context.js";
+import { sqliteConversationStorage } from "./conversation-storage.js";
+import type { BotDeps } from "./deps.js";
+import { checkoutFeature, CHECKOUT_CONVERSATION_VERSION } from "./features/checkout.js";
+import { ordersFeature } from "./features/orders.js";
+import { shopFeature } from "./features/shop.js";
+import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
+import { createI18n } from "./i18n.js";
+
+export interface CreateBotOptions {
+  apiRoot?: string;
+  /** Known bot identity (tests), to skip getMe. */
+  botInfo?: UserFromGetMe;
+  /** Admin and ops features, added by main.ts after the customer ones. */
+  extraFeatures?: Array<Middleware<ShopContext>>;
+}
+
+export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<ShopContext> {
+  const bot = new Bot<ShopContext>(token, {
+    client: { apiRoot: options.apiRoot ?? "https://api.telegram.org" },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+
+  const i18n = createI18n<BaseContext>((ctx) => ctx.customer?.language);
+
+  /** Per-update logger and the customer row; the same middleware runs inside conversations. */
+  const identify = async (ctx: BaseContext, next: NextFunction): Promise<void> => {
+    ctx.logger = deps.logger.child({ update_id: ctx.update.update_id });
+    if (ctx.from && !ctx.from.is_bot && ctx.chat?.type === "private") {
+      ctx.customer = upsertCustomer(
+        deps.db,
+        { id: ctx.from.id, chatId: ctx.chat.id, username: ctx.from.username, firstName: ctx.from.first_name, languageCode: ctx.from.language_code },
+        deps.now(),
+      );
+    }
+    await next();
+  };
+  // API transformers do not reach inside a conversation (it has its own ctx.api): install auto-retry there too.
+  const retryInside = (ctx: BaseContext, next: NextFunction) => {
+    ctx.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+    return next();
+  };
+  const insideConversation: Middleware<BaseContext>[] = [retryInside, identify, i18n];
+
+  // One update at a time per chat (the runner is concurrent): before everything that reads or writes state.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  bot.use(identify);
+  bot.use(i18n);
+  bot.use(
+    conversations<BaseContext, BaseContext>({
+      storage: { type: "key", version: CHECKOUT_CONVERSATION_VERSION, adapter: sqliteConversationStorage(deps.db, deps.now) },
+    }),
+  );
+  for (const feature of options.extraFeatures ?? []) bot.use(feature);
+  // Customers only talk to the shop in private chats; the ops group is the admin features' business.
+  const customer = bot.chatType("private");
+  customer.use(checkoutFeature(deps, insideConversation));
+  customer.use(shopFeature(deps));
+  customer.use(ordersFeature(deps));
+  customer.use(supportFeature(deps));
+  bot.use(fallbackFeature());
+
+  bot.catch(async (error) => {
+    const ctx = error.ctx;
+    (ctx.logger ?? deps.logger).error({ err: error.error, update_id: ctx.update.update_id }, "update failed");
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t?.("error-generic") ?? "Error" });
+      else if (ctx.chat?.type === "private") await ctx.reply(ctx.t?.("error-generic") ?? "Something went wrong.");
+    } catch {
+      // the error boundary never throws
+    }
+  });
+  return bot;
+}
+
+/** Registers the command menu in every language we speak. */
+export async function registerCommands(bot: Bot<ShopContext>, t: (locale: string, key: string) => string): Promise<void> {
+  for (const locale of ["en", "ru"]) {
+    const commands = CUSTOMER_COMMANDS.map((command) => ({ command, description: t(locale, `command-${command}`) }));
+    await bot.api.setMyCommands(commands, locale === "en" ? {} : { language_code: locale as "ru" });
+  }
+}

@@ -1,0 +1,150 @@
+// The shop window: /start (with its deep links), categories → products → the product card, Buy, cancel.
+import { Composer, InlineKeyboard } from "grammy";
+import { getProduct } from "../../catalog/catalog.js";
+import { categoryKey } from "../../catalog/queries.js";
+import { getOrder } from "../../orders/repository.js";
+import { transition } from "../../orders/state-machine.js";
+import { openCheckout } from "../../payments/checkout.js";
+import { ORDER_ID_PATTERN } from "../../lib/ids.js";
+import type { ShopContext } from "../context.js";
+import type { BotDeps } from "../deps.js";
+import { categoriesView, categoryView, checkoutView, productView, type View } from "../views.js";
+import { showOrder } from "./orders.js";
+
+/** Shows a view: edits the message a button was tapped on, or sends a new one. */
+export async function show(ctx: ShopContext, view: View): Promise<void> {
+  const options = { parse_mode: "HTML" as const, reply_markup: view.keyboard, link_preview_options: { is_disabled: true } };
+  if (ctx.callbackQuery?.message) {
+    try {
+      await ctx.editMessageText(view.text, options);
+      return;
+    } catch (error) {
+      // "message is not modified" (a second tap on the same button) is not worth a new message.
+      if (String((error as Error).message).includes("message is not modified")) return;
+    }
+  }
+  await ctx.reply(view.text, options);
+}
+
+export function shopFeature(deps: BotDeps): Composer<ShopContext> {
+  const feature = new Composer<ShopContext>();
+  const locale = (ctx: ShopContext) => ctx.customer?.language ?? "en";
+  const t = (ctx: ShopContext) => ctx.t.bind(ctx) as (key: string, variables?: Record<string, string | number>) => string;
+
+  async function showProduct(ctx: ShopContext, sku: string): Promise<void> {
+    const product = getProduct(deps.db, sku);
+    if (!product || !product.enabled) {
+      await ctx.answerCallbackQuery?.({ text: ctx.t("product-unavailable") }).catch(() => undefined);
+      return show(ctx, categoriesView(deps.db, t(ctx)));
+    }
+    await show(ctx, productView(t(ctx), locale(ctx), product, categoryKey(product.category)));
+  }
+
+  feature.command("start", async (ctx) => {
+    const payload = ctx.match.trim();
+    if (payload.startsWith("buy_")) return showProduct(ctx, payload.slice(4));
+    const orderLink = /^(paid|order)_(.+)$/.exec(payload);
+    if (orderLink && ORDER_ID_PATTERN.test(orderLink[2]!)) return showOrder(deps, ctx, orderLink[2]!);
+    const view = categoriesView(deps.db, t(ctx), "welcome");
+    view.text = ctx.t("welcome", { shop: deps.shopName });
+    await show(ctx, view);
+  });
+
+  feature.callbackQuery("c", async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await show(ctx, categoriesView(deps.db, t(ctx)));
+  });
+
+  feature.callbackQuery(/^c:([a-z0-9-]{1,24}):(\d{1,3})$/, async (ctx) => {
+    const view = categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, Number(ctx.match[2]));
+    if (!view) {
+      await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable") });
+      return show(ctx, categoriesView(deps.db, t(ctx)));
+    }
+    await ctx.answerCallbackQuery();
+    await show(ctx, view);
+  });
+
+  feature.callbackQuery(/^p:([A-Za-z0-9._-]{2,48})$/, async (ctx) => {
+    await showProduct(ctx, ctx.match[1]!);
+    await ctx.answerCallbackQuery().catch(() => undefined);
+  });
+
+  feature.callbackQuery(/^b:([A-Za-z0-9._-]{2,48}):(\d{1,2}):(\d{1,12})$/, async (ctx) => {
+    const [, sku, quantityText, priceText] = ctx.match;
+    const product = getProduct(deps.db, sku!);
+    if (!product || !product.enabled) {
+      await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable"), show_alert: true });
+      return show(ctx, categoriesView(deps.db, t(ctx)));
+    }
+    if (product.priceAmount !== Number(priceText)) {
+      await ctx.answerCallbackQuery({ text: ctx.t("price-changed"), show_alert: true });
+      return show(ctx, productView(t(ctx), locale(ctx), product, categoryKey(product.category)));
+    }
+    if (product.kind === "topup") {
+      await ctx.answerCallbackQuery();
+      return ctx.conversation.enter("topupCheckout", { sku: product.sku });
+    }
+    return checkout(deps, ctx, product.sku, Number(quantityText), null);
+  });
+
+  feature.callbackQuery(/^x:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
+    const order = getOrder(deps.db, ctx.match[1]!);
+    if (!order || order.customerId !== ctx.from.id) {
+      await ctx.answerCallbackQuery({ text: ctx.t("order-not-found", { order: ctx.match[1]! }) });
+      return;
+    }
+    if (order.status !== "awaiting_payment") {
+      await ctx.answerCallbackQuery({ text: ctx.t("order-cannot-cancel", { order: order.id, status: ctx.t(`status-${order.status}`) }), show_alert: true });
+      return showOrder(deps, ctx, order.id);
+    }
+    await cancelUnpaidOrder(deps, order.id, order.stripeSessionId, `customer:${ctx.from.id}`);
+    await ctx.answerCallbackQuery({ text: ctx.t("order-cancelled", { order: order.id }) });
+    await show(ctx, { text: ctx.t("order-cancelled", { order: order.id }), keyboard: new InlineKeyboard().text(ctx.t("button-catalog"), "c") });
+  });
+
+  return feature;
+}
+
+/** Cancels an unpaid order and closes its Checkout Session so it can no longer be paid. */
+export async function cancelUnpaidOrder(deps: BotDeps, orderId: string, sessionId: string | null, actor: string): Promise<void> {
+  if (sessionId) {
+    try {
+      await deps.stripe.checkout.sessions.expire(sessionId);
+    } catch (error) {
+      // Already paid or already expired: the Stripe event decides; never cancel an order that may be paid.
+      deps.logger.warn({ order_id: orderId, err: (error as Error).message }, "could not expire the Checkout Session");
+      const current = getOrder(deps.db, orderId);
+      if (current?.status !== "awaiting_payment") return;
+      throw error;
+    }
+  }
+  transition(deps, { orderId, from: "awaiting_payment", to: "cancelled", cause: "cancelled_by_customer", actor });
+}
+
+/** Opens the checkout for a product and shows its Pay button, or says why not. */
+export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, quantity: number, recipient: string | null): Promise<void> {
+  const product = getProduct(deps.db, sku);
+  const customer = ctx.customer!;
+  if (!product) return;
+  const result = await openCheckout(
+    { ...deps, botUsername: () => ctx.me.username },
+    { customerId: customer.id, chatId: ctx.chat!.id, product, quantity, recipient, language: customer.language },
+  );
+  const t = ctx.t.bind(ctx);
+  if (!result.ok) {
+    const messages: Record<typeof result.reason, string> = {
+      product_unavailable: t("product-unavailable"),
+      bad_quantity: t("checkout-bad-quantity"),
+      bad_recipient: t("checkout-bad-recipient", { recipient: t(`recipient-${product.recipientRule?.type ?? "player_id"}`) }),
+      too_many_unpaid: t("checkout-too-many-unpaid", { count: deps.limits.maxUnpaidOrders }),
+      rate_limited: t("checkout-rate-limited", { support: deps.supportContact }),
+      payment_provider_down: t("checkout-provider-down"),
+    };
+    await ctx.answerCallbackQuery?.({ text: messages[result.reason], show_alert: true }).catch(() => undefined);
+    if (!ctx.callbackQuery) await ctx.reply(messages[result.reason]);
+    return;
+  }
+  await ctx.answerCallbackQuery?.(result.reused ? { text: t("checkout-reused") } : {}).catch(() => undefined);
+  await show(ctx, checkoutView(t, customer.language, result.order));
+}

@@ -1,0 +1,37 @@
+// /help, /support (with the last order id to quote), /cancel, and the answer to anything unknown.
+import { Composer } from "grammy";
+import { desc, eq } from "drizzle-orm";
+import { orders } from "../../db/schema.js";
+import { escapeHtml } from "../../lib/html.js";
+import type { ShopContext } from "../context.js";
+import type { BotDeps } from "../deps.js";
+
+export const CUSTOMER_COMMANDS = ["start", "orders", "help", "support", "cancel", "language"] as const;
+
+export function supportFeature(deps: BotDeps): Composer<ShopContext> {
+  const feature = new Composer<ShopContext>();
+  feature.command("help", (ctx) => ctx.reply(ctx.t("help")));
+  feature.command("support", async (ctx) => {
+    const last = deps.db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, ctx.from!.id)).orderBy(desc(orders.createdAt)).get();
+    const lastLine = last ? ctx.t("support-last-order", { order: last.id }) : "";
+    await ctx.reply(ctx.t("support", { support: escapeHtml(deps.supportContact), last: lastLine }), { parse_mode: "HTML" });
+  });
+  feature.command("cancel", async (ctx) => {
+    await ctx.conversation.exitAll();
+    await ctx.reply(ctx.t("cancelled-nothing-pending"));
+  });
+  return feature;
+}
+
+/** Last in the chain: every callback query gets an answer, every unknown command a hint. */
+export function fallbackFeature(): Composer<ShopContext> {
+  const feature = new Composer<ShopContext>();
+  feature.on("callback_query", async (ctx) => {
+    await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
+  });
+  feature.on("message:text", async (ctx) => {
+    if (ctx.chat.type !== "private") return;
+    await ctx.reply(ctx.msg.text.startsWith("/") ? ctx.t("unknown-command") : ctx.t("help"));
+  });
+  return feature;
+}

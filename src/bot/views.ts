@@ -1,0 +1,136 @@
+// The screens of the shop (text + inline keyboard), built from the database in the customer's language.
+import { InlineKeyboard } from "grammy";
+import type { ProductRow } from "../catalog/catalog.js";
+import { listCategories, listProductsInCategory } from "../catalog/queries.js";
+import type { Db } from "../db/connection.js";
+import { escapeHtml } from "../lib/html.js";
+import { formatMoney } from "../lib/money.js";
+import type { OrderRow } from "../orders/state-machine.js";
+import { listCustomerOrders } from "../orders/repository.js";
+
+export interface View {
+  text: string;
+  keyboard: InlineKeyboard;
+}
+
+export type T = (key: string, variables?: Record<string, string | number>) => string;
+
+export const PAGE_SIZE = 6;
+
+/** Callback data, kept well under Telegram's 64 bytes. */
+export const cb = {
+  categories: () => "c",
+  category: (key: string, page = 0) => `c:${key}:${page}`,
+  product: (sku: string) => `p:${sku}`,
+  buy: (sku: string, quantity: number, price: number) => `b:${sku}:${quantity}:${price}`,
+  cancelOrder: (orderId: string) => `x:${orderId}`,
+  order: (orderId: string) => `o:${orderId}`,
+  orders: (page = 0) => `os:${page}`,
+};
+
+export function price(product: Pick<ProductRow, "priceAmount" | "priceCurrency">, locale: string): string {
+  return formatMoney({ amount: product.priceAmount, currency: product.priceCurrency }, locale);
+}
+
+export function categoriesView(db: Db, t: T, heading = "catalog-title"): View {
+  const categories = listCategories(db);
+  const keyboard = new InlineKeyboard();
+  for (const category of categories) keyboard.text(`${category.name} (${category.count})`, cb.category(category.key)).row();
+  keyboard.text(t("button-my-orders"), cb.orders());
+  return { text: categories.length === 0 ? t("catalog-empty") : t(heading, { shop: "" }), keyboard };
+}
+
+export function categoryView(db: Db, t: T, locale: string, key: string, page: number): View | undefined {
+  const items = listProductsInCategory(db, key);
+  if (items.length === 0) return undefined;
+  const pages = Math.ceil(items.length / PAGE_SIZE);
+  const current = Math.min(Math.max(0, page), pages - 1);
+  const keyboard = new InlineKeyboard();
+  for (const product of items.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE)) {
+    keyboard.text(`${product.name} · ${price(product, locale)}`, cb.product(product.sku)).row();
+  }
+  if (pages > 1) {
+    if (current > 0) keyboard.text(t("button-prev"), cb.category(key, current - 1));
+    keyboard.text(`${current + 1}/${pages}`, cb.category(key, current));
+    if (current < pages - 1) keyboard.text(t("button-next"), cb.category(key, current + 1));
+    keyboard.row();
+  }
+  keyboard.text(t("button-back"), cb.categories());
+  return { text: t("category-title", { category: escapeHtml(items[0]!.category) }), keyboard };
+}
+
+export function productView(t: T, locale: string, product: ProductRow, categoryKey: string): View {
+  const lines = [
+    t("product-card", {
+      name: escapeHtml(product.name),
+      face: escapeHtml(formatMoney({ amount: product.faceValueAmount, currency: product.faceValueCurrency }, locale)),
+      price: escapeHtml(price(product, locale)),
+    }),
+  ];
+  if (product.kind === "topup" && product.recipientRule) {
+    lines.push("", t("product-topup-note", { recipient: t(`recipient-${product.recipientRule.type}`) }));
+  }
+  const keyboard = new InlineKeyboard();
+  keyboard.text(t("button-buy", { price: price(product, locale) }), cb.buy(product.sku, 1, product.priceAmount)).row();
+  keyboard.text(t("button-back"), cb.category(categoryKey));
+  return { text: lines.join("\n"), keyboard };
+}
+
+function utc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+}
+
+export function checkoutView(t: T, locale: string, order: OrderRow): View {
+  const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
+  const keyboard = new InlineKeyboard()
+    .url(t("button-pay", { price: total }), order.stripeSessionUrl ?? "https://stripe.com")
+    .row()
+    .text(t("button-cancel-order"), cb.cancelOrder(order.id));
+  return {
+    text: t("checkout-ready", {
+      order: order.id,
+      name: escapeHtml(order.product.name),
+      quantity: order.quantity,
+      total: escapeHtml(total),
+      until: utc(order.expiresAt),
+    }),
+    keyboard,
+  };
+}
+
+export function orderView(t: T, locale: string, order: OrderRow, codesText: string | null): View {
+  const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
+  const parts = [
+    t("order-view", {
+      order: order.id,
+      name: escapeHtml(order.product.name),
+      quantity: order.quantity,
+      total: escapeHtml(total),
+      status: t(`status-${order.status}`),
+      created: utc(order.createdAt),
+    }),
+  ];
+  if (codesText) parts.push("", codesText);
+  const keyboard = new InlineKeyboard();
+  if (order.status === "awaiting_payment" && order.stripeSessionUrl) {
+    keyboard.url(t("button-pay", { price: total }), order.stripeSessionUrl).row().text(t("button-cancel-order"), cb.cancelOrder(order.id)).row();
+  }
+  keyboard.text(t("button-my-orders"), cb.orders()).text(t("button-catalog"), cb.categories());
+  return { text: parts.join("\n"), keyboard };
+}
+
+export function ordersView(db: Db, t: T, locale: string, customerId: number, page: number): View {
+  const rows = listCustomerOrders(db, customerId, PAGE_SIZE + 1, page * PAGE_SIZE);
+  const keyboard = new InlineKeyboard();
+  for (const order of rows.slice(0, PAGE_SIZE)) {
+    const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
+    keyboard.text(`${order.id} · ${order.product.name} · ${total} · ${t(`status-${order.status}`)}`, cb.order(order.id)).row();
+  }
+  if (page > 0 || rows.length > PAGE_SIZE) {
+    if (page > 0) keyboard.text(t("button-prev"), cb.orders(page - 1));
+    if (rows.length > PAGE_SIZE) keyboard.text(t("button-next"), cb.orders(page + 1));
+    keyboard.row();
+  }
+  keyboard.text(t("button-catalog"), cb.categories());
+  return { text: rows.length === 0 && page === 0 ? t("orders-empty") : t("orders-title"), keyboard };
+}

@@ -1,0 +1,139 @@
+// The catalog file: parsed and validated with zod at start (an error names the product and the field),
+// then written to the products table, which the bot reads.
+import { readFileSync } from "node:fs";
+import { eq, notInArray } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/connection.js";
+import { products, type RecipientRule } from "../db/schema.js";
+import { isIsoCurrency } from "../lib/money.js";
+
+const money = z.object({
+  amount: z.number().int().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be three capital letters, e.g. USD"),
+});
+
+const recipientRule = z
+  .object({
+    type: z.enum(["phone", "player_id", "email"]),
+    pattern: z.string().refine((pattern) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be a valid regular expression"),
+    hint: z.string().optional(),
+  })
+  .strict();
+
+export const catalogProductSchema = z
+  .object({
+    sku: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,47}$/i, "must be 2–48 letters, digits, dots, dashes or underscores"),
+    name: z.string().min(1).max(64),
+    category: z.string().min(1).max(40),
+    kind: z.enum(["code", "topup"]),
+    face_value: money,
+    price: money.refine((value) => isIsoCurrency(value.currency), "currency must be an ISO 4217 code Stripe can charge"),
+    requires_pin: z.boolean().default(false),
+    recipient: recipientRule.nullable().optional(),
+    instructions: z.string().min(1).max(1000),
+    max_quantity: z.number().int().min(1).max(10).default(1),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((product, ctx) => {
+    if (product.kind === "topup" && !product.recipient) {
+      ctx.addIssue({ code: "custom", path: ["recipient"], message: "a top-up needs a recipient rule ({ type, pattern })" });
+    }
+    if (product.kind === "code" && product.recipient) {
+      ctx.addIssue({ code: "custom", path: ["recipient"], message: "a code product takes no recipient" });
+    }
+    if (product.kind === "topup" && product.max_quantity !== 1) {
+      ctx.addIssue({ code: "custom", path: ["max_quantity"], message: "a top-up is sold one at a time" });
+    }
+    if (product.price.amount === 0) {
+      ctx.addIssue({ code: "custom", path: ["price", "amount"], message: "must be more than 0" });
+    }
+  });
+
+export const catalogSchema = z.object({ products: z.array(catalogProductSchema).min(1) }).superRefine((catalog, ctx) => {
+  const seen = new Set<string>();
+  catalog.products.forEach((product, index) => {
+    if (seen.has(product.sku)) ctx.addIssue({ code: "custom", path: ["products", index, "sku"], message: "appears twice" });
+    seen.add(product.sku);
+  });
+});
+
+export type CatalogProduct = z.infer<typeof catalogProductSchema>;
+
+export class CatalogError extends Error {
+  override readonly name = "CatalogError";
+}
+
+/** Validates a parsed catalog; the error says which product (by sku when it has one) and which field. */
+export function parseCatalog(data: unknown, source = "catalog"): CatalogProduct[] {
+  const result = catalogSchema.safeParse(data);
+  if (result.success) return result.data.products;
+  const issue = result.error.issues[0]!;
+  const [top, index, ...field] = issue.path;
+  if (top === "products" && typeof index === "number") {
+    const raw = (data as { products?: Array<{ sku?: unknown }> }).products?.[index];
+    const who = typeof raw?.sku === "string" ? `product "${raw.sku}"` : `product #${index + 1}`;
+    throw new CatalogError(`${source}: ${who}, field "${field.join(".") || "(whole)"}": ${issue.message}`);
+  }
+  throw new CatalogError(`${source}: ${issue.path.join(".") || "(whole file)"}: ${issue.message}`);
+}
+
+export function readCatalogFile(path: string): CatalogProduct[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CatalogError(`${path}: cannot read the catalog file (${(error as Error).message}); set CATALOG_PATH`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new CatalogError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseCatalog(data, path);
+}
+
+/**
+ * Writes the catalog to the products table: new products added, changed ones updated, products no
+ * longer in the file disabled (never deleted: old orders and old buttons still point at them).
+ */
+export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): void {
+  db.transaction((tx) => {
+    catalog.forEach((product, position) => {
+      const row = {
+        sku: product.sku,
+        name: product.name,
+        category: product.category,
+        kind: product.kind,
+        faceValueAmount: product.face_value.amount,
+        faceValueCurrency: product.face_value.currency,
+        priceAmount: product.price.amount,
+        priceCurrency: product.price.currency,
+        requiresPin: product.requires_pin,
+        recipientRule: (product.recipient ?? null) as RecipientRule | null,
+        instructions: product.instructions,
+        maxQuantity: product.max_quantity,
+        enabled: product.enabled,
+        sortOrder: position,
+        updatedAt: now,
+      };
+      tx.insert(products).values(row).onConflictDoUpdate({ target: products.sku, set: row }).run();
+    });
+    const skus = catalog.map((product) => product.sku);
+    tx.update(products).set({ enabled: false, updatedAt: now }).where(notInArray(products.sku, skus)).run();
+  });
+}
+
+export type ProductRow = typeof products.$inferSelect;
+
+export function getProduct(db: Db, sku: string): ProductRow | undefined {
+  return db.select().from(products).where(eq(products.sku, sku)).get();
+}

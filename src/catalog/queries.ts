@@ -1,0 +1,45 @@
+// What the bot shows: enabled products grouped by category, in catalog order.
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../db/connection.js";
+import { products } from "../db/schema.js";
+import type { ProductRow } from "./catalog.js";
+
+/** A short, stable key for a category name, fit for callback data. */
+export function categoryKey(category: string): string {
+  return (
+    category
+      .normalize("NFKD")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 24) || "other"
+  );
+}
+
+export interface CategoryEntry {
+  key: string;
+  name: string;
+  count: number;
+}
+
+export function listCategories(db: Db): CategoryEntry[] {
+  const rows = db.select({ category: products.category }).from(products).where(eq(products.enabled, true)).orderBy(asc(products.sortOrder)).all();
+  const categories = new Map<string, CategoryEntry>();
+  for (const { category } of rows) {
+    const key = categoryKey(category);
+    const entry = categories.get(key) ?? { key, name: category, count: 0 };
+    entry.count += 1;
+    categories.set(key, entry);
+  }
+  return [...categories.values()];
+}
+
+export function listProductsInCategory(db: Db, key: string): ProductRow[] {
+  return db
+    .select()
+    .from(products)
+    .where(and(eq(products.enabled, true)))
+    .orderBy(asc(products.sortOrder))
+    .all()
+    .filter((product) => categoryKey(product.category) === key);
+}

@@ -1,0 +1,55 @@
+// What every step of the pipeline works with, passed in from main.ts.
+import type { Api } from "grammy";
+import type { Db } from "../db/connection.js";
+import type { Sealer } from "../lib/crypto.js";
+import type { Logger } from "../logger.js";
+import type { Alerts } from "../ops/alerts.js";
+import type { Stripe } from "../payments/stripe-client.js";
+import type { Supplier } from "../supplier/types.js";
+import type { Translate } from "../bot/i18n.js";
+import type { Metrics } from "../ops/metrics.js";
+
+export interface PipelineSettings {
+  /** Attempts of a supplier order before review (3 by default). */
+  maxAttempts: number;
+  /** First backoff; each attempt doubles it, with jitter. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Fallback polling of a pending supplier order: every interval, for the window, then review. */
+  pollIntervalMs: number;
+  pollWindowMs: number;
+  /** Tell the customer "on its way" when the code is not there this long after payment. */
+  slowNoticeMs: number;
+}
+
+export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
+  maxAttempts: 3,
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 5 * 60_000,
+  pollIntervalMs: 2 * 60_000,
+  pollWindowMs: 10 * 60_000,
+  slowNoticeMs: 15_000,
+};
+
+export interface PipelineDeps {
+  db: Db;
+  logger: Logger;
+  now: () => number;
+  random: () => number;
+  supplier: Supplier;
+  stripe: Stripe;
+  api: Api;
+  t: Translate;
+  alerts: Alerts;
+  sealer: Sealer;
+  metrics: Metrics;
+  supportContact: string;
+  settings: PipelineSettings;
+}
+
+/** Exponential backoff with jitter, never shorter than what the other side asked for. */
+export function backoffDelay(settings: PipelineSettings, attempt: number, random: () => number, retryAfterMs?: number): number {
+  const exponential = Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
+  const jittered = exponential * (0.5 + random() * 0.5);
+  return Math.round(Math.max(jittered, retryAfterMs ?? 0));
+}

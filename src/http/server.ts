@@ -1,0 +1,119 @@
+// The shop's HTTP server (node:http): webhooks, health and metrics. Webhook bodies are read raw, with a
+// size limit, because their signatures cover the exact bytes.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "../logger.js";
+import type { WebhookAnswer } from "../payments/stripe-webhook.js";
+
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+
+export interface HttpRoutes {
+  stripeWebhook: (rawBody: Buffer, signature: string | undefined) => WebhookAnswer;
+  supplierWebhook: (rawBody: Buffer, headers: { signature?: string | undefined; eventId?: string | undefined }) => WebhookAnswer;
+  health: () => { ok: boolean; checks: Record<string, unknown> };
+  metrics: () => Promise<{ contentType: string; body: string }>;
+  /** Other routes (Telegram webhook mode, the sandbox) tried before the 404. */
+  extra?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+}
+
+class BodyTooLarge extends Error {}
+
+export function readRawBody(req: IncomingMessage, limit = MAX_WEBHOOK_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.pause();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function createHttpServer(routes: HttpRoutes, logger: Logger): Server {
+  async function webhook(req: IncomingMessage, res: ServerResponse, handle: (body: Buffer) => WebhookAnswer): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readRawBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        res.setHeader("connection", "close");
+        return sendJson(res, 413, { error: `body larger than ${MAX_WEBHOOK_BODY_BYTES} bytes` });
+      }
+      throw error;
+    }
+    const answer = handle(body);
+    sendJson(res, answer.status, answer.body);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/webhooks/stripe" || path === "/webhooks/supplier") {
+      if (req.method !== "POST") {
+        res.setHeader("allow", "POST");
+        return sendJson(res, 405, { error: "use POST" });
+      }
+      if (path === "/webhooks/stripe") return webhook(req, res, (body) => routes.stripeWebhook(body, header(req, "stripe-signature")));
+      return webhook(req, res, (body) =>
+        routes.supplierWebhook(body, { signature: header(req, "x-supplier-signature"), eventId: header(req, "x-supplier-event-id") }),
+      );
+    }
+    if (req.method === "GET" && (path === "/healthz" || path === "/health")) {
+      const health = routes.health();
+      return sendJson(res, health.ok ? 200 : 503, { status: health.ok ? "ok" : "unhealthy", ...health.checks });
+    }
+    if (req.method === "GET" && path === "/metrics") {
+      const metrics = await routes.metrics();
+      res.writeHead(200, { "content-type": metrics.contentType });
+      res.end(metrics.body);
+      return;
+    }
+    if (routes.extra && (await routes.extra(req, res))) return;
+    sendJson(res, 404, { error: "not found" });
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      logger.error({ err: error, path: req.url }, "http request failed");
+      if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 30_000;
+  return server;
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}

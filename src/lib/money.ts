@@ -1,0 +1,50 @@
+// Money as integer minor units plus an ISO 4217 currency; formatting for people, never arithmetic on floats.
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** Digits after the decimal point, from the runtime's ISO 4217 data (JPY 0, USD 2, KWD 3). */
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 0; // not an ISO currency (game diamonds, "XDI"): whole units
+  }
+}
+
+export function isIsoCurrency(currency: string): boolean {
+  if (!/^[A-Z]{3}$/.test(currency)) return false;
+  return Intl.supportedValuesOf("currency").includes(currency);
+}
+
+/** Multiplies a unit price by a whole quantity, refusing anything that is not a safe integer. */
+export function multiply(unit: Money, quantity: number): Money {
+  if (!Number.isSafeInteger(unit.amount) || !Number.isSafeInteger(quantity) || quantity < 1) {
+    throw new RangeError("money amounts and quantities must be whole numbers");
+  }
+  const amount = unit.amount * quantity;
+  if (!Number.isSafeInteger(amount)) throw new RangeError("amount too large");
+  return { amount, currency: unit.currency };
+}
+
+export function sameMoney(a: Money, b: Money): boolean {
+  return a.amount === b.amount && a.currency.toUpperCase() === b.currency.toUpperCase();
+}
+
+/** "$20.00", "20,00 €", "1 500 ₽": the locale decides the shape, the currency its digits. */
+export function formatMoney(money: Money, locale = "en"): string {
+  const digits = minorDigits(money.currency);
+  // Exact decimal string from integers, so no float rounding can touch the displayed value.
+  const negative = money.amount < 0;
+  const abs = Math.abs(money.amount).toString().padStart(digits + 1, "0");
+  const decimal = digits === 0 ? abs : `${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
+  const value = `${negative ? "-" : ""}${decimal}`;
+  if (!isIsoCurrency(money.currency)) {
+    return `${new Intl.NumberFormat(locale).format(value as unknown as number)} ${money.currency}`;
+  }
+  return new Intl.NumberFormat(locale, { style: "currency", currency: money.currency }).format(
+    value as unknown as number, // Intl accepts decimal strings exactly (ES2023 "Intl.NumberFormat v3")
+  );
+}

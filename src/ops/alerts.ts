@@ -1,0 +1,142 @@
+// Alerts to the ops chat: grouped by kind, each kind with a cooldown, and paced under Telegram's
+// 20 messages a minute for a group. Each says what happened, how many orders, which ones, what to do.
+import { escapeHtml } from "../lib/html.js";
+import type { Logger } from "../logger.js";
+
+export const ALERT_KINDS = {
+  needs_review: { title: "Orders need review", action: "Open /review and choose Retry, Refund or Enter code for each." },
+  insufficient_balance: { title: "Supplier balance too low to place orders", action: "Top up the supplier account, then /retry the orders in /review." },
+  low_balance: { title: "Supplier balance is running low", action: "Top up the supplier account before orders start failing." },
+  slow_supplier: { title: "Supplier is slow", action: "Check the supplier's status page; orders still go through, more slowly." },
+  failure_rate: { title: "Order failure rate is high", action: "Look at /review and the supplier's status; consider pausing sales." },
+  stuck_orders: { title: "Paid orders undelivered for over 10 minutes", action: "Check /pending; /order <id> shows where each one stopped." },
+  webhook_failures: { title: "Webhooks failed to verify or process", action: "Check the signing secrets (STRIPE_WEBHOOK_SECRET, SUPPLIER_WEBHOOK_SECRET) and the logs." },
+  delivery_failed: { title: "Codes could not be delivered in Telegram", action: "The customer blocked the bot or deleted the chat; the code is kept. /resend <id> when they come back." },
+  refunded: { title: "Orders refunded", action: "Nothing to do unless the count keeps rising." },
+  refund_failed: { title: "Refund could not be made", action: "Refund by hand in the Stripe dashboard, then close the order with /refund <id>." },
+  stripe_refund: { title: "Refund made in Stripe", action: "Nothing to do if you refunded on purpose; the order is updated." },
+  dispute: { title: "Payment disputed", action: "Answer the dispute in the Stripe dashboard with the delivery log from /order <id>." },
+  payment_mismatch: { title: "Payment does not match its order", action: "Compare the amounts in Stripe and /order <id>, then Retry or Refund." },
+} as const;
+
+export type AlertKind = keyof typeof ALERT_KINDS;
+
+export interface Alert {
+  kind: AlertKind;
+  /** One line on this occurrence; the message groups them. */
+  text: string;
+  orderId?: string | undefined;
+}
+
+export interface Alerts {
+  raise(alert: Alert): void;
+}
+
+export interface AlerterOptions {
+  send: (text: string) => Promise<void>;
+  logger: Logger;
+  now: () => number;
+  /** Minimum time between two messages of the same kind. */
+  cooldownMs?: number;
+  /** Minimum time between any two messages (3 s ≈ 20 a minute for a group). */
+  minGapMs?: number;
+  /** How long to gather alerts before the first message, so a burst becomes one message. */
+  gatherMs?: number;
+  onSent?: (kind: AlertKind) => void;
+}
+
+interface Pending {
+  lines: string[];
+  orderIds: Set<string>;
+  count: number;
+  firstAt: number;
+}
+
+const MAX_LINES = 5;
+const MAX_IDS = 15;
+
+export function formatAlert(kind: AlertKind, pending: Pending): string {
+  const meta = ALERT_KINDS[kind];
+  const ids = [...pending.orderIds];
+  const parts = [`⚠️ <b>${escapeHtml(meta.title)}</b>`];
+  parts.push(...pending.lines.slice(0, MAX_LINES).map((line) => `• ${escapeHtml(line)}`));
+  if (pending.lines.length > MAX_LINES) parts.push(`• … and ${pending.lines.length - MAX_LINES} more`);
+  if (ids.length > 0) {
+    const shown = ids.slice(0, MAX_IDS).map((id) => `<code>${escapeHtml(id)}</code>`).join(", ");
+    parts.push(`Orders (${ids.length}): ${shown}${ids.length > MAX_IDS ? ", …" : ""}`);
+  }
+  parts.push(`What to do: ${escapeHtml(meta.action)}`);
+  return parts.join("\n");
+}
+
+/** An alerter: `raise` never blocks or throws; messages leave in the background through `send`. */
+export function createAlerter(options: AlerterOptions): Alerts & { flush(): Promise<void>; stop(): void; readonly sentCount: number } {
+  const cooldownMs = options.cooldownMs ?? 5 * 60_000;
+  const minGapMs = options.minGapMs ?? 3_000;
+  const gatherMs = options.gatherMs ?? 2_000;
+  const pending = new Map<AlertKind, Pending>();
+  const lastSentAt = new Map<AlertKind, number>();
+  let lastAnySentAt = -Infinity;
+  let timer: NodeJS.Timeout | undefined;
+  let sending = false;
+  let stopped = false;
+  let sentCount = 0;
+
+  function schedule(delay: number): void {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, Math.max(0, delay));
+    timer.unref();
+  }
+
+  /** Sends what is due now; returns when done. */
+  async function flush(force = false): Promise<void> {
+    if (sending) return;
+    sending = true;
+    try {
+      for (const [kind, group] of [...pending.entries()].sort((a, b) => a[1].firstAt - b[1].firstAt)) {
+        const now = options.now();
+        const dueAt = Math.max(group.firstAt + gatherMs, (lastSentAt.get(kind) ?? -Infinity) + cooldownMs, lastAnySentAt + minGapMs);
+        if (!force && dueAt > now) {
+          schedule(dueAt - now);
+          continue;
+        }
+        pending.delete(kind);
+        lastSentAt.set(kind, now);
+        lastAnySentAt = now;
+        try {
+          await options.send(formatAlert(kind, group));
+          sentCount += 1;
+          options.onSent?.(kind);
+        } catch (error) {
+          options.logger.error({ err: error, kind }, "could not send an alert to the ops chat");
+        }
+      }
+    } finally {
+      sending = false;
+    }
+  }
+
+  return {
+    raise(alert) {
+      options.logger.warn({ kind: alert.kind, order_id: alert.orderId, text: alert.text }, "alert");
+      if (stopped) return;
+      const group = pending.get(alert.kind) ?? { lines: [], orderIds: new Set<string>(), count: 0, firstAt: options.now() };
+      group.count += 1;
+      if (!group.lines.includes(alert.text)) group.lines.push(alert.text);
+      if (alert.orderId) group.orderIds.add(alert.orderId);
+      pending.set(alert.kind, group);
+      schedule(gatherMs);
+    },
+    flush: () => flush(true),
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+    get sentCount() {
+      return sentCount;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Reads of orders and their event logs, and the non-status bookkeeping the worker keeps on a row.
+import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/connection.js";
+import { deliveredItems, orderEvents, orders, type OrderStatus } from "../db/schema.js";
+import type { OrderPatch, OrderRow } from "./state-machine.js";
+import { WORKER_STATES } from "./state-machine.js";
+
+export type OrderEventRow = typeof orderEvents.$inferSelect;
+export type DeliveredItemRow = typeof deliveredItems.$inferSelect;
+
+export function getOrder(db: Db, id: string): OrderRow | undefined {
+  return db.select().from(orders).where(eq(orders.id, id)).get();
+}
+
+export function getOrderByPaymentIntent(db: Db, paymentIntentId: string): OrderRow | undefined {
+  return db.select().from(orders).where(eq(orders.stripePaymentIntentId, paymentIntentId)).get();
+}
+
+export function getOrderEvents(db: Db, id: string): OrderEventRow[] {
+  return db.select().from(orderEvents).where(eq(orderEvents.orderId, id)).orderBy(asc(orderEvents.id)).all();
+}
+
+export function getDeliveredItems(db: Db, orderId: string): DeliveredItemRow[] {
+  return db.select().from(deliveredItems).where(eq(deliveredItems.orderId, orderId)).orderBy(asc(deliveredItems.position)).all();
+}
+
+/** Orders whose next step is due, oldest first, skipping the ones already in hand. */
+export function findDueOrders(db: Db, now: number, limit: number, exclude: ReadonlySet<string>): OrderRow[] {
+  if (limit <= 0) return [];
+  const rows = db
+    .select()
+    .from(orders)
+    .where(and(isNotNull(orders.nextAttemptAt), lte(orders.nextAttemptAt, now), inArray(orders.status, [...WORKER_STATES])))
+    .orderBy(asc(orders.nextAttemptAt))
+    .limit(limit + exclude.size)
+    .all();
+  return rows.filter((row) => !exclude.has(row.id)).slice(0, limit);
+}
+
+/** The soonest time any order is due, so the worker can sleep until then. */
+export function nextDueAt(db: Db): number | undefined {
+  const row = db
+    .select({ at: sql<number | null>`min(${orders.nextAttemptAt})` })
+    .from(orders)
+    .where(and(isNotNull(orders.nextAttemptAt), inArray(orders.status, [...WORKER_STATES])))
+    .get();
+  return row?.at ?? undefined;
+}
+
+/** Writes bookkeeping (schedule, attempts, last error, supplier ids) but never the status. */
+export function updateOrderFields(db: Db, id: string, status: OrderStatus, patch: OrderPatch, now: number): boolean {
+  const result = db
+    .update(orders)
+    .set({ ...patch, updatedAt: now })
+    .where(and(eq(orders.id, id), eq(orders.status, status)))
+    .run();
+  return result.changes > 0;
+}
+
+export function listCustomerOrders(db: Db, customerId: number, limit: number, offset: number): OrderRow[] {
+  return db.select().from(orders).where(eq(orders.customerId, customerId)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit).offset(offset).all();
+}
+
+export function countOrdersByStatus(db: Db): Record<string, number> {
+  const rows = db.select({ status: orders.status, count: sql<number>`count(*)` }).from(orders).groupBy(orders.status).all();
+  return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+}

@@ -1,0 +1,178 @@
+// Opening a checkout: the order row first, then one Stripe Checkout Session for it (30 minutes, cards only,
+// the deep link back into the bot). A repeated tap returns the open order instead of making a second one.
+import { and, desc, eq, gt, sql } from "drizzle-orm";
+import type { Db } from "../db/connection.js";
+import { orders, type ProductSnapshot } from "../db/schema.js";
+import type { ProductRow } from "../catalog/catalog.js";
+import type { IdGenerator } from "../lib/ids.js";
+import { multiply } from "../lib/money.js";
+import type { Logger } from "../logger.js";
+import { createOrder, transition, type OrderRow } from "../orders/state-machine.js";
+import type { Stripe } from "./stripe-client.js";
+
+export const CHECKOUT_TTL_MS = 30 * 60 * 1000;
+
+export interface CheckoutDeps {
+  db: Db;
+  stripe: Stripe;
+  logger: Logger;
+  now: () => number;
+  newOrderId: IdGenerator;
+  /** The bot's username, for the deep links Stripe sends the customer back to. */
+  botUsername: () => string;
+  limits: { maxUnpaidOrders: number; maxOrdersPerHour: number };
+}
+
+export interface CheckoutRequest {
+  customerId: number;
+  chatId: number;
+  product: ProductRow;
+  quantity: number;
+  recipient: string | null;
+  language: string;
+}
+
+export type CheckoutResult =
+  | { ok: true; order: OrderRow; reused: boolean }
+  | { ok: false; reason: "product_unavailable" | "bad_quantity" | "bad_recipient" | "too_many_unpaid" | "rate_limited" | "payment_provider_down"; order?: OrderRow };
+
+export function snapshotOf(product: ProductRow): ProductSnapshot {
+  return {
+    sku: product.sku,
+    name: product.name,
+    category: product.category,
+    kind: product.kind,
+    faceValue: { amount: product.faceValueAmount, currency: product.faceValueCurrency },
+    unitPrice: { amount: product.priceAmount, currency: product.priceCurrency },
+    requiresPin: product.requiresPin,
+    instructions: product.instructions,
+    recipientRule: product.recipientRule ?? null,
+  };
+}
+
+export function isValidRecipient(product: Pick<ProductRow, "kind" | "recipientRule">, recipient: string | null): boolean {
+  if (product.kind === "code") return recipient === null;
+  if (!recipient || !product.recipientRule) return false;
+  return new RegExp(product.recipientRule.pattern).test(recipient);
+}
+
+export function paidDeepLink(botUsername: string, orderId: string): string {
+  return `https://t.me/${botUsername}?start=paid_${orderId}`;
+}
+
+export function orderDeepLink(botUsername: string, orderId: string): string {
+  return `https://t.me/${botUsername}?start=order_${orderId}`;
+}
+
+/** Creates the order and its Checkout Session, or returns the same open order for a repeated request. */
+export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> {
+  const { db, now } = deps;
+  const { product, quantity, recipient } = request;
+  if (!product.enabled) return { ok: false, reason: "product_unavailable" };
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > product.maxQuantity) return { ok: false, reason: "bad_quantity" };
+  if (!isValidRecipient(product, recipient)) return { ok: false, reason: "bad_recipient" };
+
+  const at = now();
+  const unitPrice = { amount: product.priceAmount, currency: product.priceCurrency };
+  const total = multiply(unitPrice, quantity);
+
+  // Same product, quantity, recipient and price, still payable: the customer tapped twice.
+  const open = db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.customerId, request.customerId),
+        eq(orders.status, "awaiting_payment"),
+        eq(orders.sku, product.sku),
+        eq(orders.quantity, quantity),
+        recipient === null ? sql`${orders.recipient} IS NULL` : eq(orders.recipient, recipient),
+        eq(orders.amount, total.amount),
+        eq(orders.currency, total.currency),
+        gt(orders.expiresAt, at + 60_000),
+      ),
+    )
+    .orderBy(desc(orders.createdAt))
+    .get();
+  if (open?.stripeSessionUrl) return { ok: true, order: open, reused: true };
+
+  const unpaid = db
+    .select({ count: sql<number>`count(*)` })
+    .from(orders)
+    .where(and(eq(orders.customerId, request.customerId), eq(orders.status, "awaiting_payment"), gt(orders.expiresAt, at)))
+    .get()!.count;
+  if (unpaid >= deps.limits.maxUnpaidOrders) return { ok: false, reason: "too_many_unpaid" };
+  const lastHour = db
+    .select({ count: sql<number>`count(*)` })
+    .from(orders)
+    .where(and(eq(orders.customerId, request.customerId), gt(orders.createdAt, at - 3_600_000)))
+    .get()!.count;
+  if (lastHour >= deps.limits.maxOrdersPerHour) return { ok: false, reason: "rate_limited" };
+
+  const smDeps = { db, now, logger: deps.logger };
+  const order = createOrder(
+    smDeps,
+    {
+      id: deps.newOrderId(),
+      customerId: request.customerId,
+      chatId: request.chatId,
+      sku: product.sku,
+      product: snapshotOf(product),
+      quantity,
+      recipient,
+      amount: total.amount,
+      currency: total.currency,
+      expiresAt: at + CHECKOUT_TTL_MS,
+    },
+    `customer:${request.customerId}`,
+  );
+
+  try {
+    const session = await createCheckoutSession(deps, order, request.language);
+    const updated = db
+      .update(orders)
+      .set({ stripeSessionId: session.id, stripeSessionUrl: session.url, updatedAt: now() })
+      .where(eq(orders.id, order.id))
+      .returning()
+      .get()!;
+    return { ok: true, order: updated, reused: false };
+  } catch (error) {
+    deps.logger.error({ order_id: order.id, err: error }, "could not create the Stripe Checkout Session");
+    transition(smDeps, { orderId: order.id, from: "awaiting_payment", to: "cancelled", cause: "checkout_failed", actor: "system", detail: { error: (error as Error).message } });
+    return { ok: false, reason: "payment_provider_down" };
+  }
+}
+
+async function createCheckoutSession(deps: CheckoutDeps, order: OrderRow, language: string): Promise<{ id: string; url: string }> {
+  const bot = deps.botUsername();
+  const snapshot = order.product;
+  // Stripe wants expires_at at least 30 minutes after it creates the session; a few seconds of margin
+  // keep a request in flight from being refused for arriving "too early".
+  const expiresAt = Math.ceil(order.expiresAt / 1000) + 5;
+  const session = await deps.stripe.checkout.sessions.create(
+    {
+      mode: "payment",
+      allowed_payment_method_types: ["card"],
+      client_reference_id: order.id,
+      metadata: { order_id: order.id },
+      payment_intent_data: { metadata: { order_id: order.id } },
+      line_items: [
+        {
+          quantity: order.quantity,
+          price_data: {
+            currency: snapshot.unitPrice.currency.toLowerCase(),
+            unit_amount: snapshot.unitPrice.amount,
+            product_data: { name: snapshot.name, metadata: { sku: snapshot.sku } },
+          },
+        },
+      ],
+      expires_at: expiresAt,
+      success_url: paidDeepLink(bot, order.id),
+      cancel_url: orderDeepLink(bot, order.id),
+      locale: language === "ru" ? "ru" : "auto",
+    },
+    { idempotencyKey: `checkout-${order.id}` },
+  );
+  if (!session.url) throw new Error("Stripe returned a session without a URL");
+  return { id: session.id, url: session.url };
+}

@@ -1,0 +1,45 @@
+// POST /webhooks/stripe: verify the signature on the raw body, store the event once by its id, answer.
+// The work happens in the worker (stripe-events.ts), never in the request.
+import type Stripe from "stripe";
+import type { Db } from "../db/connection.js";
+import type { Logger } from "../logger.js";
+
+export interface StripeWebhookDeps {
+  db: Db;
+  stripe: Stripe;
+  webhookSecret: string;
+  logger: Logger;
+  now: () => number;
+  /** Tells the worker there is something to do. */
+  onStored: () => void;
+  onOutcome?: (outcome: "stored" | "duplicate" | "bad_signature") => void;
+}
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export function createStripeWebhookHandler(deps: StripeWebhookDeps): (rawBody: Buffer, signature: string | undefined) => WebhookAnswer {
+  // A prepared statement, not the query builder: this runs once per event on the hot path.
+  const insert = deps.db.$client.prepare(
+    "INSERT INTO stripe_events (id, type, order_id, payload, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+  );
+  return (rawBody, signature) => {
+    let event: Stripe.Event;
+    try {
+      if (!signature) throw new Error("no Stripe-Signature header");
+      event = deps.stripe.webhooks.constructEvent(rawBody, signature, deps.webhookSecret);
+    } catch (error) {
+      deps.logger.warn({ reason: (error as Error).message }, "stripe webhook rejected: signature did not verify");
+      deps.onOutcome?.("bad_signature");
+      return { status: 400, body: { error: "signature verification failed" } };
+    }
+    const object = event.data.object as { client_reference_id?: string | null; metadata?: Record<string, string> | null };
+    const orderId = object.client_reference_id ?? object.metadata?.order_id ?? null;
+    const stored = insert.run(event.id, event.type, orderId, rawBody.toString("utf8"), deps.now()).changes > 0;
+    deps.onOutcome?.(stored ? "stored" : "duplicate");
+    if (stored) deps.onStored();
+    return { status: 200, body: { received: true, duplicate: !stored } };
+  };
+}

@@ -1,0 +1,447 @@
+// A local Telegram Bot API over HTTP: the methods the shop calls, with Telegram's answers and errors,
+// long-polled getUpdates, and a user side (type a message, tap a button) for tests and the sandbox chat.
+// Faults on demand: 403 for blocked chats, 429 with retry_after, and Telegram's pacing limits.
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeUser {
+  id: number;
+  first_name: string;
+  username?: string;
+  language_code?: string;
+}
+
+export interface InlineButton {
+  text: string;
+  callback_data?: string;
+  url?: string;
+  pay?: boolean;
+}
+
+export interface ChatMessage {
+  message_id: number;
+  chat_id: number;
+  /** "bot" for what the bot sent, otherwise the user's id. */
+  from: "bot" | number;
+  /** As sent, HTML included. */
+  text: string;
+  parse_mode?: string;
+  buttons: InlineButton[][];
+  date: number;
+  edited: boolean;
+  deleted: boolean;
+  invoice?: Record<string, unknown>;
+}
+
+export interface ApiCall {
+  method: string;
+  params: Record<string, unknown>;
+  at: number;
+  status: number;
+}
+
+export interface FakeTelegramOptions {
+  token: string;
+  botUser?: { id: number; username: string; first_name: string };
+  /** Enforce Telegram's pacing: answers 429 beyond `perChatPerSecond` per chat or `globalPerSecond` overall. */
+  limits?: { perChatPerSecond?: number; globalPerSecond?: number } | undefined;
+  /** Max updates kept for getUpdates. */
+  now?: () => number;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly description: string,
+    readonly parameters?: Record<string, unknown>,
+  ) {
+    super(description);
+  }
+}
+
+type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
+
+export function stripHtml(text: string): string {
+  return text
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+}
+
+export interface FakeTelegram {
+  readonly url: string;
+  /** What to set as TELEGRAM_API_ROOT. */
+  readonly apiRoot: string;
+  readonly server: Server;
+  readonly calls: ApiCall[];
+  readonly botUser: { id: number; username: string; first_name: string; is_bot: true };
+  limits: FakeTelegramOptions["limits"];
+  /** Chats that answer 403 (the user blocked the bot). */
+  readonly blocked: Set<number>;
+  /** The next N calls of a method answer this error (429 with retry_after, 500…). */
+  failNext(method: string, count: number, error: { code: number; description: string; retry_after?: number }): void;
+  addUser(user: FakeUser): void;
+  /** A group chat the bot is in (the ops chat). */
+  addGroup(chatId: number): void;
+  sendText(userId: number, text: string): number;
+  /** Taps an inline button; returns the callback query id. */
+  tap(userId: number, messageId: number, data: string): string;
+  /** Adds a raw update (for fabricated input). */
+  pushUpdate(update: Record<string, unknown>): void;
+  messages(chatId: number): ChatMessage[];
+  /** Waits for a message from the bot in the chat that satisfies the predicate (new or edited). */
+  waitFor(chatId: number, predicate: (message: ChatMessage) => boolean, timeoutMs?: number): Promise<ChatMessage>;
+  callbackAnswers: Map<string, { text?: string; show_alert?: boolean }>;
+  commands: Map<string, unknown>;
+  onChange(listener: (chatId: number) => void): () => void;
+  close(): Promise<void>;
+}
+
+export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, host = "127.0.0.1"): Promise<FakeTelegram> {
+  const now = options.now ?? Date.now;
+  const botUser = { id: 7_000_000_001, username: "sandbox_code_shop_bot", first_name: "Code Shop", ...options.botUser, is_bot: true as const };
+  const users = new Map<number, FakeUser>();
+  const chats = new Map<number, ChatMessage[]>();
+  const messageCounter = new Map<number, number>();
+  const updates: Array<Record<string, unknown> & { update_id: number }> = [];
+  let nextUpdateId = 1;
+  const waiters = new Set<Waiter>();
+  const failures = new Map<string, Array<{ code: number; description: string; retry_after?: number }>>();
+  const sentAt = new Map<number, number[]>();
+  const globalSentAt: number[] = [];
+  const listeners = new Set<(chatId: number) => void>();
+
+  const fake: FakeTelegram = {
+    url: "",
+    apiRoot: "",
+    server: undefined as unknown as Server,
+    calls: [],
+    botUser,
+    limits: options.limits,
+    blocked: new Set(),
+    callbackAnswers: new Map(),
+    commands: new Map(),
+    failNext(method, count, error) {
+      const list = failures.get(method) ?? [];
+      for (let i = 0; i < count; i++) list.push(error);
+      failures.set(method, list);
+    },
+    addUser(user) {
+      users.set(user.id, user);
+      if (!chats.has(user.id)) chats.set(user.id, []);
+    },
+    addGroup(chatId) {
+      if (!chats.has(chatId)) chats.set(chatId, []);
+    },
+    sendText(userId, text) {
+      const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
+      users.set(userId, user);
+      const message = addMessage(userId, userId, text, []);
+      const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
+      pushUpdate({
+        message: {
+          message_id: message.message_id,
+          from: { ...user, is_bot: false },
+          chat: { id: userId, type: "private", first_name: user.first_name, ...(user.username ? { username: user.username } : {}) },
+          date: Math.floor(now() / 1000),
+          text,
+          ...(entities ? { entities } : {}),
+        },
+      });
+      return message.message_id;
+    },
+    tap(userId, messageId, data) {
+      const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
+      const message = chats.get(userId)?.find((m) => m.message_id === messageId);
+      const id = randomBytes(8).toString("hex");
+      pushUpdate({
+        callback_query: {
+          id,
+          from: { ...user, is_bot: false },
+          chat_instance: String(userId),
+          data,
+          ...(message
+            ? {
+                message: {
+                  message_id: message.message_id,
+                  from: { ...botUser },
+                  chat: { id: userId, type: "private", first_name: user.first_name },
+                  date: message.date,
+                  text: stripHtml(message.text),
+                },
+              }
+            : {}),
+        },
+      });
+      return id;
+    },
+    pushUpdate,
+    messages: (chatId) => chats.get(chatId) ?? [],
+    waitFor(chatId, predicate, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = (chats.get(chatId) ?? []).find((m) => m.from === "bot" && !m.deleted && predicate(m));
+          if (found) {
+            cleanup();
+            resolve(found);
+            return true;
+          }
+          return false;
+        };
+        const listener = (changed: number) => {
+          if (changed === chatId) check();
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          const seen = (chats.get(chatId) ?? []).map((m) => `[${m.from}] ${stripHtml(m.text)}`).join("\n---\n");
+          reject(new Error(`no matching bot message in chat ${chatId} within ${timeoutMs} ms; the chat has:\n${seen}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(listener);
+        };
+        listeners.add(listener);
+        check();
+      });
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      for (const waiter of waiters) {
+        clearTimeout(waiter.timer);
+        waiter.resolve();
+      }
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+
+  function notify(chatId: number): void {
+    for (const listener of [...listeners]) listener(chatId);
+  }
+
+  function pushUpdate(update: Record<string, unknown>): void {
+    updates.push({ ...update, update_id: nextUpdateId++ });
+    for (const waiter of waiters) {
+      clearTimeout(waiter.timer);
+      waiter.resolve();
+    }
+    waiters.clear();
+  }
+
+  function addMessage(chatId: number, from: "bot" | number, text: string, buttons: InlineButton[][], extra: Partial<ChatMessage> = {}): ChatMessage {
+    const id = (messageCounter.get(chatId) ?? 0) + 1;
+    messageCounter.set(chatId, id);
+    const message: ChatMessage = { message_id: id, chat_id: chatId, from, text, buttons, date: Math.floor(now() / 1000), edited: false, deleted: false, ...extra };
+    const list = chats.get(chatId) ?? [];
+    list.push(message);
+    chats.set(chatId, list);
+    notify(chatId);
+    return message;
+  }
+
+  function chatIdOf(params: Record<string, unknown>): number {
+    const raw = params["chat_id"];
+    if (raw === undefined || raw === "") throw new ApiError(400, "Bad Request: chat_id is empty");
+    const id = Number(raw);
+    if (!Number.isSafeInteger(id)) throw new ApiError(400, "Bad Request: chat not found");
+    if (!chats.has(id)) throw new ApiError(400, "Bad Request: chat not found");
+    if (fake.blocked.has(id)) throw new ApiError(403, "Forbidden: bot was blocked by the user");
+    return id;
+  }
+
+  function parseMarkup(raw: unknown): InlineButton[][] {
+    const markup = typeof raw === "string" ? (JSON.parse(raw) as unknown) : raw;
+    const keyboard = (markup as { inline_keyboard?: InlineButton[][] } | undefined)?.inline_keyboard;
+    if (keyboard === undefined) return [];
+    if (!Array.isArray(keyboard)) throw new ApiError(400, "Bad Request: field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array");
+    for (const row of keyboard) {
+      for (const button of row) {
+        if (!button.text) throw new ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard");
+        if (button.callback_data !== undefined && Buffer.byteLength(button.callback_data) > 64) {
+          throw new ApiError(400, "Bad Request: BUTTON_DATA_INVALID");
+        }
+        if (button.url !== undefined && !/^(https?|tg):\/\//.test(button.url)) throw new ApiError(400, "Bad Request: inline keyboard button URL is invalid");
+      }
+    }
+    return keyboard;
+  }
+
+  function checkText(text: unknown): string {
+    if (typeof text !== "string" || text.trim() === "") throw new ApiError(400, "Bad Request: message text is empty");
+    if (stripHtml(text).length > 4096) throw new ApiError(400, "Bad Request: message is too long");
+    return text;
+  }
+
+  /** Telegram's pacing, when enabled: 429 with retry_after instead of a message. */
+  function pace(chatId: number): void {
+    const limits = fake.limits;
+    if (!limits) return;
+    const at = now();
+    const chat = (sentAt.get(chatId) ?? []).filter((t) => at - t < 1000);
+    const global = globalSentAt.filter((t) => at - t < 1000);
+    globalSentAt.splice(0, globalSentAt.length, ...global);
+    if (limits.perChatPerSecond !== undefined && chat.length >= limits.perChatPerSecond) {
+      throw new ApiError(429, "Too Many Requests: retry after 1", { retry_after: 1 });
+    }
+    if (limits.globalPerSecond !== undefined && global.length >= limits.globalPerSecond) {
+      throw new ApiError(429, "Too Many Requests: retry after 1", { retry_after: 1 });
+    }
+    chat.push(at);
+    sentAt.set(chatId, chat);
+    globalSentAt.push(at);
+  }
+
+  function botMessage(chatId: number, messageId: unknown): ChatMessage {
+    const message = chats.get(chatId)?.find((m) => m.message_id === Number(messageId) && !m.deleted);
+    if (!message) throw new ApiError(400, "Bad Request: message to edit not found");
+    if (message.from !== "bot") throw new ApiError(400, "Bad Request: message can't be edited");
+    return message;
+  }
+
+  function asMessage(message: ChatMessage): Record<string, unknown> {
+    return {
+      message_id: message.message_id,
+      from: botUser,
+      chat: { id: message.chat_id, type: message.chat_id < 0 ? "supergroup" : "private" },
+      date: message.date,
+      text: stripHtml(message.text),
+      ...(message.buttons.length ? { reply_markup: { inline_keyboard: message.buttons } } : {}),
+    };
+  }
+
+  async function getUpdates(params: Record<string, unknown>): Promise<unknown> {
+    const offset = Number(params["offset"] ?? 0);
+    const limit = Math.min(100, Number(params["limit"] ?? 100));
+    const timeout = Math.min(50, Number(params["timeout"] ?? 0));
+    if (offset > 0) while (updates.length > 0 && updates[0]!.update_id < offset) updates.shift();
+    if (updates.length === 0 && timeout > 0) {
+      await new Promise<void>((resolve) => {
+        const waiter: Waiter = { resolve, timer: setTimeout(() => (waiters.delete(waiter), resolve()), timeout * 1000) };
+        waiters.add(waiter);
+      });
+    }
+    return updates.slice(0, limit);
+  }
+
+  const methods: Record<string, (params: Record<string, unknown>) => unknown> = {
+    getMe: () => botUser,
+    getUpdates,
+    deleteWebhook: () => true,
+    setWebhook: () => true,
+    getWebhookInfo: () => ({ url: "", has_custom_certificate: false, pending_update_count: 0 }),
+    setMyCommands: (params) => {
+      const scope = String((params["language_code"] as string | undefined) ?? "default");
+      fake.commands.set(scope, typeof params["commands"] === "string" ? JSON.parse(params["commands"]) : params["commands"]);
+      return true;
+    },
+    getMyCommands: () => fake.commands.get("default") ?? [],
+    sendChatAction: (params) => (chatIdOf(params), true),
+    sendMessage: (params) => {
+      const chatId = chatIdOf(params);
+      const text = checkText(params["text"]);
+      const buttons = parseMarkup(params["reply_markup"]);
+      pace(chatId);
+      return asMessage(addMessage(chatId, "bot", text, buttons, params["parse_mode"] ? { parse_mode: String(params["parse_mode"]) } : {}));
+    },
+    editMessageText: (params) => {
+      const chatId = chatIdOf(params);
+      const message = botMessage(chatId, params["message_id"]);
+      const text = checkText(params["text"]);
+      const buttons = parseMarkup(params["reply_markup"]);
+      if (message.text === text && JSON.stringify(message.buttons) === JSON.stringify(buttons)) {
+        throw new ApiError(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+      }
+      Object.assign(message, { text, buttons, edited: true });
+      notify(chatId);
+      return asMessage(message);
+    },
+    editMessageReplyMarkup: (params) => {
+      const chatId = chatIdOf(params);
+      const message = botMessage(chatId, params["message_id"]);
+      Object.assign(message, { buttons: parseMarkup(params["reply_markup"]), edited: true });
+      notify(chatId);
+      return asMessage(message);
+    },
+    deleteMessage: (params) => {
+      const chatId = chatIdOf(params);
+      const message = chats.get(chatId)?.find((m) => m.message_id === Number(params["message_id"]) && !m.deleted);
+      if (!message) throw new ApiError(400, "Bad Request: message to delete not found");
+      message.deleted = true;
+      notify(chatId);
+      return true;
+    },
+    answerCallbackQuery: (params) => {
+      const id = String(params["callback_query_id"] ?? "");
+      if (!id) throw new ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid");
+      if (fake.callbackAnswers.has(id)) throw new ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid");
+      fake.callbackAnswers.set(id, {
+        ...(params["text"] !== undefined ? { text: String(params["text"]) } : {}),
+        ...(params["show_alert"] !== undefined ? { show_alert: Boolean(params["show_alert"]) } : {}),
+      });
+      return true;
+    },
+  };
+
+  async function readParams(req: IncomingMessage, url: URL): Promise<Record<string, unknown>> {
+    const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    if (!body) return params;
+    const type = req.headers["content-type"] ?? "";
+    if (type.includes("application/json")) return { ...params, ...(JSON.parse(body) as Record<string, unknown>) };
+    if (type.includes("application/x-www-form-urlencoded")) return { ...params, ...Object.fromEntries(new URLSearchParams(body)) };
+    throw new ApiError(400, "Bad Request: unsupported content type");
+  }
+
+  function reply(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://telegram");
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!match) return reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+    const [, token, method] = match as unknown as [string, string, string];
+    const record: ApiCall = { method, params: {}, at: now(), status: 200 };
+    const finish = (status: number, body: unknown) => {
+      record.status = status;
+      fake.calls.push(record);
+      reply(res, status, body);
+    };
+    if (token !== options.token) return finish(401, { ok: false, error_code: 401, description: "Unauthorized" });
+    const handler = methods[method];
+    if (!handler) return finish(404, { ok: false, error_code: 404, description: "Not Found: method not found" });
+    readParams(req, url)
+      .then(async (params) => {
+        record.params = params;
+        const planned = failures.get(method)?.shift();
+        if (planned) {
+          throw new ApiError(planned.code, planned.description, planned.retry_after ? { retry_after: planned.retry_after } : undefined);
+        }
+        const result = await handler(params);
+        finish(200, { ok: true, result });
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError) {
+          finish(error.code, { ok: false, error_code: error.code, description: error.description, ...(error.parameters ? { parameters: error.parameters } : {}) });
+        } else {
+          finish(400, { ok: false, error_code: 400, description: `Bad Request: ${(error as Error).message}` });
+        }
+      });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((done) => server.listen(port, host, done));
+  const address = server.address() as AddressInfo;
+  const url = `http://${host}:${address.port}`;
+  Object.assign(fake, { url, apiRoot: url, server });
+  return fake;
+}
