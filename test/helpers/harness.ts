@@ -1,0 +1,160 @@
+// Starts the real shop (createShop: real bot, HTTP server, worker, SQLite file) against local fakes over
+// HTTP: the fake Bot API, the supplier simulator and the fake Stripe API. Tests then read like a chat.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { createShop, type Shop, type ShopOptions } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.js";
+import { startFakeTelegram, stripHtml, type ChatMessage, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
+import { startSupplierSimulator, type SimulatorOptions, type SupplierSimulator } from "../../src/supplier/simulator.js";
+
+export const TOKEN = "123456:TEST-token-for-the-fake-bot-api";
+export const OPS_CHAT_ID = -1001234567890;
+export const ADMIN_ID = 42;
+export const SUPPLIER_KEY = "sim-key-123";
+export const SUPPLIER_SECRET = "supplier-webhook-secret-0123456789";
+export const STRIPE_SECRET = "whsec_test_secret_for_signatures";
+export const ENCRYPTION_KEY = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+export interface Harness {
+  shop: Shop;
+  telegram: FakeTelegram;
+  stripe: FakeStripe;
+  supplier: SupplierSimulator;
+  dir: string;
+  dbPath: string;
+  logs: string[];
+  shopUrl: string;
+  customer(id: number, language?: string): Customer;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Customer {
+  id: number;
+  say(text: string): void;
+  /** Taps the button with this label (or label part) on the bot's newest message that has it. */
+  tap(label: string | RegExp): ChatMessage;
+  /** Waits for a bot message whose text (HTML stripped) matches. */
+  expect(pattern: string | RegExp, timeoutMs?: number): Promise<ChatMessage>;
+  messages(): ChatMessage[];
+  lastBotMessage(): ChatMessage | undefined;
+}
+
+export interface HarnessOptions {
+  shop?: ShopOptions;
+  simulator?: Partial<SimulatorOptions>;
+  env?: Record<string, string>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), "shop-test-"));
+  const dbPath = join(dir, "shop.sqlite");
+  const telegram = await startFakeTelegram({ token: TOKEN });
+  telegram.addGroup(OPS_CHAT_ID);
+  const stripe = await startFakeStripe({ webhookSecret: STRIPE_SECRET });
+  const supplier = await startSupplierSimulator({ apiKey: SUPPLIER_KEY, webhookSecret: SUPPLIER_SECRET, webhookRetryScale: 0.001, ...options.simulator });
+  const logs: string[] = [];
+  const env = {
+    BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    ADMIN_USER_IDS: String(ADMIN_ID),
+    OPS_CHAT_ID: String(OPS_CHAT_ID),
+    STRIPE_SECRET_KEY: "sk_test_fake",
+    STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+    STRIPE_API_URL: stripe.url,
+    SUPPLIER_API_URL: supplier.url,
+    SUPPLIER_API_KEY: SUPPLIER_KEY,
+    SUPPLIER_WEBHOOK_SECRET: SUPPLIER_SECRET,
+    SUPPLIER_TIMEOUT_MS: "2000",
+    DATABASE_PATH: dbPath,
+    HTTP_PORT: "0",
+    HTTP_HOST: "127.0.0.1",
+    CATALOG_PATH: "catalog.example.json",
+    SUPPORT_CONTACT: "@shop_support",
+    CODE_ENCRYPTION_KEY: ENCRYPTION_KEY,
+    LOG_LEVEL: "debug",
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
+  const build = () => createShop(config, { logDestination: logStream, alertGatherMs: 50, workerIdleMs: 100, ...options.shop });
+
+  const harness: Harness = {
+    shop: build(),
+    telegram,
+    stripe,
+    supplier,
+    dir,
+    dbPath,
+    logs,
+    shopUrl: "",
+    customer(id, language = "en") {
+      telegram.addUser({ id, first_name: `Customer${id}`, language_code: language });
+      return {
+        id,
+        say: (text) => void telegram.sendText(id, text),
+        tap(label) {
+          const messages = telegram.messages(id).filter((m) => m.from === "bot" && !m.deleted);
+          for (const message of [...messages].reverse()) {
+            for (const button of message.buttons.flat()) {
+              const hit = typeof label === "string" ? button.text.includes(label) : label.test(button.text);
+              if (hit && button.callback_data) {
+                telegram.tap(id, message.message_id, button.callback_data);
+                return message;
+              }
+            }
+          }
+          throw new Error(`no button "${String(label)}" in chat ${id}; buttons: ${messages.flatMap((m) => m.buttons.flat().map((b) => b.text)).join(" | ")}`);
+        },
+        expect: (pattern, timeoutMs) =>
+          telegram.waitFor(id, (m) => (typeof pattern === "string" ? stripHtml(m.text).includes(pattern) : pattern.test(stripHtml(m.text))), timeoutMs),
+        messages: () => telegram.messages(id),
+        lastBotMessage: () => telegram.messages(id).filter((m) => m.from === "bot").at(-1),
+      };
+    },
+    async restart() {
+      await harness.shop.stop();
+      harness.shop = build();
+      await harness.shop.start();
+      const url = `http://127.0.0.1:${harness.shop.port}`;
+      harness.shopUrl = url;
+      stripe.setWebhookUrl(`${url}/webhooks/stripe`);
+      supplier.setWebhookUrl(`${url}/webhooks/supplier`);
+    },
+    async close() {
+      await harness.shop.stop().catch(() => undefined);
+      await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await harness.shop.start();
+  harness.shopUrl = `http://127.0.0.1:${harness.shop.port}`;
+  stripe.setWebhookUrl(`${harness.shopUrl}/webhooks/stripe`);
+  supplier.setWebhookUrl(`${harness.shopUrl}/webhooks/supplier`);
+  return harness;
+}
+
+/** The Pay URL button of a message, and the Checkout Session id it opens. */
+export function payButton(message: ChatMessage): { url: string; sessionId: string } {
+  const button = message.buttons.flat().find((b) => b.url);
+  if (!button?.url) throw new Error(`no Pay button in: ${stripHtml(message.text)}`);
+  return { url: button.url, sessionId: button.url.split("/").at(-1)! };
+}
+
+export async function waitUntil<T>(probe: () => T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
