@@ -7,16 +7,15 @@ export interface Money {
 
 /** Digits after the decimal point, from the runtime's ISO 4217 data (JPY 0, USD 2, KWD 3). */
 export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 0; // not an ISO currency (game diamonds, "XDI"): whole units
-  }
+  // Not an ISO currency (game diamonds "XDI", UC "XUC"): whole units. Intl would guess 2 for any 3 letters.
+  if (!isIsoCurrency(currency)) return 0;
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
 export function isIsoCurrency(currency: string): boolean {
-  if (!/^[A-Z]{3}$/.test(currency)) return false;
-  return Intl.supportedValuesOf("currency").includes(currency);
+  return ISO_CURRENCIES.has(currency.toUpperCase());
 }
 
 /** Multiplies a unit price by a whole quantity, refusing anything that is not a safe integer. */

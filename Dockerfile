@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# The shop in a container: Node 20, better-sqlite3 compiled in the build stage, a non-root user,
+# the database in the /data volume, migrations applied at start, /healthz as the health check.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Toolchain for better-sqlite3's native addon (used only when no prebuilt binary matches).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    DATABASE_PATH=/data/shop.sqlite \
+    HTTP_PORT=3000 \
+    HTTP_HOST=0.0.0.0 \
+    CATALOG_PATH=/app/catalog.example.json
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json catalog.example.json ./
+COPY drizzle ./drizzle
+COPY locales ./locales
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Migrations run inside the process at start (src/db/connection.ts).
+CMD ["node", "dist/main.js"]
