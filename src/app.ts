@@ -18,11 +18,13 @@ import { createOrderId } from "./lib/ids.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createAlerter } from "./ops/alerts.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
+import { createMonitors, type MonitorSettings, type Monitors } from "./ops/monitors.js";
+import { adminFeature } from "./bot/features/admin.js";
 import { createStripeClient } from "./payments/stripe-client.js";
 import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
 import { createHttpSupplier } from "./supplier/http-client.js";
 import { createSupplierWebhookHandler } from "./supplier/webhook.js";
-import type { Bot } from "grammy";
+import { Composer, type Bot } from "grammy";
 import type { ShopContext } from "./bot/context.js";
 
 export interface ShopOptions {
@@ -37,6 +39,7 @@ export interface ShopOptions {
   /** Do not poll Telegram for updates (benchmarks feed updates by hand). */
   noPolling?: boolean;
   workerIdleMs?: number;
+  monitors?: Partial<MonitorSettings>;
 }
 
 export interface Shop {
@@ -47,6 +50,7 @@ export interface Shop {
   server: Server;
   logger: Logger;
   metrics: Metrics;
+  monitors: Monitors;
   pipeline: PipelineDeps;
   t: Translate;
   /** The port the HTTP server listens on (after start). */
@@ -68,7 +72,10 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     baseUrl: config.SUPPLIER_API_URL,
     apiKey: config.SUPPLIER_API_KEY,
     timeoutMs: config.SUPPLIER_TIMEOUT_MS,
-    observe: ({ endpoint, durationMs, outcome }) => metrics.supplierLatency.observe({ endpoint, outcome }, durationMs / 1000),
+    observe: ({ endpoint, durationMs, outcome }) => {
+      metrics.supplierLatency.observe({ endpoint, outcome }, durationMs / 1000);
+      monitors.observeSupplierCall(durationMs);
+    },
   });
   const i18n = createI18n(() => "en");
   const t: Translate = (locale, key, variables) => i18n.t(locale, key, variables);
@@ -81,15 +88,19 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     newOrderId: createOrderId,
     sealer,
     t,
-    shopName: options.shopName ?? "Code Shop",
+    shopName: options.shopName ?? config.SHOP_NAME,
     supportContact: config.SUPPORT_CONTACT,
     adminUserIds: config.ADMIN_USER_IDS,
     opsChatId: config.OPS_CHAT_ID,
-    limits: options.limits ?? { maxUnpaidOrders: 3, maxOrdersPerHour: 20 },
+    limits: options.limits ?? { maxUnpaidOrders: config.MAX_UNPAID_ORDERS, maxOrdersPerHour: config.MAX_ORDERS_PER_HOUR },
   };
+  // The admin feature needs the pipeline, which needs the bot's API: its slot is filled once both exist
+  // (looked up on every update, since a Composer installed in the bot is flattened at install time).
+  const adminSlot = new Composer<ShopContext>();
   const bot = createBot(config.BOT_TOKEN, botDeps, {
     apiRoot: config.TELEGRAM_API_ROOT,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    extraFeatures: [(ctx, next) => adminSlot.middleware()(ctx, next)],
   });
 
   const alerts = createAlerter({
@@ -97,7 +108,6 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       await bot.api.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     },
     logger,
-    now,
     ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
     onSent: (kind) => metrics.alertsSent.inc({ kind }),
   });
@@ -117,7 +127,21 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     supportContact: config.SUPPORT_CONTACT,
     settings: { ...DEFAULT_PIPELINE_SETTINGS, maxAttempts: config.SUPPLIER_MAX_ATTEMPTS, ...options.pipeline },
   };
+  const monitors: Monitors = createMonitors({
+    db,
+    supplier,
+    alerts,
+    logger,
+    now,
+    settings: { ...(config.SUPPLIER_DAILY_SPEND !== undefined ? { dailySpendOverride: config.SUPPLIER_DAILY_SPEND } : {}), ...options.monitors },
+  });
   const worker = createWorker(pipeline, { concurrency: config.WORKER_CONCURRENCY, ...(options.workerIdleMs ? { idleMs: options.workerIdleMs } : {}) });
+
+  adminSlot.use(adminFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, monitors }));
+  const webhookOutcome = (source: "stripe" | "supplier") => (outcome: string) => {
+    metrics.webhooks.inc({ source, outcome });
+    if (outcome === "bad_signature" || outcome === "malformed") monitors.observeWebhookFailure(source, `${source} webhook ${outcome.replace("_", " ")}`);
+  };
 
   const server = createHttpServer(
     {
@@ -128,7 +152,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
         logger,
         now,
         onStored: () => worker.wake(),
-        onOutcome: (outcome) => metrics.webhooks.inc({ source: "stripe", outcome }),
+        onOutcome: webhookOutcome("stripe"),
       }),
       supplierWebhook: createSupplierWebhookHandler({
         db,
@@ -136,7 +160,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
         logger,
         now,
         onStored: () => worker.wake(),
-        onOutcome: (outcome) => metrics.webhooks.inc({ source: "supplier", outcome }),
+        onOutcome: webhookOutcome("supplier"),
       }),
       health: () => {
         let database = false;
@@ -155,6 +179,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   );
 
   let runner: RunnerHandle | undefined;
+  let monitorTimer: NodeJS.Timeout | undefined;
   const shop: Shop = {
     config,
     db,
@@ -163,6 +188,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     server,
     logger,
     metrics,
+    monitors,
     pipeline,
     t,
     port: 0,
@@ -170,6 +196,10 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       await bot.init();
       shop.port = await listen(server, config.HTTP_PORT, config.HTTP_HOST);
       worker.start();
+      monitorTimer = setInterval(() => {
+        monitors.check().catch((error: unknown) => logger.error({ err: error }, "monitor check failed"));
+      }, config.MONITOR_INTERVAL_MS);
+      monitorTimer.unref();
       registerCommands(bot, t).catch((error: unknown) => logger.warn({ err: error }, "could not register the command menu"));
       if (!options.noPolling) {
         runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "pre_checkout_query", "my_chat_member"] } } });
@@ -179,6 +209,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     async stop() {
       // Stop taking updates first, let in-flight work finish, then close the database.
       if (runner?.isRunning()) await runner.stop();
+      if (monitorTimer) clearInterval(monitorTimer);
       await worker.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -54,6 +54,11 @@ export const configSchema = z.object({
   SUPPORT_CONTACT: z.string().trim().min(1),
   CODE_ENCRYPTION_KEY: encryptionKey,
   WORKER_CONCURRENCY: integer(1, 256).default(16),
+  SHOP_NAME: z.string().trim().min(1).max(64).default("Code Shop"),
+  MAX_UNPAID_ORDERS: integer(1, 100).default(3),
+  MAX_ORDERS_PER_HOUR: integer(1, 10_000).default(20),
+  MONITOR_INTERVAL_MS: integer(1_000, 3_600_000).default(60_000),
+  SUPPLIER_DAILY_SPEND: integer(0, Number.MAX_SAFE_INTEGER).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -79,6 +84,11 @@ const HINTS: Record<string, string> = {
   SUPPORT_CONTACT: "set how customers reach you, e.g. @your_support",
   CODE_ENCRYPTION_KEY: "generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"",
   WORKER_CONCURRENCY: "give a whole number, e.g. 16",
+  SHOP_NAME: "give the shop's name as customers should see it (64 characters at most)",
+  MAX_UNPAID_ORDERS: "give how many unpaid orders a customer may have open at once, e.g. 3",
+  MAX_ORDERS_PER_HOUR: "give how many orders a customer may start in an hour, e.g. 20",
+  MONITOR_INTERVAL_MS: "give how often the alert checks run, in ms, e.g. 60000",
+  SUPPLIER_DAILY_SPEND: "give a typical day's supplier spend in minor units (e.g. 50000 for 500.00), or leave it unset to use the 7-day average",
   LOG_LEVEL: "use one of fatal, error, warn, info, debug, trace, silent",
 };
 

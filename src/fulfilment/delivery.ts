@@ -5,7 +5,7 @@ import { markCustomerBlocked } from "../customers/repository.js";
 import { escapeHtml } from "../lib/html.js";
 import { formatMoney } from "../lib/money.js";
 import { getDeliveredItems } from "../orders/repository.js";
-import { transition, type OrderRow } from "../orders/state-machine.js";
+import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { updateOrderFields } from "../orders/repository.js";
 import { backoffDelay, type PipelineDeps } from "./pipeline.js";
 import { customerLanguage } from "./notify.js";
@@ -80,6 +80,11 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
   }
   deps.metrics.deliveries.inc({ outcome: "sent" });
   const now = deps.now();
+  if (order.status === "delivered") {
+    // A resend of a delivered order: logged, the status stays.
+    recordOrderNote(deps, { orderId: order.id, status: "delivered", cause: "resent", actor, detail: { telegram_message_id: messageId }, patch: { telegramMessageId: messageId } });
+    return;
+  }
   transition(deps, {
     orderId: order.id,
     from: order.status,

@@ -35,7 +35,8 @@ export interface Alerts {
 export interface AlerterOptions {
   send: (text: string) => Promise<void>;
   logger: Logger;
-  now: () => number;
+  /** Wall-clock time: pacing is about Telegram's real limits, whatever clock the orders run on. */
+  now?: () => number;
   /** Minimum time between two messages of the same kind. */
   cooldownMs?: number;
   /** Minimum time between any two messages (3 s ≈ 20 a minute for a group). */
@@ -74,6 +75,7 @@ export function createAlerter(options: AlerterOptions): Alerts & { flush(): Prom
   const cooldownMs = options.cooldownMs ?? 5 * 60_000;
   const minGapMs = options.minGapMs ?? 3_000;
   const gatherMs = options.gatherMs ?? 2_000;
+  const now = options.now ?? Date.now;
   const pending = new Map<AlertKind, Pending>();
   const lastSentAt = new Map<AlertKind, number>();
   let lastAnySentAt = -Infinity;
@@ -97,15 +99,15 @@ export function createAlerter(options: AlerterOptions): Alerts & { flush(): Prom
     sending = true;
     try {
       for (const [kind, group] of [...pending.entries()].sort((a, b) => a[1].firstAt - b[1].firstAt)) {
-        const now = options.now();
+        const at = now();
         const dueAt = Math.max(group.firstAt + gatherMs, (lastSentAt.get(kind) ?? -Infinity) + cooldownMs, lastAnySentAt + minGapMs);
-        if (!force && dueAt > now) {
-          schedule(dueAt - now);
+        if (!force && dueAt > at) {
+          schedule(dueAt - at);
           continue;
         }
         pending.delete(kind);
-        lastSentAt.set(kind, now);
-        lastAnySentAt = now;
+        lastSentAt.set(kind, at);
+        lastAnySentAt = at;
         try {
           await options.send(formatAlert(kind, group));
           sentCount += 1;
@@ -123,7 +125,7 @@ export function createAlerter(options: AlerterOptions): Alerts & { flush(): Prom
     raise(alert) {
       options.logger.warn({ kind: alert.kind, order_id: alert.orderId, text: alert.text }, "alert");
       if (stopped) return;
-      const group = pending.get(alert.kind) ?? { lines: [], orderIds: new Set<string>(), count: 0, firstAt: options.now() };
+      const group = pending.get(alert.kind) ?? { lines: [], orderIds: new Set<string>(), count: 0, firstAt: now() };
       group.count += 1;
       if (!group.lines.includes(alert.text)) group.lines.push(alert.text);
       if (alert.orderId) group.orderIds.add(alert.orderId);

@@ -158,3 +158,40 @@ export async function waitUntil<T>(probe: () => T | undefined | false, timeoutMs
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** Browses to a code product, taps Buy, and returns the order id and its Checkout Session id (any language). */
+export async function openOrder(h: Harness, customer: Customer, category: string, product: string): Promise<{ orderId: string; sessionId: string }> {
+  const withButton = (label: string | RegExp) =>
+    h.telegram.waitFor(customer.id, (m) => m.buttons.flat().some((b) => (typeof label === "string" ? b.text.includes(label) : label.test(b.text))));
+  customer.say("/start");
+  await withButton(category);
+  customer.tap(category);
+  await withButton(product);
+  customer.tap(product);
+  await withButton(/^🛒/);
+  customer.tap(/^🛒/);
+  const checkout = await h.telegram.waitFor(customer.id, (m) => /ORD-\w{8}/.test(m.text) && m.buttons.flat().some((b) => b.url));
+  return { orderId: /ORD-\w{8}/.exec(stripHtml(checkout.text))![0], sessionId: payButton(checkout).sessionId };
+}
+
+/** Opens and pays an order for a code product; returns its id. */
+export async function paidOrder(h: Harness, customerId: number, category: string, product: string, language = "en"): Promise<string> {
+  const customer = h.customer(customerId, language);
+  const { orderId, sessionId } = await openOrder(h, customer, category, product);
+  const status = await h.stripe.completeCheckout(sessionId);
+  if (status !== 200) throw new Error(`webhook answered ${status}`);
+  return orderId;
+}
+
+export function statusOf(h: Harness, orderId: string): string | undefined {
+  return h.shop.db.$client.prepare<[string], { status: string }>("SELECT status FROM orders WHERE id = ?").get(orderId)?.status;
+}
+
+export function waitForStatus(h: Harness, orderId: string, status: string, timeoutMs = 10_000): Promise<true> {
+  return waitUntil(() => statusOf(h, orderId) === status || undefined, timeoutMs, `${orderId} to be ${status} (is ${statusOf(h, orderId)})`);
+}
+
+/** Waits for a message in the ops chat whose text matches. */
+export function opsMessage(h: Harness, pattern: string | RegExp, timeoutMs = 10_000): Promise<ChatMessage> {
+  return h.telegram.waitFor(OPS_CHAT_ID, (m) => (typeof pattern === "string" ? stripHtml(m.text).includes(pattern) : pattern.test(stripHtml(m.text))), timeoutMs);
+}

@@ -1,0 +1,85 @@
+// What an admin can do to an order, each step written to the order's event log with the admin's id.
+// The bot's admin commands and the review buttons both call these.
+import { deliveredItems } from "../db/schema.js";
+import { runDeliveryStep } from "../fulfilment/delivery.js";
+import type { PipelineDeps } from "../fulfilment/pipeline.js";
+import { storeItems } from "../fulfilment/supplier-step.js";
+import { getOrder } from "../orders/repository.js";
+import { transition } from "../orders/state-machine.js";
+import { eq } from "drizzle-orm";
+
+export type AdminResult = { ok: true; message: string } | { ok: false; message: string };
+
+export interface AdminDeps {
+  pipeline: PipelineDeps;
+  wakeWorker: () => void;
+}
+
+function actor(adminId: number): string {
+  return `admin:${adminId}`;
+}
+
+/** Back to `paid`: the worker asks the supplier by reference first, so nothing is ordered twice. */
+export function retryOrder(deps: AdminDeps, orderId: string, adminId: number): AdminResult {
+  const order = getOrder(deps.pipeline.db, orderId);
+  if (!order) return { ok: false, message: `No order ${orderId}.` };
+  if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; only orders in review can be retried.` };
+  if (!order.stripePaymentIntentId && order.paidAt === null) return { ok: false, message: `${orderId} was never paid; nothing to retry.` };
+  transition(deps.pipeline, { orderId, from: "needs_review", to: "paid", cause: "admin_retry", actor: actor(adminId) });
+  deps.wakeWorker();
+  return { ok: true, message: `${orderId}: retrying with the supplier (looked up by reference first).` };
+}
+
+export function refundOrder(deps: AdminDeps, orderId: string, adminId: number): AdminResult {
+  const order = getOrder(deps.pipeline.db, orderId);
+  if (!order) return { ok: false, message: `No order ${orderId}.` };
+  if (order.status !== "needs_review") {
+    return { ok: false, message: `${orderId} is ${order.status}; only orders in review are refunded from here (refund others in the Stripe dashboard).` };
+  }
+  transition(deps.pipeline, { orderId, from: "needs_review", to: "refunding", cause: "admin_refund", actor: actor(adminId) });
+  deps.wakeWorker();
+  return { ok: true, message: `${orderId}: refund started.` };
+}
+
+/** An admin typed the code: validated like a supplier's, stored encrypted, then delivered by the worker. */
+export function enterCode(deps: AdminDeps, orderId: string, adminId: number, code: string, pin: string | null): AdminResult {
+  const order = getOrder(deps.pipeline.db, orderId);
+  if (!order) return { ok: false, message: `No order ${orderId}.` };
+  if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; codes are entered only for orders in review.` };
+  if (order.product.kind !== "code") return { ok: false, message: `${orderId} is a top-up; there is no code to enter. Retry or refund it.` };
+  const clean = code.trim();
+  if (clean === "" || clean.length > 512 || /\s{2,}|[\u0000-\u001f]/.test(clean)) return { ok: false, message: "That code is empty or malformed; nothing was stored." };
+  if (order.product.requiresPin && !pin?.trim()) return { ok: false, message: `${order.product.name} needs a PIN: send the code and the PIN.` };
+  if (order.quantity !== 1) return { ok: false, message: `${orderId} has ${order.quantity} units; enter codes by hand only for single-unit orders, or retry it.` };
+  const now = deps.pipeline.now();
+  transition(deps.pipeline, {
+    orderId,
+    from: "needs_review",
+    to: "fulfilled",
+    cause: "admin_entered_code",
+    actor: actor(adminId),
+    patch: { fulfilledAt: now },
+    also: (tx) => {
+      // A code the supplier sent that we did not trust is replaced by the admin's.
+      tx.delete(deliveredItems).where(eq(deliveredItems.orderId, orderId)).run();
+      storeItems(deps.pipeline, tx, orderId, [{ code: clean, pin: pin?.trim() || null, serial: null, expiresAt: null }], actor(adminId), now);
+    },
+  });
+  deps.wakeWorker();
+  return { ok: true, message: `${orderId}: code stored and on its way to the customer.` };
+}
+
+/** Sends the delivery message again (a customer who unblocked the bot, or lost the message). */
+export async function resendOrder(deps: AdminDeps, orderId: string, adminId: number): Promise<AdminResult> {
+  const order = getOrder(deps.pipeline.db, orderId);
+  if (!order) return { ok: false, message: `No order ${orderId}.` };
+  if (order.status !== "delivered" && order.status !== "delivery_failed") {
+    return { ok: false, message: `${orderId} is ${order.status}; only delivered or undeliverable orders can be resent.` };
+  }
+  try {
+    await runDeliveryStep(deps.pipeline, order, actor(adminId));
+    return { ok: true, message: `${orderId}: sent to the customer again.` };
+  } catch (error) {
+    return { ok: false, message: `${orderId}: Telegram refused (${(error as Error).message}).` };
+  }
+}

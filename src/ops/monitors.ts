@@ -1,0 +1,163 @@
+// The watchers behind the business's alert thresholds, checked on an interval:
+// supplier response time over 3 s on average; order failure rate over 2 % in the last 30 minutes;
+// supplier balance under 20 % of a typical day's spend; orders paid and undelivered for 10 minutes;
+// any webhook that failed to verify or to process in the last hour.
+import { and, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/connection.js";
+import { orderEvents, orders } from "../db/schema.js";
+import type { Money } from "../lib/money.js";
+import type { Logger } from "../logger.js";
+import type { Supplier } from "../supplier/types.js";
+import type { Alerts } from "./alerts.js";
+
+export interface MonitorSettings {
+  slowSupplierAvgMs: number;
+  slowSupplierWindowMs: number;
+  /** A few slow calls in a quiet hour are not an outage. */
+  slowSupplierMinSamples: number;
+  failureRate: number;
+  failureWindowMs: number;
+  stuckAfterMs: number;
+  lowBalanceShare: number;
+  /** A typical day's supplier spend in minor units, when set; otherwise the trailing 7-day average. */
+  dailySpendOverride: number | undefined;
+  webhookWindowMs: number;
+}
+
+export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
+  slowSupplierAvgMs: 3_000,
+  slowSupplierWindowMs: 5 * 60_000,
+  slowSupplierMinSamples: 3,
+  failureRate: 0.02,
+  failureWindowMs: 30 * 60_000,
+  stuckAfterMs: 10 * 60_000,
+  lowBalanceShare: 0.2,
+  dailySpendOverride: undefined,
+  webhookWindowMs: 60 * 60_000,
+};
+
+export interface Monitors {
+  /** Feed of supplier response times (from the HTTP client). */
+  observeSupplierCall(durationMs: number): void;
+  /** A webhook that failed to verify or to process. */
+  observeWebhookFailure(source: "stripe" | "supplier", reason: string): void;
+  /** Runs every check once; returns what each found (for tests and /stats). */
+  check(): Promise<MonitorReport>;
+  readonly lastBalance: Money | undefined;
+}
+
+export interface MonitorReport {
+  supplierAvgMs: number | undefined;
+  failureRate: { failed: number; finished: number; rate: number };
+  stuckOrderIds: string[];
+  balance: Money | undefined;
+  dailySpend: number | undefined;
+  webhookFailures: number;
+}
+
+const FAILED_CAUSES_TO = ["needs_review", "failed"] as const;
+
+export function createMonitors(deps: { db: Db; supplier: Supplier; alerts: Alerts; logger: Logger; now: () => number; settings?: Partial<MonitorSettings> }): Monitors {
+  const settings = { ...DEFAULT_MONITOR_SETTINGS, ...deps.settings };
+  const supplierCalls: Array<{ at: number; ms: number }> = [];
+  const webhookFailures: Array<{ at: number; source: string; reason: string }> = [];
+  let lastBalance: Money | undefined;
+
+  function prune(list: Array<{ at: number }>, windowMs: number): void {
+    const cutoff = deps.now() - windowMs;
+    while (list.length > 0 && list[0]!.at < cutoff) list.shift();
+  }
+
+  function supplierAverage(): number | undefined {
+    prune(supplierCalls, settings.slowSupplierWindowMs);
+    if (supplierCalls.length === 0) return undefined;
+    return supplierCalls.reduce((sum, call) => sum + call.ms, 0) / supplierCalls.length;
+  }
+
+  /** Paid orders that finished in the window, and how many of them failed (review or supplier failure). */
+  function failureRate(): MonitorReport["failureRate"] {
+    const since = deps.now() - settings.failureWindowMs;
+    const rows = deps.db
+      .select({ to: orderEvents.toStatus, n: sql<number>`count(DISTINCT ${orderEvents.orderId})` })
+      .from(orderEvents)
+      .where(and(gte(orderEvents.at, since), inArray(orderEvents.toStatus, ["delivered", "delivery_failed", ...FAILED_CAUSES_TO]), sql`${orderEvents.fromStatus} IS NOT ${orderEvents.toStatus}`))
+      .groupBy(orderEvents.toStatus)
+      .all();
+    const count = (statuses: readonly string[]) => rows.filter((row) => statuses.includes(row.to)).reduce((sum, row) => sum + row.n, 0);
+    const failed = count(FAILED_CAUSES_TO);
+    const finished = failed + count(["delivered", "delivery_failed"]);
+    return { failed, finished, rate: finished === 0 ? 0 : failed / finished };
+  }
+
+  function stuckOrders(): string[] {
+    const cutoff = deps.now() - settings.stuckAfterMs;
+    return deps.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(inArray(orders.status, ["paid", "supplier_pending", "fulfilled"]), isNotNull(orders.paidAt), lte(orders.paidAt, cutoff)))
+      .all()
+      .map((row) => row.id);
+  }
+
+  /** A typical day's supplier spend: the configured figure, or the trailing 7-day average of supplier cost. */
+  function dailySpend(): number | undefined {
+    if (settings.dailySpendOverride !== undefined) return settings.dailySpendOverride;
+    const since = deps.now() - 7 * 86_400_000;
+    const row = deps.db
+      .select({ total: sql<number | null>`sum(${orders.supplierCostAmount})` })
+      .from(orders)
+      .where(and(isNotNull(orders.fulfilledAt), gte(orders.fulfilledAt, since)))
+      .get();
+    return row?.total ? row.total / 7 : undefined;
+  }
+
+  return {
+    observeSupplierCall(durationMs) {
+      supplierCalls.push({ at: deps.now(), ms: durationMs });
+      if (supplierCalls.length > 10_000) supplierCalls.shift();
+    },
+    observeWebhookFailure(source, reason) {
+      webhookFailures.push({ at: deps.now(), source, reason });
+      if (webhookFailures.length > 1_000) webhookFailures.shift();
+    },
+    async check() {
+      const average = supplierAverage();
+      if (average !== undefined && average > settings.slowSupplierAvgMs && supplierCalls.length >= settings.slowSupplierMinSamples) {
+        deps.alerts.raise({ kind: "slow_supplier", text: `average response ${(average / 1000).toFixed(1)} s over the last ${supplierCalls.length} calls (threshold ${settings.slowSupplierAvgMs / 1000} s)` });
+      }
+      const rate = failureRate();
+      if (rate.failed > 0 && rate.rate > settings.failureRate) {
+        deps.alerts.raise({ kind: "failure_rate", text: `${rate.failed} of ${rate.finished} paid orders failed in the last ${settings.failureWindowMs / 60_000} minutes (${(rate.rate * 100).toFixed(1)} %, threshold ${settings.failureRate * 100} %)` });
+      }
+      const stuck = stuckOrders();
+      for (const id of stuck) deps.alerts.raise({ kind: "stuck_orders", orderId: id, text: `paid and undelivered for over ${settings.stuckAfterMs / 60_000} minutes` });
+
+      let balance: Money | undefined;
+      try {
+        balance = await deps.supplier.getBalance();
+        lastBalance = balance;
+      } catch (error) {
+        deps.logger.warn({ err: error }, "could not read the supplier balance");
+      }
+      const spend = dailySpend();
+      if (balance && spend !== undefined && balance.amount < spend * settings.lowBalanceShare) {
+        deps.alerts.raise({
+          kind: "low_balance",
+          text: `balance ${(balance.amount / 100).toFixed(2)} ${balance.currency} is under ${settings.lowBalanceShare * 100} % of a typical day's spend (${(spend / 100).toFixed(2)})`,
+        });
+      }
+      prune(webhookFailures, settings.webhookWindowMs);
+      if (webhookFailures.length > 0) {
+        const bySource = new Map<string, number>();
+        for (const failure of webhookFailures) bySource.set(failure.source, (bySource.get(failure.source) ?? 0) + 1);
+        const summary = [...bySource].map(([source, n]) => `${n} ${source}`).join(", ");
+        deps.alerts.raise({ kind: "webhook_failures", text: `${summary} webhook(s) failed in the last hour; last: ${webhookFailures.at(-1)!.reason}` });
+        webhookFailures.length = 0; // reported; the next alert needs new failures
+      }
+      return { supplierAvgMs: average, failureRate: rate, stuckOrderIds: stuck, balance, dailySpend: spend, webhookFailures: webhookFailures.length };
+    },
+    get lastBalance() {
+      return lastBalance;
+    },
+  };
+}
