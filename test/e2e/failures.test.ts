@@ -104,7 +104,7 @@ describe("supplier failures", () => {
     ["a missing PIN", "missing_pin", RAZER],
   ] as const)("never delivers a completed order with %s: review and alert", async (_what, outcome, product) => {
     await start({ simulator: { behaviours: { [outcome === "missing_pin" ? "razer-gold-10-usd" : "steam-20-usd"]: { outcome } } } });
-    const orderId = await paidOrder(h, 2008, ...product);
+    const orderId = await paidOrder(h, 2008, product[0], product[1]);
     await waitForStatus(h, orderId, "needs_review");
     expect(getDeliveredItems(h.shop.db, orderId)).toHaveLength(0);
     await opsMessage(h, orderId);
