@@ -53,6 +53,8 @@ interface Pending {
   firstAt: number;
 }
 
+/** 3 s between messages: 20 a minute, Telegram's limit for a group. */
+export const DEFAULT_MIN_GAP_MS = 3_000;
 const MAX_LINES = 5;
 const MAX_IDS = 15;
 
@@ -73,7 +75,7 @@ export function formatAlert(kind: AlertKind, pending: Pending): string {
 /** An alerter: `raise` never blocks or throws; messages leave in the background through `send`. */
 export function createAlerter(options: AlerterOptions): Alerts & { flush(): Promise<void>; stop(): void; readonly sentCount: number } {
   const cooldownMs = options.cooldownMs ?? 5 * 60_000;
-  const minGapMs = options.minGapMs ?? 3_000;
+  const minGapMs = options.minGapMs ?? DEFAULT_MIN_GAP_MS;
   const gatherMs = options.gatherMs ?? 2_000;
   const now = options.now ?? Date.now;
   const pending = new Map<AlertKind, Pending>();

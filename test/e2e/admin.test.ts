@@ -1,0 +1,150 @@
+// Admin commands and the review queue, for an admin and for a stranger; /metrics and /healthz.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/repository.js";
+import { stripHtml } from "../../src/sandbox/fake-telegram.js";
+import { ADMIN_ID, OPS_CHAT_ID, paidOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
+
+let h: Harness;
+let delivered: string;
+let review: string;
+let reviewPin: string;
+
+beforeAll(async () => {
+  h = await startHarness({
+    simulator: { behaviours: { "steam-50-usd": { outcome: "empty_code" }, "razer-gold-10-usd": { outcome: "missing_pin" } } },
+    shop: { pipeline: { backoffBaseMs: 20 } },
+  });
+  h.customer(ADMIN_ID);
+  h.customer(666); // a stranger
+  delivered = await paidOrder(h, 3001, "Gift cards", "Steam Wallet 20 USD");
+  review = await paidOrder(h, 3002, "Gift cards", "Steam Wallet 50 USD");
+  reviewPin = await paidOrder(h, 3003, "Game credits", "Razer Gold 10 USD");
+  await waitForStatus(h, delivered, "delivered");
+  await waitForStatus(h, review, "needs_review");
+  await waitForStatus(h, reviewPin, "needs_review");
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function ask(userId: number, text: string, reply: string | RegExp) {
+  const before = h.telegram.messages(userId).length;
+  h.telegram.sendText(userId, text);
+  return h.telegram.waitFor(userId, (m) => m.message_id > before && (typeof reply === "string" ? stripHtml(m.text).includes(reply) : reply.test(stripHtml(m.text))));
+}
+
+describe("admin commands", () => {
+  it.each([
+    ["/stats", /Today.*3 paid orders/s],
+    ["/pending", "No paid order is waiting"],
+    ["/review", /In review \(2\)/],
+    ["/balance", /Supplier balance: \$[\d,]+\.\d\d/],
+  ])("%s answers an admin", async (command, reply) => {
+    await ask(ADMIN_ID, command, reply);
+  });
+
+  it("/order shows the timeline from the event log", async () => {
+    const answer = await ask(ADMIN_ID, `/order ${delivered}`, delivered);
+    const text = stripHtml(answer.text);
+    expect(text).toContain("awaiting_payment → paid · checkout.session.completed · stripe");
+    expect(text).toContain("fulfilled → delivered · sent · worker");
+  });
+
+  it.each(["/stats", "/order ORD-00000000", "/pending", "/review", "/retry ORD-00000000", "/refund ORD-00000000", "/resend ORD-00000000", "/balance", "/code ORD-00000000 X"])(
+    "%s gives a stranger no hint that it exists",
+    async (command) => {
+      const answer = await ask(666, command, /./);
+      expect(stripHtml(answer.text)).toBe("I don't know that command. /help lists what I can do.");
+    },
+  );
+
+  it("a stranger's tap on a review button does nothing", async () => {
+    const id = h.telegram.tap(666, 1, `af:${review}`);
+    await waitUntil(() => h.telegram.callbackAnswers.get(id));
+    expect(getOrder(h.shop.db, review)!.status).toBe("needs_review");
+  });
+
+  it("Enter code: the admin replies with the code and PIN; validated, stored encrypted, delivered, logged with the admin's id", async () => {
+    const list = await ask(ADMIN_ID, "/review", "In review");
+    const button = list.buttons.flat().find((b) => b.callback_data === `ac:${reviewPin}`)!;
+    h.telegram.tap(ADMIN_ID, list.message_id, button.callback_data!);
+    const prompt = await h.telegram.waitFor(ADMIN_ID, (m) => m.text.includes(`code for ${reviewPin}`));
+    expect(prompt.text).toContain("PIN on a second line");
+    // Without the PIN: refused, nothing stored.
+    const refused = await replyTo(prompt.message_id, prompt.text, "RZR-MANUAL-CODE", /needs a PIN/);
+    expect(refused).toBeDefined();
+    expect(getOrder(h.shop.db, reviewPin)!.status).toBe("needs_review");
+    await replyTo(prompt.message_id, prompt.text, "RZR-MANUAL-CODE\n4321", /code stored/);
+    await waitForStatus(h, reviewPin, "delivered");
+    const delivery = await h.customer(3003).expect("RZR-MANUAL-CODE");
+    expect(delivery.text).toContain("<code>4321</code>");
+    const [item] = getDeliveredItems(h.shop.db, reviewPin);
+    expect(item!.source).toBe(`admin:${ADMIN_ID}`);
+    expect(item!.codeEnc).not.toContain("RZR");
+    expect(getOrderEvents(h.shop.db, reviewPin).find((e) => e.cause === "admin_entered_code")!.actor).toBe(`admin:${ADMIN_ID}`);
+  });
+
+  it("Refund button: refunds through Stripe and logs the admin", async () => {
+    const list = await ask(ADMIN_ID, "/review", "In review");
+    const id = h.telegram.tap(ADMIN_ID, list.message_id, `af:${review}`);
+    await waitUntil(() => h.telegram.callbackAnswers.get(id));
+    await waitForStatus(h, review, "refunded");
+    expect(getOrderEvents(h.shop.db, review).find((e) => e.cause === "admin_refund")!.actor).toBe(`admin:${ADMIN_ID}`);
+    await ask(ADMIN_ID, `/retry ${review}`, "only orders in review can be retried");
+  });
+
+  it("/resend sends a delivered order's code again and logs it", async () => {
+    await ask(ADMIN_ID, `/resend ${delivered}`, "sent to the customer again");
+    const resends = getOrderEvents(h.shop.db, delivered).filter((e) => e.cause === "resent");
+    expect(resends).toHaveLength(1);
+    expect(resends[0]!.actor).toBe(`admin:${ADMIN_ID}`);
+    const code = h.supplier.orderByReference(delivered)!.items[0]!.code!;
+    expect(h.customer(3001).messages().filter((m) => m.text.includes(code))).toHaveLength(2);
+  });
+
+  it("admin commands work in the ops chat too", async () => {
+    h.telegram.pushUpdate({
+      message: {
+        message_id: 9001, from: { id: ADMIN_ID, is_bot: false, first_name: "Admin" },
+        chat: { id: OPS_CHAT_ID, type: "supergroup", title: "Ops" }, date: Math.floor(Date.now() / 1000),
+        text: "/pending", entities: [{ type: "bot_command", offset: 0, length: 8 }],
+      },
+    });
+    await h.telegram.waitFor(OPS_CHAT_ID, (m) => m.text.includes("No paid order is waiting"));
+  });
+});
+
+function replyTo(promptId: number, promptText: string, text: string, expected: RegExp) {
+  const before = h.telegram.messages(ADMIN_ID).length;
+  h.telegram.pushUpdate({
+    message: {
+      message_id: 10_000 + before, from: { id: ADMIN_ID, is_bot: false, first_name: "Admin" },
+      chat: { id: ADMIN_ID, type: "private", first_name: "Admin" }, date: Math.floor(Date.now() / 1000), text,
+      reply_to_message: { message_id: promptId, from: h.telegram.botUser, chat: { id: ADMIN_ID, type: "private" }, date: 0, text: stripHtml(promptText) },
+    },
+  });
+  return h.telegram.waitFor(ADMIN_ID, (m) => m.message_id > before && expected.test(stripHtml(m.text)));
+}
+
+describe("/metrics and /healthz", () => {
+  it("exports orders by state, supplier latency, payment-to-delivery, webhook outcomes, retries, alerts", async () => {
+    const text = await (await fetch(`${h.shopUrl}/metrics`)).text();
+    expect(text).toMatch(/shop_orders\{state="delivered"\} \d+/);
+    expect(text).toContain("shop_supplier_request_seconds_bucket");
+    expect(text).toMatch(/shop_payment_to_delivery_seconds_count \d+/);
+    expect(text).toMatch(/shop_webhooks_total\{source="stripe",outcome="stored"\} \d+/);
+    expect(text).toContain("shop_retries_total");
+    expect(text).toMatch(/shop_alerts_sent_total\{kind="needs_review"\} \d+/);
+  });
+
+  it("says healthy while the process, database and worker are alive, 503 when not", async () => {
+    const ok = await fetch(`${h.shopUrl}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ status: "ok", database: true, worker: true, bot: true });
+    await h.shop.worker.stop();
+    const down = await fetch(`${h.shopUrl}/healthz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ status: "unhealthy", worker: false });
+    h.shop.worker.start();
+  });
+});

@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type Db } from "../../src/db/connection.js";
+import { customers, orderEvents, orders, type OrderStatus } from "../../src/db/schema.js";
+import type { Alert, Alerts } from "../../src/ops/alerts.js";
+import { createMonitors } from "../../src/ops/monitors.js";
+import { startSupplierSimulator, type SupplierSimulator } from "../../src/supplier/simulator.js";
+import { createHttpSupplier } from "../../src/supplier/http-client.js";
+import { createLogger } from "../../src/logger.js";
+import { manualClock } from "../../src/lib/clock.js";
+
+let dir: string;
+let db: Db;
+let sim: SupplierSimulator;
+let raised: Alert[];
+const clock = manualClock(Date.UTC(2026, 10, 27, 12));
+const alerts: Alerts = { raise: (alert) => void raised.push(alert) };
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "mon-"));
+  db = openDatabase(join(dir, "m.sqlite"));
+  db.insert(customers).values({ id: 1, chatId: 1, language: "en", createdAt: 0, updatedAt: 0 }).run();
+  sim = await startSupplierSimulator({ apiKey: "k", webhookSecret: "s".repeat(16) });
+  raised = [];
+});
+afterEach(async () => {
+  db.$client.close();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function monitors(settings = {}) {
+  const supplier = createHttpSupplier({ baseUrl: sim.url, apiKey: "k", timeoutMs: 2000 });
+  return createMonitors({ db, supplier, alerts, logger: createLogger("silent"), now: clock.now, settings });
+}
+
+let n = 0;
+function order(status: OrderStatus, fields: Partial<typeof orders.$inferInsert> = {}): string {
+  const id = `ORD-M${String(n++).padStart(7, "0")}`;
+  db.insert(orders).values({
+    id, customerId: 1, chatId: 1, sku: "s", quantity: 1, amount: 100, currency: "USD", status,
+    product: { sku: "s", name: "S", category: "c", kind: "code", faceValue: { amount: 1, currency: "USD" }, unitPrice: { amount: 100, currency: "USD" }, requiresPin: false, instructions: "", recipientRule: null },
+    expiresAt: 0, createdAt: clock.now(), updatedAt: clock.now(), ...fields,
+  }).run();
+  return id;
+}
+function finished(to: OrderStatus, at = clock.now()): void {
+  const id = order(to);
+  db.insert(orderEvents).values({ orderId: id, at, fromStatus: "paid", toStatus: to, cause: "t", actor: "t" }).run();
+}
+const kinds = () => raised.map((a) => a.kind);
+
+describe("alert thresholds", () => {
+  it("slow supplier: alerts over 3 s on average, not under", async () => {
+    const m = monitors();
+    [2900, 3000, 3050].forEach((ms) => m.observeSupplierCall(ms));
+    await m.check();
+    expect(kinds()).not.toContain("slow_supplier");
+    [3500, 4000].forEach((ms) => m.observeSupplierCall(ms));
+    await m.check();
+    expect(kinds()).toContain("slow_supplier");
+  });
+
+  it("failure rate: alerts over 2 % in the last 30 minutes, not at 2 %", async () => {
+    const m = monitors();
+    for (let i = 0; i < 49; i++) finished("delivered");
+    finished("needs_review"); // 1 of 50 = 2 %
+    await m.check();
+    expect(kinds()).not.toContain("failure_rate");
+    finished("failed"); // 2 of 51 ≈ 3.9 %
+    await m.check();
+    expect(kinds()).toContain("failure_rate");
+  });
+
+  it("failure rate: failures older than the window do not count", async () => {
+    const m = monitors();
+    finished("needs_review", clock.now() - 31 * 60_000);
+    finished("delivered");
+    await m.check();
+    expect(kinds()).not.toContain("failure_rate");
+  });
+
+  it("stuck orders: alerts for an order paid and undelivered for 10 minutes, not 9", async () => {
+    const m = monitors();
+    const fresh = order("supplier_pending", { paidAt: clock.now() - 9 * 60_000 });
+    const stuck = order("paid", { paidAt: clock.now() - 10 * 60_000 - 1 });
+    order("delivered", { paidAt: clock.now() - 60 * 60_000 });
+    const report = await m.check();
+    expect(report.stuckOrderIds).toEqual([stuck]);
+    expect(raised.filter((a) => a.kind === "stuck_orders").map((a) => a.orderId)).toEqual([stuck]);
+    expect(fresh).toBeDefined();
+  });
+
+  it("low balance: alerts under 20 % of the trailing 7-day average spend, not above", async () => {
+    // 7 days of spend: 7 × 1,000.00 → a typical day is 1,000.00; 20 % is 200.00.
+    order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierCostAmount: 700_000, supplierCostCurrency: "USD" });
+    sim.balance.amount = 20_001;
+    const m = monitors();
+    await m.check();
+    expect(kinds()).not.toContain("low_balance");
+    sim.balance.amount = 19_999;
+    await m.check();
+    expect(kinds()).toContain("low_balance");
+  });
+
+  it("low balance: a configured daily spend wins over the average", async () => {
+    sim.balance.amount = 5_000;
+    const m = monitors({ dailySpendOverride: 20_000 });
+    await m.check();
+    expect(kinds()).not.toContain("low_balance");
+    const strict = monitors({ dailySpendOverride: 30_000 });
+    await strict.check();
+    expect(kinds()).toContain("low_balance");
+  });
+
+  it("webhooks: any failure in the last hour alerts; none, no alert", async () => {
+    const m = monitors();
+    await m.check();
+    expect(kinds()).not.toContain("webhook_failures");
+    m.observeWebhookFailure("supplier", "supplier webhook bad signature");
+    await m.check();
+    expect(raised.find((a) => a.kind === "webhook_failures")!.text).toContain("1 supplier webhook(s) failed");
+  });
+});
