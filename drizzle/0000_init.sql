@@ -89,6 +89,7 @@ CREATE TABLE `products` (
 	`sku` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
 	`category` text NOT NULL,
+	`brand` text NOT NULL,
 	`kind` text NOT NULL,
 	`face_value_amount` integer NOT NULL,
 	`face_value_currency` text NOT NULL,

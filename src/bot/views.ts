@@ -1,7 +1,7 @@
 // The screens of the shop (text + inline keyboard), built from the database in the customer's language.
 import { InlineKeyboard } from "grammy";
 import type { ProductRow } from "../catalog/catalog.js";
-import { listCategories, listProductsInCategory } from "../catalog/queries.js";
+import { categoryKey, listBrandsInCategory, listCategories, type BrandEntry } from "../catalog/queries.js";
 import type { Db } from "../db/connection.js";
 import { escapeHtml } from "../lib/html.js";
 import { formatMoney } from "../lib/money.js";
@@ -21,6 +21,7 @@ export const PAGE_SIZE = 6;
 export const cb = {
   categories: () => "c",
   category: (key: string, page = 0) => `c:${key}:${page}`,
+  brand: (category: string, brand: string, page = 0) => `g:${category}:${brand}:${page}`,
   product: (sku: string) => `p:${sku}`,
   buy: (sku: string, quantity: number, price: number) => `b:${sku}:${quantity}:${price}`,
   cancelOrder: (orderId: string) => `x:${orderId}`,
@@ -40,26 +41,71 @@ export function categoriesView(db: Db, t: T, heading = "catalog-title"): View {
   return { text: categories.length === 0 ? t("catalog-empty") : t(heading, { shop: "" }), keyboard };
 }
 
-export function categoryView(db: Db, t: T, locale: string, key: string, page: number): View | undefined {
-  const items = listProductsInCategory(db, key);
-  if (items.length === 0) return undefined;
-  const pages = Math.ceil(items.length / PAGE_SIZE);
+/** Buttons for one page of a list, with ⬅️ n/N ➡️ when there is more than one page. */
+function paginate<Item>(
+  keyboard: InlineKeyboard,
+  t: T,
+  items: Item[],
+  page: number,
+  button: (item: Item) => [string, string],
+  pageData: (page: number) => string,
+): void {
+  const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE));
   const current = Math.min(Math.max(0, page), pages - 1);
-  const keyboard = new InlineKeyboard();
-  for (const product of items.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE)) {
-    keyboard.text(`${product.name} · ${price(product, locale)}`, cb.product(product.sku)).row();
+  for (const item of items.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE)) {
+    const [label, data] = button(item);
+    keyboard.text(label, data).row();
   }
   if (pages > 1) {
-    if (current > 0) keyboard.text(t("button-prev"), cb.category(key, current - 1));
-    keyboard.text(`${current + 1}/${pages}`, cb.category(key, current));
-    if (current < pages - 1) keyboard.text(t("button-next"), cb.category(key, current + 1));
+    if (current > 0) keyboard.text(t("button-prev"), pageData(current - 1));
+    keyboard.text(`${current + 1}/${pages}`, pageData(current));
+    if (current < pages - 1) keyboard.text(t("button-next"), pageData(current + 1));
     keyboard.row();
   }
-  keyboard.text(t("button-back"), cb.categories());
-  return { text: t("category-title", { category: escapeHtml(items[0]!.category) }), keyboard };
+}
+function fromPrice(brand: BrandEntry, locale: string): string {
+  const cheapest = brand.products.reduce((min, product) => (product.priceAmount < min.priceAmount ? product : min));
+  return price(cheapest, locale);
 }
 
-export function productView(t: T, locale: string, product: ProductRow, categoryKey: string): View {
+/** A category: its brands (a brand with one denomination is shown as that product). */
+export function categoryView(db: Db, t: T, locale: string, key: string, page: number): View | undefined {
+  const brands = listBrandsInCategory(db, key);
+  if (brands.length === 0) return undefined;
+  const keyboard = new InlineKeyboard();
+  paginate(
+    keyboard,
+    t,
+    brands,
+    page,
+    (brand) =>
+      brand.products.length === 1
+        ? [`${brand.products[0]!.name} · ${price(brand.products[0]!, locale)}`, cb.product(brand.products[0]!.sku)]
+        : [`${brand.name} · ${t("from-price", { price: fromPrice(brand, locale) })}`, cb.brand(key, brand.key)],
+    (p) => cb.category(key, p),
+  );
+  keyboard.text(t("button-back"), cb.categories());
+  return { text: t("category-title", { category: escapeHtml(brands[0]!.category) }), keyboard };
+}
+
+/** A brand: its denominations. */
+export function brandView(db: Db, t: T, locale: string, category: string, brandKey: string, page: number): View | undefined {
+  const brand = listBrandsInCategory(db, category).find((entry) => entry.key === brandKey);
+  if (!brand) return undefined;
+  const keyboard = new InlineKeyboard();
+  paginate(keyboard, t, brand.products, page, (product) => [`${product.name} · ${price(product, locale)}`, cb.product(product.sku)], (p) => cb.brand(category, brandKey, p));
+  keyboard.text(t("button-back"), cb.category(category));
+  return { text: t("brand-title", { brand: escapeHtml(brand.name) }), keyboard };
+}
+
+/** Where the Back button of a product card leads: its brand's list, or its category when it stands alone. */
+export function backFromProduct(db: Db, product: ProductRow): string {
+  const category = categoryKey(product.category);
+  const brand = listBrandsInCategory(db, category).find((entry) => entry.key === categoryKey(product.brand));
+  return brand && brand.products.length > 1 ? cb.brand(category, brand.key) : cb.category(category);
+}
+
+export function productView(t: T, locale: string, product: ProductRow, back: string): View {
   const lines = [
     t("product-card", {
       name: escapeHtml(product.name),
@@ -72,7 +118,7 @@ export function productView(t: T, locale: string, product: ProductRow, categoryK
   }
   const keyboard = new InlineKeyboard();
   keyboard.text(t("button-buy", { price: price(product, locale) }), cb.buy(product.sku, 1, product.priceAmount)).row();
-  keyboard.text(t("button-back"), cb.category(categoryKey));
+  keyboard.text(t("button-back"), back);
   return { text: lines.join("\n"), keyboard };
 }
 

@@ -32,6 +32,8 @@ export const catalogProductSchema = z
     sku: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,47}$/i, "must be 2–48 letters, digits, dots, dashes or underscores"),
     name: z.string().min(1).max(64),
     category: z.string().min(1).max(40),
+    /** The family shown before the denominations; products without one stand alone. */
+    brand: z.string().min(1).max(40).optional(),
     kind: z.enum(["code", "topup"]),
     face_value: money,
     price: money.refine((value) => isIsoCurrency(value.currency), "currency must be an ISO 4217 code Stripe can charge"),
@@ -112,6 +114,7 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): voi
         sku: product.sku,
         name: product.name,
         category: product.category,
+        brand: product.brand ?? product.name,
         kind: product.kind,
         faceValueAmount: product.face_value.amount,
         faceValueCurrency: product.face_value.currency,

@@ -43,3 +43,22 @@ export function listProductsInCategory(db: Db, key: string): ProductRow[] {
     .all()
     .filter((product) => categoryKey(product.category) === key);
 }
+
+export interface BrandEntry {
+  key: string;
+  name: string;
+  category: string;
+  products: ProductRow[];
+}
+
+/** The brands of a category in catalog order, each with its enabled denominations. */
+export function listBrandsInCategory(db: Db, key: string): BrandEntry[] {
+  const brands = new Map<string, BrandEntry>();
+  for (const product of listProductsInCategory(db, key)) {
+    const brandKey = categoryKey(product.brand);
+    const entry = brands.get(brandKey) ?? { key: brandKey, name: product.brand, category: product.category, products: [] };
+    entry.products.push(product);
+    brands.set(brandKey, entry);
+  }
+  return [...brands.values()];
+}

@@ -41,6 +41,8 @@ export const products = sqliteTable(
     sku: text("sku").primaryKey(),
     name: text("name").notNull(),
     category: text("category").notNull(),
+    /** The product family the customer picks before the denomination ("Steam Wallet"). */
+    brand: text("brand").notNull(),
     kind: text("kind", { enum: ["code", "topup"] }).notNull(),
     faceValueAmount: integer("face_value_amount").notNull(),
     faceValueCurrency: text("face_value_currency").notNull(),

@@ -3,7 +3,20 @@ import type { SupplierCatalogProduct } from "./types.js";
 
 const PHONE = { type: "phone" as const, pattern: "^\\+[1-9][0-9]{7,14}$" };
 
+const STEAM = "Redeem at store.steampowered.com/account/redeemwalletcode";
+const MLBB = { type: "player_id" as const, pattern: "^[0-9]{6,12}(\\([0-9]{4,5}\\))?$" };
+
 export const SIMULATOR_CATALOG: SupplierCatalogProduct[] = [
+  ...[5, 10, 100].map((usd) => ({
+    sku: `steam-${usd}-usd`, name: `Steam Wallet ${usd} USD`, kind: "code" as const,
+    face_value: { amount: usd * 100, currency: "USD" }, cost: { amount: Math.round(usd * 92.5), currency: "USD" },
+    requires_pin: false, in_stock: true, instructions: STEAM,
+  })),
+  ...[172, 257, 344, 429, 514, 706, 878].map((diamonds) => ({
+    sku: `mlbb-${diamonds}-diamonds`, name: `Mobile Legends ${diamonds} Diamonds`, kind: "topup" as const,
+    face_value: { amount: diamonds, currency: "XDI" }, cost: { amount: Math.round(diamonds * 1.63), currency: "USD" },
+    requires_pin: false, in_stock: true, recipient: MLBB,
+  })),
   {
     sku: "steam-20-usd", name: "Steam Wallet 20 USD", kind: "code",
     face_value: { amount: 2000, currency: "USD" }, cost: { amount: 1850, currency: "USD" },

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
-import { ADMIN_ID, OPS_CHAT_ID, paidOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
+import { ADMIN_ID, OPS_CHAT_ID, RAZER_10, STEAM_20, STEAM_50, paidOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 let delivered: string;
@@ -16,9 +16,9 @@ beforeAll(async () => {
   });
   h.customer(ADMIN_ID);
   h.customer(666); // a stranger
-  delivered = await paidOrder(h, 3001, "Gift cards", "Steam Wallet 20 USD");
-  review = await paidOrder(h, 3002, "Gift cards", "Steam Wallet 50 USD");
-  reviewPin = await paidOrder(h, 3003, "Game credits", "Razer Gold 10 USD");
+  delivered = await paidOrder(h, 3001, STEAM_20);
+  review = await paidOrder(h, 3002, STEAM_50);
+  reviewPin = await paidOrder(h, 3003, RAZER_10);
   await waitForStatus(h, delivered, "delivered");
   await waitForStatus(h, review, "needs_review");
   await waitForStatus(h, reviewPin, "needs_review");

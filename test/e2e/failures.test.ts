@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { manualClock } from "../../src/lib/clock.js";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
-import { ADMIN_ID, OPS_CHAT_ID, opsMessage, paidOrder, startHarness, statusOf, waitForStatus, waitUntil, type Harness, type HarnessOptions } from "../helpers/harness.js";
+import { ADMIN_ID, OPS_CHAT_ID, RAZER_10, STEAM_20, STEAM_50, opsMessage, openOrder, paidOrder, startHarness, statusOf, waitForStatus, waitUntil, type Harness, type HarnessOptions } from "../helpers/harness.js";
 
 let h: Harness;
 const fast: HarnessOptions = { shop: { pipeline: { backoffBaseMs: 20, backoffMaxMs: 200 } } };
@@ -16,8 +16,8 @@ afterEach(async () => {
   await h?.close();
 });
 
-const STEAM = ["Gift cards", "Steam Wallet 20 USD"] as const;
-const RAZER = ["Game credits", "Razer Gold 10 USD"] as const;
+const STEAM = STEAM_20;
+const RAZER = RAZER_10;
 
 function causes(orderId: string): string[] {
   return getOrderEvents(h.shop.db, orderId).map((e) => `${e.toStatus}:${e.cause}`);
@@ -26,7 +26,7 @@ function causes(orderId: string): string[] {
 describe("supplier failures", () => {
   it("retries a 5xx with backoff and delivers, with one supplier order", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { failFirst: { count: 2, status: 500, code: "internal" } } } } });
-    const orderId = await paidOrder(h, 2001, ...STEAM);
+    const orderId = await paidOrder(h, 2001, STEAM);
     await waitForStatus(h, orderId, "delivered");
     expect(h.supplier.createdByReference.get(orderId)).toBe(1);
     expect(h.supplier.requests.filter((r) => r.method === "POST" && r.status === 500)).toHaveLength(2);
@@ -35,7 +35,7 @@ describe("supplier failures", () => {
 
   it("honours Retry-After on a 429", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { failFirst: { count: 1, status: 429, code: "rate_limited", retryAfter: 1 } } } } });
-    const orderId = await paidOrder(h, 2002, ...STEAM);
+    const orderId = await paidOrder(h, 2002, STEAM);
     await waitUntil(() => getOrder(h.shop.db, orderId)?.attempts === 1);
     const row = getOrder(h.shop.db, orderId)!;
     expect(row.nextAttemptAt! - row.updatedAt).toBeGreaterThanOrEqual(1000);
@@ -45,7 +45,7 @@ describe("supplier failures", () => {
 
   it("after a timeout, finds the order by reference instead of placing it again", async () => {
     await start({ env: { SUPPLIER_TIMEOUT_MS: "300" }, simulator: { behaviours: { "steam-20-usd": { outcome: "hang", hangMs: 1500 } } } });
-    const orderId = await paidOrder(h, 2003, ...STEAM);
+    const orderId = await paidOrder(h, 2003, STEAM);
     await waitForStatus(h, orderId, "delivered");
     expect(h.supplier.createdByReference.get(orderId)).toBe(1);
     expect(h.supplier.requests.some((r) => r.path === `/orders?reference=${orderId}`)).toBe(true);
@@ -55,7 +55,7 @@ describe("supplier failures", () => {
 
   it("after a dropped connection, finds the order by reference instead of placing it again", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { outcome: "drop" } } } });
-    const orderId = await paidOrder(h, 2004, ...STEAM);
+    const orderId = await paidOrder(h, 2004, STEAM);
     await waitForStatus(h, orderId, "delivered");
     expect(h.supplier.createdByReference.get(orderId)).toBe(1);
     expect(getOrder(h.shop.db, orderId)!.lastError).toBeNull();
@@ -63,7 +63,7 @@ describe("supplier failures", () => {
 
   it("sends the order to review with an alert when every attempt fails", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { outcome: "error", status: 503, code: "unavailable" } } } });
-    const orderId = await paidOrder(h, 2005, ...STEAM);
+    const orderId = await paidOrder(h, 2005, STEAM);
     await waitForStatus(h, orderId, "needs_review");
     expect(h.supplier.requests.filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(3);
     const alert = await opsMessage(h, orderId);
@@ -74,7 +74,7 @@ describe("supplier failures", () => {
 
   it("refunds through Stripe when the supplier answers failed, and tells the customer in their language", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { outcome: "fail", code: "operator_rejected" } } } });
-    const orderId = await paidOrder(h, 2006, ...STEAM, "ru");
+    const orderId = await paidOrder(h, 2006, STEAM, "ru");
     await waitForStatus(h, orderId, "refunded");
     const order = getOrder(h.shop.db, orderId)!;
     expect(order.refundId).toMatch(/^re_test_/);
@@ -88,7 +88,7 @@ describe("supplier failures", () => {
   it("sends a refund Stripe refuses to review", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { outcome: "fail", code: "operator_rejected" } } } });
     const customer = h.customer(2007);
-    const orderId = await paidOrder(h, 2007, ...STEAM);
+    const orderId = await paidOrder(h, 2007, STEAM);
     // Stripe refuses: the payment intent is unknown to it.
     h.stripe.sessions.forEach((s) => {
       if (s.client_reference_id === orderId) s.payment_intent = "pi_gone";
@@ -104,7 +104,7 @@ describe("supplier failures", () => {
     ["a missing PIN", "missing_pin", RAZER],
   ] as const)("never delivers a completed order with %s: review and alert", async (_what, outcome, product) => {
     await start({ simulator: { behaviours: { [outcome === "missing_pin" ? "razer-gold-10-usd" : "steam-20-usd"]: { outcome } } } });
-    const orderId = await paidOrder(h, 2008, product[0], product[1]);
+    const orderId = await paidOrder(h, 2008, product);
     await waitForStatus(h, orderId, "needs_review");
     expect(getDeliveredItems(h.shop.db, orderId)).toHaveLength(0);
     await opsMessage(h, orderId);
@@ -113,7 +113,7 @@ describe("supplier failures", () => {
 
   it("treats a 500 that carries insufficient_balance as a balance problem: alert at once, review, retried when an admin says so", async () => {
     await start({ simulator: { balance: { amount: 100, currency: "USD" }, balanceErrorAs500: true } });
-    const orderId = await paidOrder(h, 2009, ...STEAM);
+    const orderId = await paidOrder(h, 2009, STEAM);
     await waitForStatus(h, orderId, "needs_review");
     expect(h.supplier.requests.filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(1);
     await opsMessage(h, "Supplier balance too low");
@@ -130,7 +130,7 @@ describe("supplier failures", () => {
 describe("pending supplier orders", () => {
   it("completes by the supplier's webhook", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { outcome: "pending", resolveAfterMs: 150, webhook: "once" } } } });
-    const orderId = await paidOrder(h, 2101, ...STEAM);
+    const orderId = await paidOrder(h, 2101, STEAM);
     await waitForStatus(h, orderId, "delivered");
     expect(causes(orderId)).toContain("supplier_pending:supplier_pending");
     expect(h.supplier.webhooksSent[0]!.status).toBe(200);
@@ -140,7 +140,7 @@ describe("pending supplier orders", () => {
   it("polls every 2 minutes when no webhook comes, and delivers", async () => {
     const clock = manualClock(Date.now());
     await start({ shop: { now: clock.now }, simulator: { behaviours: { "steam-20-usd": { outcome: "pending", resolveAfterPolls: 3, webhook: "none" } } } });
-    const orderId = await paidOrder(h, 2102, ...STEAM);
+    const orderId = await paidOrder(h, 2102, STEAM);
     await waitForStatus(h, orderId, "supplier_pending");
     const entered = getOrder(h.shop.db, orderId)!;
     expect(entered.nextAttemptAt! - clock.now()).toBe(2 * 60_000);
@@ -156,7 +156,7 @@ describe("pending supplier orders", () => {
   it("goes to review with an alert after 10 minutes of polling", async () => {
     const clock = manualClock(Date.now());
     await start({ shop: { now: clock.now }, simulator: { behaviours: { "steam-20-usd": { outcome: "pending", webhook: "none" } } } });
-    const orderId = await paidOrder(h, 2103, ...STEAM);
+    const orderId = await paidOrder(h, 2103, STEAM);
     await waitForStatus(h, orderId, "supplier_pending");
     for (let minute = 2; minute <= 10; minute += 2) {
       clock.advance(2 * 60_000);
@@ -170,8 +170,8 @@ describe("pending supplier orders", () => {
 
   it("ignores duplicate, late and out-of-order supplier webhooks beyond the first", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { outcome: "pending", resolveAfterMs: 100, webhook: "out_of_order" }, "steam-50-usd": { outcome: "pending", resolveAfterMs: 100, webhook: "twice" } } } });
-    const first = await paidOrder(h, 2104, ...STEAM);
-    const second = await paidOrder(h, 2105, "Gift cards", "Steam Wallet 50 USD");
+    const first = await paidOrder(h, 2104, STEAM);
+    const second = await paidOrder(h, 2105, STEAM_50);
     await waitForStatus(h, first, "delivered");
     await waitForStatus(h, second, "delivered");
     await waitUntil(() => h.supplier.webhooksSent.length >= 4 && h.supplier.webhooksSent.every((w) => w.status === 200));
@@ -185,7 +185,7 @@ describe("pending supplier orders", () => {
 
   it("rejects a supplier webhook with a bad signature: 400, nothing stored", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { outcome: "pending", resolveAfterMs: 50, webhook: "bad_signature" } } } });
-    const orderId = await paidOrder(h, 2106, ...STEAM);
+    const orderId = await paidOrder(h, 2106, STEAM);
     await waitUntil(() => h.supplier.webhooksSent[0]?.status === 400);
     expect(h.shop.db.$client.prepare("SELECT count(*) AS n FROM supplier_events").get()).toEqual({ n: 0 });
     expect(statusOf(h, orderId)).toBe("supplier_pending");
@@ -207,8 +207,7 @@ describe("Telegram failures", () => {
     await start();
     const customer = h.customer(2202);
     const orderId = await (async () => {
-      const { openOrder } = await import("../helpers/harness.js");
-      const opened = await openOrder(h, customer, ...STEAM);
+      const opened = await openOrder(h, customer, STEAM);
       h.telegram.blocked.add(2202);
       await h.stripe.completeCheckout(opened.sessionId);
       return opened.orderId;
@@ -234,8 +233,7 @@ describe("Stripe events", () => {
   it("a late duplicate of the payment after delivery changes nothing; an order never moves backwards", async () => {
     await start();
     const customer = h.customer(2301);
-    const { openOrder } = await import("../helpers/harness.js");
-    const { orderId, sessionId } = await openOrder(h, customer, ...STEAM);
+    const { orderId, sessionId } = await openOrder(h, customer, STEAM);
     const paid = h.stripe.pay(sessionId);
     await h.stripe.post(paid);
     await waitForStatus(h, orderId, "delivered");
@@ -250,7 +248,7 @@ describe("Stripe events", () => {
 
   it("records charge.refunded and charge.dispute.created on the order and tells ops", async () => {
     await start();
-    const orderId = await paidOrder(h, 2302, ...STEAM);
+    const orderId = await paidOrder(h, 2302, STEAM);
     await waitForStatus(h, orderId, "delivered");
     const pi = getOrder(h.shop.db, orderId)!.stripePaymentIntentId!;
     await h.stripe.post(h.stripe.signedEvent("charge.refunded", { id: "ch_1", object: "charge", payment_intent: pi, amount_refunded: 2199, currency: "usd" }));
@@ -267,8 +265,7 @@ describe("Stripe events", () => {
   it("keeps money paid for an expired order: review, not lost", async () => {
     await start();
     const customer = h.customer(2303);
-    const { openOrder } = await import("../helpers/harness.js");
-    const { orderId, sessionId } = await openOrder(h, customer, ...STEAM);
+    const { orderId, sessionId } = await openOrder(h, customer, STEAM);
     const session = h.stripe.sessions.get(sessionId)!;
     await h.stripe.post(h.stripe.signedEvent("checkout.session.expired", { ...session, status: "expired" }));
     await waitForStatus(h, orderId, "expired");

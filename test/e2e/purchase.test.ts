@@ -19,9 +19,13 @@ async function buySteam(customerId: number) {
   await alice.expect("Pick a category");
   alice.tap("Gift cards");
   await alice.expect("Gift cards: pick a product");
+  alice.tap("Steam Wallet ·");
+  await alice.expect("Steam Wallet: pick an amount");
   alice.tap("Steam Wallet 20 USD");
   await alice.expect("Price: $21.99");
   alice.tap("Buy for $21.99");
+  await alice.expect("how many codes?");
+  alice.tap("1 × $21.99");
   const checkout = await alice.expect(/Order ORD-\w{8}/);
   const orderId = /ORD-\w{8}/.exec(stripHtml(checkout.text))![0];
   return { alice, checkout, orderId };

@@ -159,29 +159,41 @@ export async function waitUntil<T>(probe: () => T | undefined | false, timeoutMs
   }
 }
 
-/** Browses to a code product, taps Buy, and returns the order id and its Checkout Session id (any language). */
-export async function openOrder(h: Harness, customer: Customer, category: string, product: string): Promise<{ orderId: string; sessionId: string }> {
-  const withButton = (label: string | RegExp) =>
-    h.telegram.waitFor(customer.id, (m) => m.buttons.flat().some((b) => (typeof label === "string" ? b.text.includes(label) : label.test(b.text))));
+/** A path of button labels from the catalog to a product card, e.g. ["Gift cards", "Steam Wallet ·", "Steam Wallet 20 USD"]. */
+export type ProductPath = readonly string[];
+
+/** Waits for a bot message in the chat that carries a button with this label. */
+export function withButton(h: Harness, chatId: number, label: string | RegExp): Promise<ChatMessage> {
+  return h.telegram.waitFor(chatId, (m) => m.buttons.flat().some((b) => (typeof label === "string" ? b.text.includes(label) : label.test(b.text))));
+}
+
+/** Browses to a product, taps Buy (and 1 for the quantity when asked); returns the order and its Checkout Session (any language). */
+export async function openOrder(h: Harness, customer: Customer, path: ProductPath, quantity = 1): Promise<{ orderId: string; sessionId: string }> {
   customer.say("/start");
-  await withButton(category);
-  customer.tap(category);
-  await withButton(product);
-  customer.tap(product);
-  await withButton(/^🛒/);
+  for (const label of path) {
+    await withButton(h, customer.id, label);
+    customer.tap(label);
+  }
+  await withButton(h, customer.id, /^🛒/);
   customer.tap(/^🛒/);
+  const next = await h.telegram.waitFor(customer.id, (m) => m.buttons.flat().some((b) => b.url || b.callback_data?.startsWith("q:")));
+  if (next.buttons.flat().some((b) => b.callback_data?.startsWith("q:"))) customer.tap(`${quantity} ×`);
   const checkout = await h.telegram.waitFor(customer.id, (m) => /ORD-\w{8}/.test(m.text) && m.buttons.flat().some((b) => b.url));
   return { orderId: /ORD-\w{8}/.exec(stripHtml(checkout.text))![0], sessionId: payButton(checkout).sessionId };
 }
 
-/** Opens and pays an order for a code product; returns its id. */
-export async function paidOrder(h: Harness, customerId: number, category: string, product: string, language = "en"): Promise<string> {
+/** Opens and pays an order; returns its id. */
+export async function paidOrder(h: Harness, customerId: number, path: ProductPath, language = "en"): Promise<string> {
   const customer = h.customer(customerId, language);
-  const { orderId, sessionId } = await openOrder(h, customer, category, product);
+  const { orderId, sessionId } = await openOrder(h, customer, path);
   const status = await h.stripe.completeCheckout(sessionId);
   if (status !== 200) throw new Error(`webhook answered ${status}`);
   return orderId;
 }
+
+export const STEAM_20: ProductPath = ["Gift cards", "Steam Wallet ·", "Steam Wallet 20 USD"];
+export const STEAM_50: ProductPath = ["Gift cards", "Steam Wallet ·", "Steam Wallet 50 USD"];
+export const RAZER_10: ProductPath = ["Game credits", "Razer Gold 10 USD"];
 
 export function statusOf(h: Harness, orderId: string): string | undefined {
   return h.shop.db.$client.prepare<[string], { status: string }>("SELECT status FROM orders WHERE id = ?").get(orderId)?.status;

@@ -1,88 +1,122 @@
-// The checkout conversation (@grammyjs/conversations v2): for a top-up, ask the recipient (validated with
-// the product's rule, asked again when wrong); then a confirmation with product, recipient, quantity and
-// total; Confirm opens the order and shows Pay. Cancel works at every step. Its state lives in SQLite.
+// The checkout conversation (@grammyjs/conversations v2). A code product asks the quantity when the catalog
+// allows more than one; a top-up asks the recipient (checked with the product's rule, asked again when
+// wrong) and shows a confirmation. Then one order and its Pay button. Cancel works at every step, and the
+// state lives in SQLite, so a restart in the middle resumes where the customer was.
 import { createConversation, type Conversation } from "@grammyjs/conversations";
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer, InlineKeyboard, type Middleware } from "grammy";
 import { getProduct } from "../../catalog/catalog.js";
 import { isValidRecipient } from "../../payments/checkout.js";
 import { escapeHtml } from "../../lib/html.js";
 import { formatMoney, multiply } from "../../lib/money.js";
 import type { BaseContext, ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
-import type { Middleware } from "grammy";
 import { checkout } from "./shop.js";
 
 /** Bump when the conversation's code changes, so stored replays of the old code are dropped. */
-export const CHECKOUT_CONVERSATION_VERSION = 1;
+export const CHECKOUT_CONVERSATION_VERSION = 2;
 
 const CANCEL = "cc";
 const CONFIRM = "ok";
 
-/** The phone number as we send it: "+52 55 1234-5678" → "+525512345678". */
+/** The recipient as we send it: "+52 55 1234-5678" → "+525512345678". */
 export function normalizeRecipient(type: string, text: string): string {
   const trimmed = text.trim();
   if (type === "phone") return trimmed.replace(/[\s().-]/g, "").replace(/^00/, "+");
+  if (type === "email") return trimmed.toLowerCase();
   return trimmed;
 }
+
+type Step = { kind: "cancel"; ctx: BaseContext } | { kind: "leave" } | { kind: "tap"; data: string; ctx: BaseContext } | { kind: "text"; text: string; ctx: BaseContext };
 
 export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[]): Composer<ShopContext> {
   const feature = new Composer<ShopContext>();
 
-  async function topupCheckout(conversation: Conversation<ShopContext, BaseContext>, ctx: BaseContext, args: { sku: string }): Promise<void> {
+  /** The next thing the customer does, sorted: cancel, a tap on our buttons, text, or something else. */
+  async function next(conversation: Conversation<ShopContext, BaseContext>, ours: (data: string) => boolean): Promise<Step> {
+    const ctx = await conversation.wait();
+    const data = ctx.callbackQuery?.data;
+    const text = ctx.message?.text;
+    if (data === CANCEL || text === "/cancel") return { kind: "cancel", ctx };
+    if (data !== undefined && ours(data)) return { kind: "tap", data, ctx };
+    if (text !== undefined && !text.startsWith("/")) return { kind: "text", text, ctx };
+    return { kind: "leave" };
+  }
+
+  async function cancelled(ctx: BaseContext): Promise<void> {
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+    await ctx.reply(ctx.t("checkout-cancelled"), { reply_markup: new InlineKeyboard().text(ctx.t("button-catalog"), "c") });
+  }
+
+  async function checkoutConversation(conversation: Conversation<ShopContext, BaseContext>, ctx: BaseContext, args: { sku: string }): Promise<void> {
     const product = await conversation.external(() => getProduct(deps.db, args.sku));
-    if (!product || !product.enabled || product.kind !== "topup" || !product.recipientRule) {
+    if (!product || !product.enabled) {
       await ctx.reply(ctx.t("product-unavailable"));
       return;
     }
     const locale = ctx.customer?.language ?? "en";
-    const rule = product.recipientRule;
-    const what = ctx.t(`recipient-${rule.type}`);
     const cancelKeyboard = new InlineKeyboard().text(ctx.t("button-cancel"), CANCEL);
-    await ctx.reply(ctx.t(`ask-recipient-${rule.type}`, { name: escapeHtml(product.name), hint: escapeHtml(rule.hint ?? "") }), {
-      parse_mode: "HTML",
-      reply_markup: cancelKeyboard,
-    });
 
-    let recipient: string | undefined;
-    while (recipient === undefined) {
-      const next = await conversation.wait();
-      if (next.callbackQuery?.data === CANCEL || next.message?.text === "/cancel") return cancelled(next);
-      const text = next.message?.text;
-      if (text === undefined || text.startsWith("/")) {
-        // A tap elsewhere or another command: leave the checkout and let the rest of the bot answer.
+    let quantity = 1;
+    let recipient: string | null = null;
+
+    if (product.kind === "code" && product.maxQuantity > 1) {
+      const keyboard = new InlineKeyboard();
+      for (let n = 1; n <= product.maxQuantity; n++) {
+        keyboard.text(`${n} × ${formatMoney(multiply({ amount: product.priceAmount, currency: product.priceCurrency }, n), locale)}`, `q:${n}`);
+        if (n % 2 === 0) keyboard.row();
+      }
+      keyboard.row().text(ctx.t("button-cancel"), CANCEL);
+      await ctx.reply(ctx.t("ask-quantity", { name: escapeHtml(product.name), max: product.maxQuantity }), { parse_mode: "HTML", reply_markup: keyboard });
+      const step = await next(conversation, (data) => /^q:\d{1,2}$/.test(data));
+      if (step.kind === "cancel") return cancelled(step.ctx);
+      if (step.kind !== "tap") {
         await conversation.halt({ next: true });
         return;
       }
-      const candidate = normalizeRecipient(rule.type, text);
-      if (candidate.length <= 64 && isValidRecipient(product, candidate)) recipient = candidate;
-      else {
-        await next.reply(ctx.t(`bad-recipient-${rule.type}`, { value: escapeHtml(text.slice(0, 64)), hint: escapeHtml(rule.hint ?? "") }), {
-          parse_mode: "HTML",
-          reply_markup: cancelKeyboard,
-        });
-      }
-    }
-
-    const total = formatMoney(multiply({ amount: product.priceAmount, currency: product.priceCurrency }, 1), locale);
-    await ctx.reply(
-      ctx.t("confirm-topup", { name: escapeHtml(product.name), recipient: escapeHtml(recipient), what, total: escapeHtml(total) }),
-      { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("button-confirm"), CONFIRM).text(ctx.t("button-cancel"), CANCEL) },
-    );
-    const answer = await conversation.wait();
-    if (answer.callbackQuery?.data === CONFIRM) {
-      // The checkout runs outside the replay engine: one order, however often the conversation replays.
-      await conversation.external((outside) => checkout(deps, outside, product.sku, 1, recipient!));
+      quantity = Math.min(product.maxQuantity, Math.max(1, Number(step.data.slice(2))));
+      // Open the order from the tap's own update (outside the replay engine: one order, however often it replays).
+      await conversation.external((outside) => checkout(deps, outside, product.sku, quantity, null));
       return;
     }
-    if (answer.callbackQuery?.data === CANCEL || answer.message?.text === "/cancel") return cancelled(answer);
-    await conversation.halt({ next: true });
+
+    if (product.kind === "topup" && product.recipientRule) {
+      const rule = product.recipientRule;
+      await ctx.reply(ctx.t(`ask-recipient-${rule.type}`, { name: escapeHtml(product.name), hint: escapeHtml(rule.hint ?? "") }), {
+        parse_mode: "HTML",
+        reply_markup: cancelKeyboard,
+      });
+      while (recipient === null) {
+        const step = await next(conversation, () => false);
+        if (step.kind === "cancel") return cancelled(step.ctx);
+        if (step.kind !== "text") {
+          // A tap elsewhere or another command: leave the checkout and let the rest of the bot answer.
+          await conversation.halt({ next: true });
+          return;
+        }
+        const candidate = normalizeRecipient(rule.type, step.text);
+        if (candidate.length <= 64 && isValidRecipient(product, candidate)) recipient = candidate;
+        else {
+          await step.ctx.reply(ctx.t(`bad-recipient-${rule.type}`, { value: escapeHtml(step.text.slice(0, 64)), hint: escapeHtml(rule.hint ?? "") }), {
+            parse_mode: "HTML",
+            reply_markup: cancelKeyboard,
+          });
+        }
+      }
+      const total = formatMoney(multiply({ amount: product.priceAmount, currency: product.priceCurrency }, 1), locale);
+      await ctx.reply(
+        ctx.t("confirm-topup", { name: escapeHtml(product.name), recipient: escapeHtml(recipient), what: ctx.t(`recipient-${rule.type}`), total: escapeHtml(total) }),
+        { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("button-confirm"), CONFIRM).text(ctx.t("button-cancel"), CANCEL) },
+      );
+      const step = await next(conversation, (data) => data === CONFIRM);
+      if (step.kind === "cancel") return cancelled(step.ctx);
+      if (step.kind !== "tap") {
+        await conversation.halt({ next: true });
+        return;
+      }
+    }
+    await conversation.external((outside) => checkout(deps, outside, product.sku, quantity, recipient));
   }
 
-  async function cancelled(ctx: BaseContext): Promise<void> {
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-    await ctx.reply(ctx.t("checkout-cancelled"), { reply_markup: new InlineKeyboard().text(ctx.t("button-catalog"), "c") });
-  }
-
-  feature.use(createConversation(topupCheckout, { id: "topupCheckout", plugins }));
+  feature.use(createConversation(checkoutConversation, { id: "checkout", plugins }));
   return feature;
 }

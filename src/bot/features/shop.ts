@@ -1,15 +1,20 @@
 // The shop window: /start (with its deep links), categories → products → the product card, Buy, cancel.
 import { Composer, InlineKeyboard } from "grammy";
 import { getProduct } from "../../catalog/catalog.js";
-import { categoryKey } from "../../catalog/queries.js";
 import { getOrder } from "../../orders/repository.js";
 import { transition } from "../../orders/state-machine.js";
 import { openCheckout } from "../../payments/checkout.js";
 import { ORDER_ID_PATTERN } from "../../lib/ids.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
-import { categoriesView, categoryView, checkoutView, productView, type View } from "../views.js";
+import { backFromProduct, brandView, categoriesView, categoryView, checkoutView, productView, type View } from "../views.js";
 import { showOrder } from "./orders.js";
+
+/** Answers the callback query of this update, if it has one (every tap gets an answer, once). */
+export async function answer(ctx: { callbackQuery?: unknown; answerCallbackQuery: ShopContext["answerCallbackQuery"] }, options: { text?: string; show_alert?: boolean } = {}): Promise<void> {
+  if (!ctx.callbackQuery) return;
+  await ctx.answerCallbackQuery(options).catch(() => undefined);
+}
 
 /** Shows a view: edits the message a button was tapped on, or sends a new one. */
 export async function show(ctx: ShopContext, view: View): Promise<void> {
@@ -34,10 +39,10 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
   async function showProduct(ctx: ShopContext, sku: string): Promise<void> {
     const product = getProduct(deps.db, sku);
     if (!product || !product.enabled) {
-      await ctx.answerCallbackQuery?.({ text: ctx.t("product-unavailable") }).catch(() => undefined);
+      await answer(ctx, { text: ctx.t("product-unavailable") });
       return show(ctx, categoriesView(deps.db, t(ctx)));
     }
-    await show(ctx, productView(t(ctx), locale(ctx), product, categoryKey(product.category)));
+    await show(ctx, productView(t(ctx), locale(ctx), product, backFromProduct(deps.db, product)));
   }
 
   feature.command("start", async (ctx) => {
@@ -58,8 +63,18 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
   feature.callbackQuery(/^c:([a-z0-9-]{1,24}):(\d{1,3})$/, async (ctx) => {
     const view = categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, Number(ctx.match[2]));
     if (!view) {
-      await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable") });
+      await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
       return show(ctx, categoriesView(deps.db, t(ctx)));
+    }
+    await ctx.answerCallbackQuery();
+    await show(ctx, view);
+  });
+
+  feature.callbackQuery(/^g:([a-z0-9-]{1,24}):([a-z0-9-]{1,24}):(\d{1,3})$/, async (ctx) => {
+    const view = brandView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, ctx.match[2]!, Number(ctx.match[3]));
+    if (!view) {
+      await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable") });
+      return show(ctx, categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, 0) ?? categoriesView(deps.db, t(ctx)));
     }
     await ctx.answerCallbackQuery();
     await show(ctx, view);
@@ -67,11 +82,11 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
 
   feature.callbackQuery(/^p:([A-Za-z0-9._-]{2,48})$/, async (ctx) => {
     await showProduct(ctx, ctx.match[1]!);
-    await ctx.answerCallbackQuery().catch(() => undefined);
+    await answer(ctx);
   });
 
   feature.callbackQuery(/^b:([A-Za-z0-9._-]{2,48}):(\d{1,2}):(\d{1,12})$/, async (ctx) => {
-    const [, sku, quantityText, priceText] = ctx.match;
+    const [, sku, , priceText] = ctx.match;
     const product = getProduct(deps.db, sku!);
     if (!product || !product.enabled) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable"), show_alert: true });
@@ -79,13 +94,12 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     }
     if (product.priceAmount !== Number(priceText)) {
       await ctx.answerCallbackQuery({ text: ctx.t("price-changed"), show_alert: true });
-      return show(ctx, productView(t(ctx), locale(ctx), product, categoryKey(product.category)));
+      return show(ctx, productView(t(ctx), locale(ctx), product, backFromProduct(deps.db, product)));
     }
-    if (product.kind === "topup") {
-      await ctx.answerCallbackQuery();
-      return ctx.conversation.enter("topupCheckout", { sku: product.sku });
-    }
-    return checkout(deps, ctx, product.sku, Number(quantityText), null);
+    await ctx.answerCallbackQuery();
+    // One checkout at a time: a Buy tapped mid-checkout starts over with this product.
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter("checkout", { sku: product.sku });
   });
 
   feature.callbackQuery(/^x:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
@@ -141,10 +155,10 @@ export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, qua
       rate_limited: t("checkout-rate-limited", { support: deps.supportContact }),
       payment_provider_down: t("checkout-provider-down"),
     };
-    await ctx.answerCallbackQuery?.({ text: messages[result.reason], show_alert: true }).catch(() => undefined);
+    await answer(ctx, { text: messages[result.reason], show_alert: true });
     if (!ctx.callbackQuery) await ctx.reply(messages[result.reason]);
     return;
   }
-  await ctx.answerCallbackQuery?.(result.reused ? { text: t("checkout-reused") } : {}).catch(() => undefined);
+  await answer(ctx, result.reused ? { text: t("checkout-reused") } : {});
   await show(ctx, checkoutView(t, customer.language, result.order));
 }

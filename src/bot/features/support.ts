@@ -1,5 +1,6 @@
 // /help, /support (with the last order id to quote), /cancel, and the answer to anything unknown.
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
+import { setCustomerLanguage, type Language } from "../../customers/repository.js";
 import { desc, eq } from "drizzle-orm";
 import { orders } from "../../db/schema.js";
 import { escapeHtml } from "../../lib/html.js";
@@ -15,6 +16,19 @@ export function supportFeature(deps: BotDeps): Composer<ShopContext> {
     const last = deps.db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, ctx.from!.id)).orderBy(desc(orders.createdAt)).get();
     const lastLine = last ? ctx.t("support-last-order", { order: last.id }) : "";
     await ctx.reply(ctx.t("support", { support: escapeHtml(deps.supportContact), last: lastLine }), { parse_mode: "HTML" });
+  });
+  feature.command("language", async (ctx) => {
+    await ctx.reply(ctx.t("language-choose"), {
+      reply_markup: new InlineKeyboard().text("🇬🇧 English", "lang:en").text("🇷🇺 Русский", "lang:ru"),
+    });
+  });
+  feature.callbackQuery(/^lang:(en|ru)$/, async (ctx) => {
+    const language = ctx.match[1] as Language;
+    setCustomerLanguage(deps.db, ctx.from.id, language, deps.now());
+    if (ctx.customer) ctx.customer.language = language;
+    ctx.i18n.useLocale(language);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(ctx.t("language-set"), { reply_markup: new InlineKeyboard().text(ctx.t("button-catalog"), "c") });
   });
   feature.command("cancel", async (ctx) => {
     await ctx.conversation.exitAll();
