@@ -208,7 +208,12 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     },
     async stop() {
       // Stop taking updates first, let in-flight work finish, then close the database.
-      if (runner?.isRunning()) await runner.stop();
+      if (runner?.isRunning()) {
+        await runner.stop();
+        // stop() resolves once fetching stops, not when the updates in hand are done: wait for those.
+        const deadline = Date.now() + 15_000;
+        while (runner.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       if (monitorTimer) clearInterval(monitorTimer);
       await worker.stop();
       await new Promise<void>((resolve) => {

@@ -31,6 +31,8 @@ export interface ChatMessage {
   date: number;
   edited: boolean;
   deleted: boolean;
+  /** Increases on every change anywhere in the fake: "changed after X" is `version > X`. */
+  version: number;
   invoice?: Record<string, unknown>;
 }
 
@@ -95,6 +97,8 @@ export interface FakeTelegram {
   /** Waits for a message from the bot in the chat that satisfies the predicate (new or edited). */
   waitFor(chatId: number, predicate: (message: ChatMessage) => boolean, timeoutMs?: number): Promise<ChatMessage>;
   callbackAnswers: Map<string, { text?: string; show_alert?: boolean }>;
+  /** The current change counter (see ChatMessage.version). */
+  readonly version: number;
   commands: Map<string, unknown>;
   onChange(listener: (chatId: number) => void): () => void;
   close(): Promise<void>;
@@ -113,6 +117,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
   const sentAt = new Map<number, number[]>();
   const globalSentAt: number[] = [];
   const listeners = new Set<(chatId: number) => void>();
+  let version = 0;
 
   const fake: FakeTelegram = {
     url: "",
@@ -124,6 +129,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     blocked: new Set(),
     callbackAnswers: new Map(),
     commands: new Map(),
+    get version() {
+      return version;
+    },
     failNext(method, count, error) {
       const list = failures.get(method) ?? [];
       for (let i = 0; i < count; i++) list.push(error);
@@ -237,7 +245,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
   function addMessage(chatId: number, from: "bot" | number, text: string, buttons: InlineButton[][], extra: Partial<ChatMessage> = {}): ChatMessage {
     const id = (messageCounter.get(chatId) ?? 0) + 1;
     messageCounter.set(chatId, id);
-    const message: ChatMessage = { message_id: id, chat_id: chatId, from, text, buttons, date: Math.floor(now() / 1000), edited: false, deleted: false, ...extra };
+    const message: ChatMessage = { message_id: id, chat_id: chatId, from, text, buttons, date: Math.floor(now() / 1000), edited: false, deleted: false, version: ++version, ...extra };
     const list = chats.get(chatId) ?? [];
     list.push(message);
     chats.set(chatId, list);
@@ -357,14 +365,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       if (message.text === text && JSON.stringify(message.buttons) === JSON.stringify(buttons)) {
         throw new ApiError(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
       }
-      Object.assign(message, { text, buttons, edited: true });
+      Object.assign(message, { text, buttons, edited: true, version: ++version });
       notify(chatId);
       return asMessage(message);
     },
     editMessageReplyMarkup: (params) => {
       const chatId = chatIdOf(params);
       const message = botMessage(chatId, params["message_id"]);
-      Object.assign(message, { buttons: parseMarkup(params["reply_markup"]), edited: true });
+      Object.assign(message, { buttons: parseMarkup(params["reply_markup"]), edited: true, version: ++version });
       notify(chatId);
       return asMessage(message);
     },

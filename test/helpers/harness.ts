@@ -169,16 +169,21 @@ export function withButton(h: Harness, chatId: number, label: string | RegExp): 
 
 /** Browses to a product, taps Buy (and 1 for the quantity when asked); returns the order and its Checkout Session (any language). */
 export async function openOrder(h: Harness, customer: Customer, path: ProductPath, quantity = 1): Promise<{ orderId: string; sessionId: string }> {
-  customer.say("/start");
-  for (const label of path) {
-    await withButton(h, customer.id, label);
+  let seen = h.telegram.version;
+  customer.say(path[0]!.startsWith("/") ? path[0]! : "/start");
+  for (const label of path.filter((step) => !step.startsWith("/"))) {
+    const at = seen;
+    await h.telegram.waitFor(customer.id, (m) => m.version > at && m.buttons.flat().some((b) => b.text.includes(label)));
+    seen = h.telegram.version;
     customer.tap(label);
   }
-  await withButton(h, customer.id, /^🛒/);
+  const at = seen;
+  await h.telegram.waitFor(customer.id, (m) => m.version > at && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
+  const before = h.telegram.version;
   customer.tap(/^🛒/);
-  const next = await h.telegram.waitFor(customer.id, (m) => m.buttons.flat().some((b) => b.url || b.callback_data?.startsWith("q:")));
+  const next = await h.telegram.waitFor(customer.id, (m) => m.version > before && m.buttons.flat().some((b) => b.url || b.callback_data?.startsWith("q:")));
   if (next.buttons.flat().some((b) => b.callback_data?.startsWith("q:"))) customer.tap(`${quantity} ×`);
-  const checkout = await h.telegram.waitFor(customer.id, (m) => /ORD-\w{8}/.test(m.text) && m.buttons.flat().some((b) => b.url));
+  const checkout = await h.telegram.waitFor(customer.id, (m) => m.version > before && /ORD-\w{8}/.test(m.text) && m.buttons.flat().some((b) => b.url));
   return { orderId: /ORD-\w{8}/.exec(stripHtml(checkout.text))![0], sessionId: payButton(checkout).sessionId };
 }
 

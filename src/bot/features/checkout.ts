@@ -13,7 +13,7 @@ import type { BotDeps } from "../deps.js";
 import { checkout } from "./shop.js";
 
 /** Bump when the conversation's code changes, so stored replays of the old code are dropped. */
-export const CHECKOUT_CONVERSATION_VERSION = 2;
+export const CHECKOUT_CONVERSATION_VERSION = 3;
 
 const CANCEL = "cc";
 const CONFIRM = "ok";
@@ -66,7 +66,10 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
         if (n % 2 === 0) keyboard.row();
       }
       keyboard.row().text(ctx.t("button-cancel"), CANCEL);
-      await ctx.reply(ctx.t("ask-quantity", { name: escapeHtml(product.name), max: product.maxQuantity }), { parse_mode: "HTML", reply_markup: keyboard });
+      const text = ctx.t("ask-quantity", { name: escapeHtml(product.name), max: product.maxQuantity });
+      // The card the customer tapped Buy on becomes the question: one message, edited in place.
+      if (ctx.callbackQuery?.message) await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
+      else await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
       const step = await next(conversation, (data) => /^q:\d{1,2}$/.test(data));
       if (step.kind === "cancel") return cancelled(step.ctx);
       if (step.kind !== "tap") {

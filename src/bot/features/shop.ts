@@ -155,8 +155,9 @@ export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, qua
       rate_limited: t("checkout-rate-limited", { support: deps.supportContact }),
       payment_provider_down: t("checkout-provider-down"),
     };
+    // A message, not only a callback answer: the tap may already have been answered (Buy → conversation).
     await answer(ctx, { text: messages[result.reason], show_alert: true });
-    if (!ctx.callbackQuery) await ctx.reply(messages[result.reason]);
+    await ctx.reply(messages[result.reason], { reply_markup: new InlineKeyboard().text(t("button-my-orders"), "os:0") });
     return;
   }
   await answer(ctx, result.reused ? { text: t("checkout-reused") } : {});
