@@ -12,7 +12,7 @@ import type { Config } from "./config.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { createWorker, type Worker } from "./fulfilment/worker.js";
-import { createHttpServer, listen } from "./http/server.js";
+import { createHttpServer, listen, type HttpRoutes } from "./http/server.js";
 import { createCodeCipher } from "./lib/crypto.js";
 import { createOrderId } from "./lib/ids.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -40,6 +40,8 @@ export interface ShopOptions {
   noPolling?: boolean;
   workerIdleMs?: number;
   monitors?: Partial<MonitorSettings>;
+  /** More HTTP routes on the shop's server (Telegram webhook mode, the sandbox's pages). */
+  extraRoutes?: HttpRoutes["extra"];
 }
 
 export interface Shop {
@@ -125,7 +127,13 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     sealer,
     metrics,
     supportContact: config.SUPPORT_CONTACT,
-    settings: { ...DEFAULT_PIPELINE_SETTINGS, maxAttempts: config.SUPPLIER_MAX_ATTEMPTS, ...options.pipeline },
+    settings: {
+      ...DEFAULT_PIPELINE_SETTINGS,
+      maxAttempts: config.SUPPLIER_MAX_ATTEMPTS,
+      pollIntervalMs: config.SUPPLIER_POLL_INTERVAL_MS,
+      pollWindowMs: config.SUPPLIER_POLL_WINDOW_MS,
+      ...options.pipeline,
+    },
   };
   const monitors: Monitors = createMonitors({
     db,
@@ -174,6 +182,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
         return { ok: database && workerAlive && botAlive, checks: { database, worker: workerAlive, bot: botAlive } };
       },
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      ...(options.extraRoutes ? { extra: options.extraRoutes } : {}),
     },
     logger,
   );

@@ -7,9 +7,13 @@ import { ConfigError, loadConfig } from "./config.js";
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   if (!process.env["BOT_TOKEN"]) {
-    // The offline sandbox will start here; until it exists, say what to do.
-    console.error("BOT_TOKEN is missing: set it in .env (copy .env.example) to the token @BotFather gave you.");
-    process.exit(1);
+    // No token: the offline sandbox, the real shop against local stand-ins.
+    const { startSandbox } = await import("./sandbox/sandbox.js");
+    const sandbox = await startSandbox({ banner: true });
+    const stop = () => void sandbox.stop().then(() => process.exit(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    return;
   }
   const config = loadConfig();
   const shop = createShop(config);

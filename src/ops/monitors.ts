@@ -5,7 +5,7 @@
 import { and, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { orderEvents, orders } from "../db/schema.js";
-import type { Money } from "../lib/money.js";
+import { formatMoney, type Money } from "../lib/money.js";
 import type { Logger } from "../logger.js";
 import type { Supplier } from "../supplier/types.js";
 import type { Alerts } from "./alerts.js";
@@ -143,7 +143,7 @@ export function createMonitors(deps: { db: Db; supplier: Supplier; alerts: Alert
       if (balance && spend !== undefined && balance.amount < spend * settings.lowBalanceShare) {
         deps.alerts.raise({
           kind: "low_balance",
-          text: `balance ${(balance.amount / 100).toFixed(2)} ${balance.currency} is under ${settings.lowBalanceShare * 100} % of a typical day's spend (${(spend / 100).toFixed(2)})`,
+          text: `balance ${formatMoney(balance)} is under ${settings.lowBalanceShare * 100} % of a typical day's spend (${formatMoney({ amount: Math.round(spend), currency: balance.currency })})`,
         });
       }
       prune(webhookFailures, settings.webhookWindowMs);

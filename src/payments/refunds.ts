@@ -5,6 +5,7 @@ import { transition, type OrderRow } from "../orders/state-machine.js";
 import { updateOrderFields } from "../orders/repository.js";
 import { backoffDelay, type PipelineDeps } from "../fulfilment/pipeline.js";
 import { notifyCustomer } from "../fulfilment/notify.js";
+import { formatMoney } from "../lib/money.js";
 
 export function refundIdempotencyKey(orderId: string): string {
   return `refund-${orderId}`;
@@ -54,6 +55,6 @@ export async function runRefundStep(deps: PipelineDeps, order: OrderRow): Promis
     detail: { refund_id: refund.id, status: refund.status },
     patch: { refundId: refund.id, refundedAmount: refund.amount },
   });
-  deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${refund.amount} ${order.currency} (${order.lastError ?? "supplier failure"})` });
+  deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${formatMoney({ amount: refund.amount, currency: order.currency })} (${order.lastError ?? "supplier failure"})` });
   notifyCustomer(deps, order, "refunded-customer", {});
 }

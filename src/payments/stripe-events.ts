@@ -7,6 +7,7 @@ import { getOrder, getOrderByPaymentIntent } from "../orders/repository.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
 import type { PipelineDeps } from "../fulfilment/pipeline.js";
 import { notifyCustomer } from "../fulfilment/notify.js";
+import { formatMoney } from "../lib/money.js";
 
 type Deps = Pick<PipelineDeps, "db" | "logger" | "now" | "alerts" | "api" | "t">;
 
@@ -101,7 +102,7 @@ function onSessionPaid(deps: Deps, session: Stripe.Checkout.Session, event: Stri
     });
     const what = matches
       ? `paid after the order was ${order.status}`
-      : `Stripe charged ${session.amount_total} ${session.currency?.toUpperCase()} for an order of ${order.amount} ${order.currency}`;
+      : `Stripe charged ${formatMoney({ amount: session.amount_total ?? 0, currency: (session.currency ?? order.currency).toUpperCase() })} for an order of ${formatMoney({ amount: order.amount, currency: order.currency })}`;
     deps.alerts.raise({ kind: "payment_mismatch", orderId: order.id, text: `${order.id}: ${what}` });
     return cause;
   }
@@ -139,7 +140,7 @@ function onChargeRefunded(deps: Deps, charge: Stripe.Charge): string {
   } else {
     recordOrderNote(deps, { orderId: order.id, status: order.status, cause: "charge.refunded", actor: "stripe", detail, patch: { refundedAmount: charge.amount_refunded } });
   }
-  deps.alerts.raise({ kind: "stripe_refund", orderId: order.id, text: `${order.id}: ${charge.amount_refunded} ${charge.currency.toUpperCase()} refunded in Stripe (order was ${order.status})` });
+  deps.alerts.raise({ kind: "stripe_refund", orderId: order.id, text: `${order.id}: ${formatMoney({ amount: charge.amount_refunded, currency: charge.currency.toUpperCase() })} refunded in Stripe (order was ${order.status})` });
   return "refund_recorded";
 }
 
@@ -155,6 +156,6 @@ function onDispute(deps: Deps, dispute: Stripe.Dispute): string {
     detail: { dispute_id: dispute.id, reason: dispute.reason, amount: dispute.amount },
     patch: { disputedAt: deps.now() },
   });
-  deps.alerts.raise({ kind: "dispute", orderId: order.id, text: `${order.id}: dispute ${dispute.id} (${dispute.reason}) for ${dispute.amount} ${dispute.currency.toUpperCase()}` });
+  deps.alerts.raise({ kind: "dispute", orderId: order.id, text: `${order.id}: dispute ${dispute.id} (${dispute.reason}) for ${formatMoney({ amount: dispute.amount, currency: dispute.currency.toUpperCase() })}` });
   return "dispute_recorded";
 }

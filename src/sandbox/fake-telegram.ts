@@ -86,11 +86,13 @@ export interface FakeTelegram {
   /** The next N calls of a method answer this error (429 with retry_after, 500…). */
   failNext(method: string, count: number, error: { code: number; description: string; retry_after?: number }): void;
   addUser(user: FakeUser): void;
+  users(): IterableIterator<FakeUser>;
   /** A group chat the bot is in (the ops chat). */
   addGroup(chatId: number): void;
-  sendText(userId: number, text: string): number;
-  /** Taps an inline button; returns the callback query id. */
-  tap(userId: number, messageId: number, data: string): string;
+  /** A user types a message: in their private chat, or in a group (chatId), optionally replying to a message. */
+  sendText(userId: number, text: string, options?: { chatId?: number; replyTo?: number }): number;
+  /** Taps an inline button (in the user's private chat, or in a group); returns the callback query id. */
+  tap(userId: number, messageId: number, data: string, chatId?: number): string;
   /** Adds a raw update (for fabricated input). */
   pushUpdate(update: Record<string, unknown>): void;
   messages(chatId: number): ChatMessage[];
@@ -141,42 +143,47 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       users.set(user.id, user);
       if (!chats.has(user.id)) chats.set(user.id, []);
     },
+    users: () => users.values(),
     addGroup(chatId) {
       if (!chats.has(chatId)) chats.set(chatId, []);
     },
-    sendText(userId, text) {
+    sendText(userId, text, options = {}) {
       const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
       users.set(userId, user);
-      const message = addMessage(userId, userId, text, []);
+      const chatId = options.chatId ?? userId;
+      if (!chats.has(chatId)) chats.set(chatId, []);
+      const message = addMessage(chatId, userId, text, []);
       const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
+      const repliedTo = options.replyTo !== undefined ? chats.get(chatId)?.find((m) => m.message_id === options.replyTo) : undefined;
       pushUpdate({
         message: {
           message_id: message.message_id,
           from: { ...user, is_bot: false },
-          chat: { id: userId, type: "private", first_name: user.first_name, ...(user.username ? { username: user.username } : {}) },
+          chat: chatObject(chatId, user),
           date: Math.floor(now() / 1000),
           text,
           ...(entities ? { entities } : {}),
+          ...(repliedTo ? { reply_to_message: { ...asMessage(repliedTo), from: repliedTo.from === "bot" ? botUser : { id: repliedTo.from, is_bot: false, first_name: "" } } } : {}),
         },
       });
       return message.message_id;
     },
-    tap(userId, messageId, data) {
+    tap(userId, messageId, data, chatId = userId) {
       const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
-      const message = chats.get(userId)?.find((m) => m.message_id === messageId);
+      const message = chats.get(chatId)?.find((m) => m.message_id === messageId);
       const id = randomBytes(8).toString("hex");
       pushUpdate({
         callback_query: {
           id,
           from: { ...user, is_bot: false },
-          chat_instance: String(userId),
+          chat_instance: String(chatId),
           data,
           ...(message
             ? {
                 message: {
                   message_id: message.message_id,
                   from: { ...botUser },
-                  chat: { id: userId, type: "private", first_name: user.first_name },
+                  chat: chatObject(chatId, user),
                   date: message.date,
                   text: stripHtml(message.text),
                 },
@@ -228,6 +235,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+
+  function chatObject(chatId: number, user: FakeUser): Record<string, unknown> {
+    return chatId < 0 ? { id: chatId, type: "supergroup", title: "Ops" } : { id: chatId, type: "private", first_name: user.first_name, ...(user.username ? { username: user.username } : {}) };
+  }
 
   function notify(chatId: number): void {
     for (const listener of [...listeners]) listener(chatId);

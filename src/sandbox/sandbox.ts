@@ -1,0 +1,269 @@
+// The offline sandbox: the real shop (createShop: same bot, HTTP server, worker, database code) wired to
+// local stand-ins (a Bot API, Stripe, the supplier simulator) with a web chat and a checkout page on the
+// shop's own port. Nothing in the bot, the worker or the webhook handlers knows it is in a sandbox.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { createShop, type Shop } from "../app.js";
+import { loadConfig } from "../config.js";
+import { readRawBody, sendJson } from "../http/server.js";
+import { startSupplierSimulator, type SupplierSimulator } from "../supplier/simulator.js";
+import { SIMULATOR_CATALOG } from "../supplier/simulator-catalog.js";
+import { startFakeStripe, type FakeStripe } from "./fake-stripe.js";
+import { startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
+import { BEHAVIOUR_PRESETS, SANDBOX_BEHAVIOURS } from "./presets.js";
+import { CHAT_PAGE } from "./web/chat-page.js";
+import { checkoutPage } from "./web/checkout-page.js";
+
+export const SANDBOX_OPS_CHAT_ID = -100_100;
+export const SANDBOX_ADMIN_ID = 1;
+const SANDBOX_TOKEN = "100000:SANDBOX-offline-token-not-for-telegram";
+
+export interface SandboxOptions {
+  /** The environment to read (HTTP_PORT, SANDBOX_DATABASE_PATH, CATALOG_PATH, LOG_LEVEL). */
+  env?: NodeJS.ProcessEnv;
+  /** Print the banner (the CLI does; tests do not). */
+  banner?: boolean;
+}
+
+export interface Sandbox {
+  shop: Shop;
+  telegram: FakeTelegram;
+  stripe: FakeStripe;
+  supplier: SupplierSimulator;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The key that encrypts the sandbox's codes: kept beside its database so old orders stay readable. */
+function sandboxKey(databasePath: string): string {
+  const file = `${databasePath}.key`;
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  const key = randomBytes(32).toString("hex");
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const env = options.env ?? process.env;
+  if (env["BOT_TOKEN"]) throw new Error("BOT_TOKEN is set: the sandbox never runs with a real bot token. Unset it to start the sandbox.");
+  const databasePath = env["SANDBOX_DATABASE_PATH"] || "./data/sandbox.sqlite";
+  if (env["DATABASE_PATH"] && resolve(env["DATABASE_PATH"]) === resolve(databasePath)) {
+    throw new Error("SANDBOX_DATABASE_PATH is the production DATABASE_PATH: the sandbox keeps its data in its own file.");
+  }
+
+  const webhookSecret = `whsec_${randomBytes(16).toString("hex")}`;
+  const supplierKey = randomBytes(12).toString("hex");
+  const supplierSecret = randomBytes(16).toString("hex");
+  const telegram = await startFakeTelegram({ token: SANDBOX_TOKEN });
+  telegram.addGroup(SANDBOX_OPS_CHAT_ID);
+  telegram.addUser({ id: SANDBOX_ADMIN_ID, first_name: "Admin" });
+  const stripe = await startFakeStripe({ webhookSecret });
+  const supplier = await startSupplierSimulator({
+    apiKey: supplierKey,
+    webhookSecret: supplierSecret,
+    balance: { amount: 25_000_00, currency: "USD" },
+    behaviours: Object.fromEntries(Object.entries(SANDBOX_BEHAVIOURS).map(([sku, preset]) => [sku, BEHAVIOUR_PRESETS[preset]!.behaviour])),
+  });
+  const presetOf = new Map<string, string>(Object.entries(SANDBOX_BEHAVIOURS));
+
+  const config = loadConfig({
+    BOT_TOKEN: SANDBOX_TOKEN,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    ADMIN_USER_IDS: String(SANDBOX_ADMIN_ID),
+    OPS_CHAT_ID: String(SANDBOX_OPS_CHAT_ID),
+    STRIPE_SECRET_KEY: "sk_test_sandbox",
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_API_URL: stripe.url,
+    SUPPLIER_API_URL: supplier.url,
+    SUPPLIER_API_KEY: supplierKey,
+    SUPPLIER_WEBHOOK_SECRET: supplierSecret,
+    SUPPLIER_TIMEOUT_MS: "8000",
+    // Shorter than production so that polling and its give-up can be watched in a minute.
+    SUPPLIER_POLL_INTERVAL_MS: "10000",
+    SUPPLIER_POLL_WINDOW_MS: "60000",
+    SUPPLIER_DAILY_SPEND: "500000",
+    MONITOR_INTERVAL_MS: "15000",
+    DATABASE_PATH: databasePath,
+    CODE_ENCRYPTION_KEY: sandboxKey(databasePath),
+    HTTP_PORT: env["HTTP_PORT"] || "3000",
+    HTTP_HOST: env["HTTP_HOST"] || "127.0.0.1",
+    CATALOG_PATH: env["CATALOG_PATH"] || "./catalog.example.json",
+    SUPPORT_CONTACT: "@sandbox_support",
+    SHOP_NAME: env["SHOP_NAME"] || "Code Shop (sandbox)",
+    LOG_LEVEL: env["LOG_LEVEL"] || "warn",
+  });
+
+  let baseUrl = "";
+  const page = CHAT_PAGE.replace("__OPS_CHAT_ID__", String(SANDBOX_OPS_CHAT_ID)).replace("__ADMIN_ID__", String(SANDBOX_ADMIN_ID));
+  let nextCustomerId = 100_001;
+
+  /** t.me deep links (Stripe's success and cancel URLs) open the web chat, which sends /start <param>. */
+  function toChat(url: string): string {
+    const start = /[?&]start=([A-Za-z0-9_-]{1,64})/.exec(url)?.[1];
+    return start ? `/?start=${start}` : "/";
+  }
+
+  async function waitForState(since: number): Promise<void> {
+    if (telegram.version !== since) return;
+    await new Promise<void>((done) => {
+      const timer = setTimeout(finish, 25_000);
+      const off = telegram.onChange(finish);
+      function finish() {
+        clearTimeout(timer);
+        off();
+        done();
+      }
+    });
+  }
+
+  const sendSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), text: z.string().min(1).max(4096), replyTo: z.number().int().optional() });
+  const tapSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), messageId: z.number().int(), data: z.string().min(1).max(64) });
+
+  async function routes(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    const path = url.pathname;
+    const json = async () => JSON.parse((await readRawBody(req)).toString("utf8") || "{}") as unknown;
+    if (req.method === "GET" && path === "/") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(page);
+      return true;
+    }
+    if (req.method === "GET" && path === "/sandbox/api/state") {
+      await waitForState(Number(url.searchParams.get("since") ?? -1));
+      const customers = [...telegram.users()].filter((user) => user.id > SANDBOX_ADMIN_ID);
+      const chats = Object.fromEntries([...customers.map((c) => c.id), SANDBOX_OPS_CHAT_ID].map((id) => [id, telegram.messages(id)]));
+      sendJson(res, 200, { version: telegram.version, customers, chats });
+      return true;
+    }
+    if (req.method === "POST" && path === "/sandbox/api/customers") {
+      const body = z.object({ id: z.number().int().positive().optional(), language: z.enum(["en", "ru"]).default("en") }).parse(await json());
+      const id = body.id ?? nextCustomerId++;
+      const names = ["Alice", "Boris", "Carmen", "Dmitri", "Emeka", "Fatima", "Giulia", "Hiro"];
+      const user = { id, first_name: `${names[id % names.length]} ${id}`, language_code: body.language };
+      telegram.addUser(user);
+      nextCustomerId = Math.max(nextCustomerId, id + 1);
+      sendJson(res, 200, user);
+      return true;
+    }
+    if (req.method === "POST" && path === "/sandbox/api/send") {
+      const body = sendSchema.parse(await json());
+      telegram.sendText(body.userId, body.text, { chatId: body.chatId, ...(body.replyTo !== undefined ? { replyTo: body.replyTo } : {}) });
+      sendJson(res, 200, { ok: true });
+      return true;
+    }
+    if (req.method === "POST" && path === "/sandbox/api/tap") {
+      const body = tapSchema.parse(await json());
+      const id = telegram.tap(body.userId, body.messageId, body.data, body.chatId);
+      const deadline = Date.now() + 5_000;
+      while (!telegram.callbackAnswers.has(id) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 25));
+      sendJson(res, 200, { answer: telegram.callbackAnswers.get(id) ?? null });
+      return true;
+    }
+    if (req.method === "GET" && path === "/sandbox/api/supplier") {
+      const products = [...SIMULATOR_CATALOG].sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true })).map((product) => ({ sku: product.sku, name: product.name, preset: presetOf.get(product.sku) ?? "instant" }));
+      sendJson(res, 200, { presets: BEHAVIOUR_PRESETS, products, balance: supplier.balance });
+      return true;
+    }
+    const behaviour = /^\/sandbox\/api\/supplier\/([A-Za-z0-9._-]+)$/.exec(path);
+    if (req.method === "PUT" && behaviour) {
+      const { preset } = z.object({ preset: z.enum(Object.keys(BEHAVIOUR_PRESETS) as [string, ...string[]]) }).parse(await json());
+      supplier.setBehaviour(behaviour[1]!, BEHAVIOUR_PRESETS[preset]!.behaviour);
+      presetOf.set(behaviour[1]!, preset);
+      sendJson(res, 200, { sku: behaviour[1], preset });
+      return true;
+    }
+    if (req.method === "PUT" && path === "/sandbox/api/supplier-balance") {
+      const { amount } = z.object({ amount: z.number().int().nonnegative() }).parse(await json());
+      supplier.balance.amount = amount;
+      sendJson(res, 200, { balance: supplier.balance });
+      return true;
+    }
+    const checkout = /^\/checkout\/(cs_test_[a-f0-9]+)(?:\/(pay|cancel))?$/.exec(path);
+    if (checkout) {
+      const session = stripe.sessions.get(checkout[1]!);
+      if (!session) {
+        res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+        res.end("No such checkout session (the sandbox forgets sessions when it restarts). Go back to the bot and start again.");
+        return true;
+      }
+      if (req.method === "GET" && !checkout[2]) {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end(checkoutPage(session, Date.now()));
+        return true;
+      }
+      if (req.method === "POST" && checkout[2] === "pay") {
+        if (session.status === "open") await stripe.completeCheckout(session.id);
+        res.writeHead(303, { location: toChat(session.success_url) });
+        res.end();
+        return true;
+      }
+      if (req.method === "POST" && checkout[2] === "cancel") {
+        res.writeHead(303, { location: toChat(session.cancel_url) });
+        res.end();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const shop = createShop(config, {
+    extraRoutes: (req, res) =>
+      routes(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 400, { error: (error as Error).message });
+        return true;
+      }),
+  });
+  await shop.start();
+  baseUrl = `http://${["0.0.0.0", "127.0.0.1"].includes(config.HTTP_HOST) ? "localhost" : config.HTTP_HOST}:${shop.port}`;
+  stripe.setWebhookUrl(`http://127.0.0.1:${shop.port}/webhooks/stripe`);
+  stripe.setCheckoutBaseUrl(baseUrl);
+  supplier.setWebhookUrl(`http://127.0.0.1:${shop.port}/webhooks/supplier`);
+
+  // Stripe's 30-minute expiry: an open session past its expires_at is expired and its event sent.
+  const expiry = setInterval(() => {
+    const now = Date.now() / 1000;
+    for (const session of stripe.sessions.values()) {
+      if (session.status === "open" && session.expires_at <= now) void stripe.expireCheckout(session.id).catch(() => undefined);
+    }
+  }, 5_000);
+  expiry.unref();
+
+  if (options.banner) {
+    const line = "─".repeat(64);
+    console.log(
+      [
+        line,
+        "  Code Shop · offline sandbox (no BOT_TOKEN set)",
+        "",
+        `  Open ${baseUrl}/ in your browser.`,
+        "",
+        "  A customer chat, the ops chat and the supplier's controls, all local:",
+        "  Telegram, Stripe and the supplier are stand-ins on this machine. Try:",
+        "    • Gift cards → Steam Wallet → buy, pay on the checkout page, get the code",
+        "    • PlayStation (pending → webhook), Google Play (polling), Xbox (fails → refund)",
+        "    • Game top-ups: a wrong player id is explained; PUBG fails and is refunded",
+        "    • In the ops chat: /review, /stats, /pending, /order <id>",
+        "",
+        `  Data: ${databasePath}  ·  set BOT_TOKEN in .env to run the real shop.`,
+        line,
+      ].join("\n"),
+    );
+  }
+
+  return {
+    shop,
+    telegram,
+    stripe,
+    supplier,
+    url: baseUrl,
+    async stop() {
+      clearInterval(expiry);
+      await shop.stop();
+      await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
+    },
+  };
+}

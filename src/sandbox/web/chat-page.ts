@@ -1,0 +1,204 @@
+// The sandbox's web chat: customers on the left, their chat in the middle, the ops chat and the supplier's
+// controls on the right. Plain HTML and JS, no build step; it talks to /sandbox/api/*.
+export const CHAT_PAGE = /* html */ `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Code Shop · sandbox</title>
+<style>
+  :root { --bg:#0e1621; --panel:#17212b; --bubble:#182533; --mine:#2b5278; --text:#e9edf1; --muted:#7f91a4; --accent:#5eb5f7; --warn:#f5a623; }
+  * { box-sizing: border-box; }
+  body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background:var(--bg); color:var(--text); height:100vh; display:grid; grid-template-columns: 210px 1fr 1fr; }
+  aside, section { display:flex; flex-direction:column; min-height:0; border-right:1px solid #0b121a; }
+  header { padding:10px 14px; background:var(--panel); font-weight:600; display:flex; gap:8px; align-items:center; justify-content:space-between; }
+  header small { color:var(--muted); font-weight:400; }
+  .customers { flex:1; overflow:auto; }
+  .customer { padding:10px 14px; cursor:pointer; border-bottom:1px solid #0b121a; }
+  .customer.active { background:var(--mine); }
+  .customer small { color:var(--muted); display:block; }
+  .new { padding:10px; display:flex; gap:6px; }
+  .messages { flex:1; overflow:auto; padding:12px; display:flex; flex-direction:column; gap:6px; }
+  .msg { max-width:85%; padding:7px 10px; border-radius:10px; background:var(--bubble); white-space:pre-wrap; word-wrap:break-word; }
+  .msg.mine { align-self:flex-end; background:var(--mine); }
+  .msg .who { color:var(--accent); font-size:12px; }
+  .msg code { background:#0b121a; padding:1px 4px; border-radius:4px; cursor:copy; font-family:ui-monospace, monospace; }
+  .msg a { color:var(--accent); }
+  .kb { display:grid; gap:4px; margin-top:6px; }
+  .kb .row { display:flex; gap:4px; }
+  .kb button { flex:1; background:#22303f; color:var(--text); border:0; border-radius:6px; padding:7px 6px; cursor:pointer; font:inherit; }
+  .kb button:hover { background:#2b3d50; }
+  .kb button.url::after { content:" ↗"; color:var(--muted); }
+  form.compose { display:flex; gap:6px; padding:10px; background:var(--panel); }
+  form.compose input { flex:1; background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:8px; padding:8px 10px; font:inherit; }
+  button.primary, .new button, form.compose button { background:var(--accent); color:#06121d; border:0; border-radius:8px; padding:8px 12px; font-weight:600; cursor:pointer; }
+  select { background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:6px; padding:5px; font:inherit; }
+  .right { display:grid; grid-template-rows: 1fr auto; min-height:0; }
+  .ops { display:flex; flex-direction:column; min-height:0; }
+  .supplier { max-height:42vh; overflow:auto; background:var(--panel); padding:8px 12px; border-top:1px solid #0b121a; }
+  .supplier table { width:100%; border-collapse:collapse; font-size:12px; }
+  .supplier td { padding:3px 4px; border-bottom:1px solid #0b121a; }
+  .toast { position:fixed; left:50%; top:14px; transform:translateX(-50%); background:#000c; padding:9px 16px; border-radius:8px; display:none; z-index:9; max-width:60vw; }
+  .toast.show { display:block; }
+  .hint { color:var(--muted); padding:12px; }
+  .replying { color:var(--warn); font-size:12px; padding:0 10px 6px; background:var(--panel); display:none; }
+</style>
+</head>
+<body>
+<aside>
+  <header>Customers</header>
+  <div class="customers" id="customers"></div>
+  <div class="new">
+    <select id="lang" aria-label="language"><option value="en">English</option><option value="ru">Русский</option></select>
+    <button id="newCustomer">+ New</button>
+  </div>
+</aside>
+<section>
+  <header><span id="chatTitle">Chat</span><small>the bot as your customer sees it</small></header>
+  <div class="messages" id="chat" data-testid="customer-chat"><div class="hint">Create a customer to start.</div></div>
+  <form class="compose" id="composeCustomer"><input id="customerInput" placeholder="Message…" autocomplete="off"><button>Send</button></form>
+</section>
+<div class="right">
+  <section class="ops">
+    <header>Ops chat <small>alerts · admin commands (/review, /stats…)</small></header>
+    <div class="messages" id="ops" data-testid="ops-chat"></div>
+    <div class="replying" id="replying"></div>
+    <form class="compose" id="composeOps"><input id="opsInput" placeholder="/review" autocomplete="off"><button>Send</button></form>
+  </section>
+  <div class="supplier" id="supplier"></div>
+</div>
+<div class="toast" id="toast"></div>
+<script>
+const OPS = __OPS_CHAT_ID__, ADMIN = __ADMIN_ID__;
+let state = { version: 0, chats: {}, customers: [] };
+let current = Number(localStorage.getItem("customer")) || 0;
+let opsReplyTo = null;
+const $ = (id) => document.getElementById(id);
+
+function toast(text) { const t = $("toast"); t.textContent = text; t.classList.add("show"); clearTimeout(toast.timer); toast.timer = setTimeout(() => t.classList.remove("show"), 3500); }
+async function api(path, body, method) {
+  const response = await fetch("/sandbox/api/" + path, { method: method || (body ? "POST" : "GET"), headers: { "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+  if (!response.ok) throw new Error(await response.text());
+  return response.json();
+}
+function escapeHtml(s) { return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
+/** Telegram's HTML subset: everything escaped, then b/i/u/s/code/pre/a let through. */
+function renderHtml(text) {
+  let out = escapeHtml(text);
+  out = out.replace(/&lt;(\\/?)(b|i|u|s|code|pre)&gt;/g, "<$1$2>");
+  out = out.replace(/&lt;a href="([^"]*)"&gt;/g, (m, href) => '<a href="' + href.replace(/"/g, "") + '" target="_blank" rel="noopener">').replace(/&lt;\\/a&gt;/g, "</a>");
+  out = out.replace(/&amp;(lt|gt|amp|quot);/g, "&$1;");
+  return out;
+}
+function deepLink(url) {
+  const m = /^https:\\/\\/t\\.me\\/[^?]+\\?start=([A-Za-z0-9_-]{1,64})$/.exec(url);
+  return m ? m[1] : null;
+}
+function openUrl(url) {
+  const start = deepLink(url);
+  if (start) return send(current, current, "/start " + start);
+  const u = new URL(url, location.href);
+  const local = ["localhost", "127.0.0.1", location.hostname].includes(u.hostname) && u.port === location.port;
+  if (local) { location.href = u.pathname + u.search; return; }
+  window.open(url, "_blank", "noopener");
+}
+function renderMessages(el, messages, chatId, userId) {
+  const stick = el.scrollTop + el.clientHeight >= el.scrollHeight - 30;
+  el.innerHTML = "";
+  if (messages.length === 0) el.innerHTML = '<div class="hint">' + (chatId < 0 ? "Alerts will appear here." : "Say /start to open the shop.") + "</div>";
+  for (const m of messages) {
+    if (m.deleted) continue;
+    const div = document.createElement("div");
+    div.className = "msg" + (m.from === "bot" ? "" : " mine");
+    div.dataset.messageId = m.message_id;
+    div.innerHTML = (chatId < 0 && m.from !== "bot" ? '<div class="who">admin</div>' : "") + renderHtml(m.text);
+    if (chatId < 0 && m.from === "bot") div.title = "Click to reply (for ✍ Enter code)";
+    div.querySelectorAll("code").forEach((c) => c.addEventListener("click", () => { navigator.clipboard && navigator.clipboard.writeText(c.textContent); toast("Copied"); }));
+    if (m.buttons && m.buttons.length) {
+      const kb = document.createElement("div"); kb.className = "kb";
+      for (const row of m.buttons) {
+        const r = document.createElement("div"); r.className = "row";
+        for (const b of row) {
+          const btn = document.createElement("button"); btn.textContent = b.text; btn.type = "button";
+          if (b.url) { btn.className = "url"; btn.onclick = () => openUrl(b.url); }
+          else btn.onclick = () => tap(chatId, userId, m.message_id, b.callback_data);
+          r.appendChild(btn);
+        }
+        kb.appendChild(r);
+      }
+      div.appendChild(kb);
+    }
+    if (chatId < 0 && m.from === "bot" && /Reply to this message/.test(m.text)) {
+      div.style.cursor = "pointer";
+      div.onclick = (e) => { if (e.target.tagName === "BUTTON") return; opsReplyTo = m.message_id; $("replying").style.display = "block"; $("replying").textContent = "Replying to: " + m.text.slice(0, 60) + "… (Esc to stop)"; $("opsInput").focus(); };
+    }
+    el.appendChild(div);
+  }
+  if (stick) el.scrollTop = el.scrollHeight;
+}
+function render() {
+  const list = $("customers"); list.innerHTML = "";
+  for (const c of state.customers) {
+    const div = document.createElement("div");
+    div.className = "customer" + (c.id === current ? " active" : "");
+    div.innerHTML = escapeHtml(c.first_name) + "<small>id " + c.id + " · " + (c.language_code || "en") + "</small>";
+    div.onclick = () => { current = c.id; localStorage.setItem("customer", String(c.id)); render(); };
+    list.appendChild(div);
+  }
+  const me = state.customers.find((c) => c.id === current);
+  $("chatTitle").textContent = me ? me.first_name : "Chat";
+  renderMessages($("chat"), me ? state.chats[current] || [] : [], current, current);
+  renderMessages($("ops"), state.chats[OPS] || [], OPS, ADMIN);
+}
+async function poll() {
+  for (;;) {
+    try {
+      state = await api("state?since=" + state.version);
+      if (current && !state.customers.some((c) => c.id === current)) await adopt(current);
+      render();
+    } catch (e) { await new Promise((r) => setTimeout(r, 1000)); }
+  }
+}
+async function adopt(id) { await api("customers", { id, language: localStorage.getItem("lang") || "en" }); }
+async function send(chatId, userId, text, replyTo) { await api("send", { chatId, userId, text, replyTo }); }
+async function tap(chatId, userId, messageId, data) {
+  const result = await api("tap", { chatId, userId, messageId, data });
+  if (result.answer && result.answer.text) toast(result.answer.text);
+}
+$("newCustomer").onclick = async () => {
+  const c = await api("customers", { language: $("lang").value });
+  current = c.id; localStorage.setItem("customer", String(c.id)); localStorage.setItem("lang", $("lang").value);
+  await send(current, current, "/start");
+};
+$("composeCustomer").onsubmit = async (e) => { e.preventDefault(); const v = $("customerInput").value.trim(); if (!v || !current) return; $("customerInput").value = ""; await send(current, current, v); };
+$("composeOps").onsubmit = async (e) => { e.preventDefault(); const v = $("opsInput").value.trim(); if (!v) return; $("opsInput").value = ""; await send(OPS, ADMIN, v, opsReplyTo || undefined); opsReplyTo = null; $("replying").style.display = "none"; };
+document.addEventListener("keydown", (e) => { if (e.key === "Escape") { opsReplyTo = null; $("replying").style.display = "none"; } });
+
+async function renderSupplier() {
+  const s = await api("supplier");
+  const options = Object.entries(s.presets).map(([k, p]) => '<option value="' + k + '">' + escapeHtml(p.label) + "</option>").join("");
+  const rows = s.products.map((p) => "<tr><td>" + escapeHtml(p.name) + '</td><td><select data-sku="' + p.sku + '">' + options + "</select></td></tr>").join("");
+  $("supplier").innerHTML = "<b>Supplier simulator</b> · balance <b id=balance>" + (s.balance.amount / 100).toFixed(2) + " " + s.balance.currency +
+    '</b> <button class="primary" id="lowBalance" type="button">Set balance low</button> <button class="primary" id="refill" type="button">Refill</button>' +
+    "<table>" + rows + "</table>";
+  for (const sel of document.querySelectorAll("#supplier select")) {
+    sel.value = s.products.find((p) => p.sku === sel.dataset.sku).preset;
+    sel.onchange = async () => { await api("supplier/" + sel.dataset.sku, { preset: sel.value }, "PUT"); toast(sel.dataset.sku + ": " + sel.options[sel.selectedIndex].text); };
+  }
+  $("lowBalance").onclick = async () => { await api("supplier-balance", { amount: 50000 }, "PUT"); renderSupplier(); toast("Balance set to 500.00: the low-balance alert comes with the next check"); };
+  $("refill").onclick = async () => { await api("supplier-balance", { amount: 2500000 }, "PUT"); renderSupplier(); };
+}
+(async () => {
+  const params = new URLSearchParams(location.search);
+  if (params.get("user")) { current = Number(params.get("user")); localStorage.setItem("customer", String(current)); }
+  await renderSupplier();
+  const start = params.get("start");
+  state = await api("state?since=-1");
+  if (current && !state.customers.some((c) => c.id === current)) await adopt(current);
+  if (start && current) { history.replaceState(null, "", "/"); await send(current, current, "/start " + start); }
+  render();
+  poll();
+})();
+</script>
+</body>
+</html>`;
