@@ -10,6 +10,8 @@ import { createI18n, type Translate } from "./bot/i18n.js";
 import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Db } from "./db/connection.js";
+import { orders } from "./db/schema.js";
+import { and, eq, inArray } from "drizzle-orm";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { createWorker, type Worker } from "./fulfilment/worker.js";
 import { createHttpServer, listen, type HttpRoutes } from "./http/server.js";
@@ -111,7 +113,12 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     },
     logger,
     ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
-    onSent: (kind) => metrics.alertsSent.inc({ kind }),
+    onSent: (kind, orderIds) => {
+      metrics.alertsSent.inc({ kind });
+      if (orderIds.length > 0) {
+        db.update(orders).set({ reviewAlertedAt: Date.now() }).where(and(inArray(orders.id, orderIds), eq(orders.status, "needs_review"))).run();
+      }
+    },
   });
 
   const pipeline: PipelineDeps = {
@@ -130,6 +137,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     settings: {
       ...DEFAULT_PIPELINE_SETTINGS,
       maxAttempts: config.SUPPLIER_MAX_ATTEMPTS,
+      backoffBaseMs: config.SUPPLIER_RETRY_BASE_MS,
       pollIntervalMs: config.SUPPLIER_POLL_INTERVAL_MS,
       pollWindowMs: config.SUPPLIER_POLL_WINDOW_MS,
       ...options.pipeline,

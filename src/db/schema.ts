@@ -107,6 +107,8 @@ export const orders = sqliteTable(
     supplierOrderId: text("supplier_order_id"),
     /** While `supplier_pending`: when polling gives up and the order goes to review. */
     supplierPendingUntil: integer("supplier_pending_until"),
+    /** When the ops chat was told about this order's current stay in review (null: not yet). */
+    reviewAlertedAt: integer("review_alerted_at"),
     /** When the customer was told the code is on its way (sent once). */
     slowNoticeAt: integer("slow_notice_at"),
     supplierCostAmount: integer("supplier_cost_amount"),
@@ -174,6 +176,8 @@ export const supplierEvents = sqliteTable(
     supplierOrderId: text("supplier_order_id"),
     /** While `supplier_pending`: when polling gives up and the order goes to review. */
     supplierPendingUntil: integer("supplier_pending_until"),
+    /** When the ops chat was told about this order's current stay in review (null: not yet). */
+    reviewAlertedAt: integer("review_alerted_at"),
     /** When the customer was told the code is on its way (sent once). */
     slowNoticeAt: integer("slow_notice_at"),
     reference: text("reference"),

@@ -183,7 +183,9 @@ function retryOrReview(deps: PipelineDeps, order: OrderRow, lastError: string, r
 function schedulePoll(deps: PipelineDeps, order: OrderRow, lastError: string | null, extra: Partial<OrderRow> = {}): void {
   const now = deps.now();
   if (order.supplierPendingUntil !== null && now >= order.supplierPendingUntil) {
-    return toReview(deps, order, "supplier_pending_too_long", `still pending after ${Math.round(deps.settings.pollWindowMs / 60_000)} minutes of polling`);
+    const window = deps.settings.pollWindowMs;
+    const span = window >= 60_000 ? `${Math.round(window / 60_000)} minutes` : `${Math.round(window / 1000)} seconds`;
+    return toReview(deps, order, "supplier_pending_too_long", `still pending after ${span} of polling`);
   }
   const next = Math.min(now + deps.settings.pollIntervalMs, order.supplierPendingUntil ?? Infinity);
   updateOrderFields(deps.db, order.id, "supplier_pending", { ...extra, attempts: order.attempts + 1, lastError, nextAttemptAt: next }, now);

@@ -21,6 +21,26 @@ export const ALERT_KINDS = {
 
 export type AlertKind = keyof typeof ALERT_KINDS;
 
+/**
+ * How long a kind stays quiet after a message. Orders that need a person are news every time: they are
+ * only gathered for a short while. A condition (slow supplier, failure rate) is repeated at most every 10 minutes.
+ */
+export const COOLDOWNS: Record<AlertKind, number> = {
+  needs_review: 30_000,
+  insufficient_balance: 60_000,
+  payment_mismatch: 30_000,
+  refund_failed: 30_000,
+  delivery_failed: 60_000,
+  dispute: 30_000,
+  stripe_refund: 60_000,
+  refunded: 5 * 60_000,
+  stuck_orders: 10 * 60_000,
+  low_balance: 30 * 60_000,
+  slow_supplier: 10 * 60_000,
+  failure_rate: 10 * 60_000,
+  webhook_failures: 10 * 60_000,
+};
+
 export interface Alert {
   kind: AlertKind;
   /** One line on this occurrence; the message groups them. */
@@ -37,13 +57,14 @@ export interface AlerterOptions {
   logger: Logger;
   /** Wall-clock time: pacing is about Telegram's real limits, whatever clock the orders run on. */
   now?: () => number;
-  /** Minimum time between two messages of the same kind. */
+  /** Minimum time between two messages of the same kind (default: COOLDOWNS). */
   cooldownMs?: number;
   /** Minimum time between any two messages (3 s ≈ 20 a minute for a group). */
   minGapMs?: number;
   /** How long to gather alerts before the first message, so a burst becomes one message. */
   gatherMs?: number;
-  onSent?: (kind: AlertKind) => void;
+  /** After a message really left: its kind and the orders it named. */
+  onSent?: (kind: AlertKind, orderIds: string[]) => void;
 }
 
 interface Pending {
@@ -56,7 +77,7 @@ interface Pending {
 /** 3 s between messages: 20 a minute, Telegram's limit for a group. */
 export const DEFAULT_MIN_GAP_MS = 3_000;
 const MAX_LINES = 5;
-const MAX_IDS = 15;
+const MAX_IDS = 60;
 
 export function formatAlert(kind: AlertKind, pending: Pending): string {
   const meta = ALERT_KINDS[kind];
@@ -74,7 +95,7 @@ export function formatAlert(kind: AlertKind, pending: Pending): string {
 
 /** An alerter: `raise` never blocks or throws; messages leave in the background through `send`. */
 export function createAlerter(options: AlerterOptions): Alerts & { flush(): Promise<void>; stop(): void; readonly sentCount: number } {
-  const cooldownMs = options.cooldownMs ?? 5 * 60_000;
+  const cooldownOf = (kind: AlertKind) => options.cooldownMs ?? COOLDOWNS[kind];
   const minGapMs = options.minGapMs ?? DEFAULT_MIN_GAP_MS;
   const gatherMs = options.gatherMs ?? 2_000;
   const now = options.now ?? Date.now;
@@ -102,7 +123,7 @@ export function createAlerter(options: AlerterOptions): Alerts & { flush(): Prom
     try {
       for (const [kind, group] of [...pending.entries()].sort((a, b) => a[1].firstAt - b[1].firstAt)) {
         const at = now();
-        const dueAt = Math.max(group.firstAt + gatherMs, (lastSentAt.get(kind) ?? -Infinity) + cooldownMs, lastAnySentAt + minGapMs);
+        const dueAt = Math.max(group.firstAt + gatherMs, (lastSentAt.get(kind) ?? -Infinity) + cooldownOf(kind), lastAnySentAt + minGapMs);
         if (!force && dueAt > at) {
           schedule(dueAt - at);
           continue;
@@ -113,9 +134,22 @@ export function createAlerter(options: AlerterOptions): Alerts & { flush(): Prom
         try {
           await options.send(formatAlert(kind, group));
           sentCount += 1;
-          options.onSent?.(kind);
+          options.onSent?.(kind, [...group.orderIds]);
         } catch (error) {
-          options.logger.error({ err: error, kind }, "could not send an alert to the ops chat");
+          // Not lost: merged back and tried again after a pause (Telegram's retry_after when it gave one).
+          const retryAfter = (error as { parameters?: { retry_after?: number } }).parameters?.retry_after;
+          options.logger.warn({ err: error, kind }, "could not send an alert to the ops chat; will try again");
+          const newer = pending.get(kind);
+          if (newer) {
+            newer.lines.unshift(...group.lines.filter((line) => !newer.lines.includes(line)));
+            for (const id of group.orderIds) newer.orderIds.add(id);
+            newer.count += group.count;
+            newer.firstAt = group.firstAt;
+          } else pending.set(kind, group);
+          lastSentAt.delete(kind);
+          lastAnySentAt = now() + Math.max(retryAfter ?? 0, 5) * 1000 - minGapMs;
+          if (!stopped) schedule(minGapMs + Math.max(retryAfter ?? 0, 5) * 1000);
+          break;
         }
       }
     } finally {

@@ -102,6 +102,8 @@ export function transition(deps: StateMachineDeps, request: TransitionRequest): 
         nextAttemptAt: WORKER_STATES.includes(to) ? at : null,
         attempts: 0,
         lastError: null,
+        // Each stay in review is announced to ops once the alert is really sent (ops/monitors.ts re-raises until then).
+        ...(to === "needs_review" ? { reviewAlertedAt: null } : {}),
         ...request.patch,
         status: to,
         updatedAt: at,

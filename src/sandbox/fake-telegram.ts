@@ -85,6 +85,8 @@ export interface FakeTelegram {
   readonly blocked: Set<number>;
   /** The next N calls of a method answer this error (429 with retry_after, 500…). */
   failNext(method: string, count: number, error: { code: number; description: string; retry_after?: number }): void;
+  /** Planned failures not yet served. */
+  pendingFailures(method: string): number;
   addUser(user: FakeUser): void;
   users(): IterableIterator<FakeUser>;
   /** A group chat the bot is in (the ops chat). */
@@ -139,6 +141,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       for (let i = 0; i < count; i++) list.push(error);
       failures.set(method, list);
     },
+    pendingFailures: (method) => failures.get(method)?.length ?? 0,
     addUser(user) {
       users.set(user.id, user);
       if (!chats.has(user.id)) chats.set(user.id, []);

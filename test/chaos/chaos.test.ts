@@ -1,0 +1,15 @@
+// The small chaos run inside `npm test`: the real shop process, SIGKILLed twice, faults everywhere.
+// `npm run chaos` runs the full one (1,000 orders, 6 kills) and prints the same table.
+import { describe, expect, it } from "vitest";
+import { formatReport, runChaos } from "./run-chaos.js";
+
+describe("chaos", () => {
+  it("loses and doubles nothing paid across faults and SIGKILLs (small run)", async () => {
+    const report = await runChaos({ orders: 60, customers: 8, kills: 2, seed: 7, settleTimeoutMs: 90_000, log: () => undefined });
+    console.log(formatReport(report));
+    expect(report.kills).toBe(2);
+    expect(report.orders).toBeGreaterThanOrEqual(50);
+    expect(Object.keys(report.faults).length).toBeGreaterThanOrEqual(10);
+    expect(report.violations).toEqual([]);
+  }, 240_000);
+});
