@@ -22,6 +22,11 @@ export const REDACTED_PATHS = [
   "headers.authorization",
   "*.headers.authorization",
   "req.headers.authorization",
+  // grammY errors carry the request payload: a failed delivery's text holds the code.
+  "payload",
+  "err.payload",
+  "*.err.payload",
+  "error.payload",
   "STRIPE_SECRET_KEY",
   "SUPPLIER_API_KEY",
   "BOT_TOKEN",
