@@ -42,7 +42,7 @@ order-cannot-cancel = Order { $order } can't be cancelled any more: { $status }.
 
 paid-received = ✅ Payment received for order { $order }. Getting your code…
 paid-topup-received = ✅ Payment received for order { $order }. Sending your top-up…
-supplier-slow = ⏳ Your order { $order } is on its way: the supplier is taking longer than usual. You will get it here as soon as it is ready.
+supplier-slow = ⏳ Payment received. Your order { $order } is on its way: the supplier is taking longer than usual. You will get it here as soon as it is ready.
 
 delivery-code =
     🎁 <b>{ $name }</b> ({ $face })
@@ -136,3 +136,4 @@ from-price = from { $price }
 ask-quantity = <b>{ $name }</b>: how many codes? (up to { $max })
 language-choose = Choose your language:
 language-set = Done: I will speak English with you.
+paid-header = ✅ Payment received for order { $order }.

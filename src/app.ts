@@ -5,6 +5,7 @@ import type { Server } from "node:http";
 import type { DestinationStream } from "pino";
 import type { UserFromGetMe } from "grammy/types";
 import { createBot, registerCommands } from "./bot/bot.js";
+import { createPacer, type PacerOptions } from "./bot/pacing.js";
 import type { BotDeps } from "./bot/deps.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
 import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
@@ -42,6 +43,8 @@ export interface ShopOptions {
   noPolling?: boolean;
   workerIdleMs?: number;
   monitors?: Partial<MonitorSettings>;
+  /** Telegram pacing; false turns it off (tests that count every message). */
+  pacing?: PacerOptions | false;
   /** More HTTP routes on the shop's server (Telegram webhook mode, the sandbox's pages). */
   extraRoutes?: HttpRoutes["extra"];
 }
@@ -105,6 +108,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     apiRoot: config.TELEGRAM_API_ROOT,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     extraFeatures: [(ctx, next) => adminSlot.middleware()(ctx, next)],
+    pacer: options.pacing === false ? false : createPacer(options.pacing ?? {}),
   });
 
   const alerts = createAlerter({

@@ -14,6 +14,7 @@ import { ordersFeature } from "./features/orders.js";
 import { shopFeature } from "./features/shop.js";
 import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
 import { createI18n } from "./i18n.js";
+import { createPacer, type Pacer } from "./pacing.js";
 
 export interface CreateBotOptions {
   apiRoot?: string;
@@ -21,6 +22,8 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** Admin and ops features, added by main.ts after the customer ones. */
   extraFeatures?: Array<Middleware<ShopContext>>;
+  /** Keeps Telegram's send limits (see pacing.ts); false turns it off (tests that count every message). */
+  pacer?: Pacer | false;
 }
 
 export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<ShopContext> {
@@ -28,6 +31,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     client: { apiRoot: options.apiRoot ?? "https://api.telegram.org" },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  const pacer = options.pacer === undefined ? createPacer() : options.pacer;
+  // The pacer first, auto-retry around it: a retried call waits for a slot again.
+  if (pacer) bot.api.config.use(pacer.transformer);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
 
   const i18n = createI18n<BaseContext>((ctx) => ctx.customer?.language);
@@ -46,6 +52,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   };
   // API transformers do not reach inside a conversation (it has its own ctx.api): install auto-retry there too.
   const retryInside = (ctx: BaseContext, next: NextFunction) => {
+    if (pacer) ctx.api.config.use(pacer.transformer);
     ctx.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
     return next();
   };

@@ -109,6 +109,8 @@ export const orders = sqliteTable(
     supplierPendingUntil: integer("supplier_pending_until"),
     /** When the ops chat was told about this order's current stay in review (null: not yet). */
     reviewAlertedAt: integer("review_alerted_at"),
+    /** When the customer was told "payment received, getting your code" (only when the code did not follow at once). */
+    paidNoticeAt: integer("paid_notice_at"),
     /** When the customer was told the code is on its way (sent once). */
     slowNoticeAt: integer("slow_notice_at"),
     supplierCostAmount: integer("supplier_cost_amount"),
@@ -178,6 +180,8 @@ export const supplierEvents = sqliteTable(
     supplierPendingUntil: integer("supplier_pending_until"),
     /** When the ops chat was told about this order's current stay in review (null: not yet). */
     reviewAlertedAt: integer("review_alerted_at"),
+    /** When the customer was told "payment received, getting your code" (only when the code did not follow at once). */
+    paidNoticeAt: integer("paid_notice_at"),
     /** When the customer was told the code is on its way (sent once). */
     slowNoticeAt: integer("slow_notice_at"),
     reference: text("reference"),

@@ -13,6 +13,13 @@ import { customerLanguage } from "./notify.js";
 /** The customer-facing text of a fulfilled order, in the customer's language, HTML for Telegram. */
 export function deliveryMessage(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportContact">, order: OrderRow, locale: string): string {
   const product = order.product;
+  // When no "payment received" went out before, the code's message says it.
+  const header = order.paidNoticeAt === null && order.slowNoticeAt === null ? `${deps.t(locale, "paid-header", { order: order.id })}\n` : "";
+  return header + deliveryBody(deps, order, locale);
+}
+
+function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportContact">, order: OrderRow, locale: string): string {
+  const product = order.product;
   const common = { order: order.id, name: escapeHtml(product.name), support: escapeHtml(deps.supportContact) };
   if (product.kind === "topup") {
     const confirmation = order.supplierConfirmation ?? {};

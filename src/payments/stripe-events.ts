@@ -6,7 +6,7 @@ import { stripeEvents } from "../db/schema.js";
 import { getOrder, getOrderByPaymentIntent } from "../orders/repository.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
 import type { PipelineDeps } from "../fulfilment/pipeline.js";
-import { notifyCustomer } from "../fulfilment/notify.js";
+import { schedulePaidNotice } from "../fulfilment/notify.js";
 import { formatMoney } from "../lib/money.js";
 
 type Deps = Pick<PipelineDeps, "db" | "logger" | "now" | "alerts" | "api" | "t">;
@@ -85,7 +85,7 @@ function onSessionPaid(deps: Deps, session: Stripe.Checkout.Session, event: Stri
       detail,
       patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now() },
     });
-    notifyCustomer(deps, paid, paid.product.kind === "topup" ? "paid-topup-received" : "paid-received", {});
+    schedulePaidNotice(deps, paid.id);
     return "paid";
   }
   if (order.status === "awaiting_payment" || order.status === "expired" || order.status === "cancelled") {

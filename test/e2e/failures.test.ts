@@ -193,6 +193,23 @@ describe("pending supplier orders", () => {
 });
 
 describe("Telegram failures", () => {
+  it("keeps Telegram's pace itself: a burst to one chat gets no 429", async () => {
+    await start({ shop: { pacing: {} } });
+    h.telegram.limits = { perChatPerSecond: 1, globalPerSecond: 30 };
+    const customer = h.customer(2200);
+    customer.say("/help");
+    customer.say("/support");
+    customer.say("/orders");
+    await customer.expect("This bot sells gift cards", 10_000);
+    await customer.expect("Need help?", 10_000);
+    await customer.expect("You have no orders yet", 10_000);
+    await waitUntil(() => h.telegram.calls.filter((c) => c.method === "sendMessage").length === 3);
+    expect(h.telegram.calls.filter((c) => c.status === 429)).toHaveLength(0);
+    const sends = h.telegram.calls.filter((c) => c.method === "sendMessage").map((c) => c.at);
+    expect(sends).toHaveLength(3);
+    expect(sends[2]! - sends[0]!).toBeGreaterThanOrEqual(2_000);
+  });
+
   it("waits retry_after on a 429, then sends", async () => {
     await start();
     h.telegram.failNext("sendMessage", 1, { code: 429, description: "Too Many Requests: retry after 1", retry_after: 1 });

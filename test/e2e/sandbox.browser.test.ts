@@ -51,7 +51,7 @@ describe.runIf(run)("the sandbox in a browser", () => {
     await button(/^💳 Pay \$21\.99/).click();
 
     await page.waitForURL(/\/checkout\/cs_test_/);
-    await expect.poll(() => page.getByTestId("amount").innerText()).toBe("$21.99");
+    await expect.poll(() => page.getByTestId("amount").innerText(), { timeout: 15_000 }).toBe("$21.99");
     await page.getByRole("button", { name: "Pay $21.99" }).click();
 
     await page.waitForURL((url) => url.pathname === "/");
@@ -69,11 +69,11 @@ describe.runIf(run)("the sandbox in a browser", () => {
     await button(/^Game top-ups/).click();
     await button(/^PUBG Mobile 660 UC/).click();
     await button(/^🛒 Buy for/).click();
-    await expect.poll(() => chat().innerText()).toContain("Send the player ID");
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Send the player ID");
     const input = page.locator("#customerInput");
     await input.fill("12ab");
     await input.press("Enter");
-    await expect.poll(() => chat().innerText()).toContain("is not a valid player ID");
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("is not a valid player ID");
     await input.fill("5123456789");
     await input.press("Enter");
     await button(/Confirm/).click();

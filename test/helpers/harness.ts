@@ -85,7 +85,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       done();
     },
   });
-  const build = () => createShop(config, { logDestination: logStream, alertGatherMs: 50, workerIdleMs: 100, ...options.shop });
+  // Pacing off unless a test asks for it: tests count messages, and a second per chat would only slow them.
+  const build = () => createShop(config, { logDestination: logStream, alertGatherMs: 50, workerIdleMs: 100, pacing: false, ...options.shop });
 
   const harness: Harness = {
     shop: build(),
