@@ -108,7 +108,10 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     apiRoot: config.TELEGRAM_API_ROOT,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     extraFeatures: [(ctx, next) => adminSlot.middleware()(ctx, next)],
-    pacer: options.pacing === false ? false : createPacer(options.pacing ?? {}),
+    pacer:
+      options.pacing === false
+        ? false
+        : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, ...options.pacing }),
   });
 
   const alerts = createAlerter({

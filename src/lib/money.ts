@@ -9,7 +9,7 @@ export interface Money {
 export function minorDigits(currency: string): number {
   // Not an ISO currency (game diamonds "XDI", UC "XUC"): whole units. Intl would guess 2 for any 3 letters.
   if (!isIsoCurrency(currency)) return 0;
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return formatter("en", currency.toUpperCase()).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 const ISO_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -32,6 +32,19 @@ export function sameMoney(a: Money, b: Money): boolean {
   return a.amount === b.amount && a.currency.toUpperCase() === b.currency.toUpperCase();
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** Intl.NumberFormat is costly to build and cheap to reuse: one per locale and currency. */
+function formatter(locale: string, currency: string | undefined): Intl.NumberFormat {
+  const key = `${locale}|${currency ?? ""}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = currency ? new Intl.NumberFormat(locale, { style: "currency", currency }) : new Intl.NumberFormat(locale);
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+
 /** "$20.00", "20,00 €", "1 500 ₽": the locale decides the shape, the currency its digits. */
 export function formatMoney(money: Money, locale = "en"): string {
   const digits = minorDigits(money.currency);
@@ -41,9 +54,9 @@ export function formatMoney(money: Money, locale = "en"): string {
   const decimal = digits === 0 ? abs : `${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
   const value = `${negative ? "-" : ""}${decimal}`;
   if (!isIsoCurrency(money.currency)) {
-    return `${new Intl.NumberFormat(locale).format(value as unknown as number)} ${money.currency}`;
+    return `${formatter(locale, undefined).format(value as unknown as number)} ${money.currency}`;
   }
-  return new Intl.NumberFormat(locale, { style: "currency", currency: money.currency }).format(
+  return formatter(locale, money.currency).format(
     value as unknown as number, // Intl accepts decimal strings exactly (ES2023 "Intl.NumberFormat v3")
   );
 }

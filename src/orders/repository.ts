@@ -8,8 +8,39 @@ import { WORKER_STATES } from "./state-machine.js";
 export type OrderEventRow = typeof orderEvents.$inferSelect;
 export type DeliveredItemRow = typeof deliveredItems.$inferSelect;
 
+/**
+ * The hot-path queries, prepared once per database: building and preparing a statement on every call was
+ * the largest cost in the pipeline's profile (see docs/BENCHMARKS.md).
+ */
+function buildStatements(db: Db) {
+  const due = and(isNotNull(orders.nextAttemptAt), inArray(orders.status, [...WORKER_STATES]));
+  return {
+    order: db.select().from(orders).where(eq(orders.id, sql.placeholder("id"))).prepare(),
+    due: db
+      .select()
+      .from(orders)
+      .where(and(due, lte(orders.nextAttemptAt, sql.placeholder("now"))))
+      .orderBy(asc(orders.nextAttemptAt))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
+    nextDue: db.select({ at: sql<number | null>`min(${orders.nextAttemptAt})` }).from(orders).where(due).prepare(),
+    items: db.select().from(deliveredItems).where(eq(deliveredItems.orderId, sql.placeholder("id"))).orderBy(asc(deliveredItems.position)).prepare(),
+  };
+}
+
+const statementCache = new WeakMap<Db, ReturnType<typeof buildStatements>>();
+
+function prepared(db: Db): ReturnType<typeof buildStatements> {
+  let statements = statementCache.get(db);
+  if (!statements) {
+    statements = buildStatements(db);
+    statementCache.set(db, statements);
+  }
+  return statements;
+}
+
 export function getOrder(db: Db, id: string): OrderRow | undefined {
-  return db.select().from(orders).where(eq(orders.id, id)).get();
+  return prepared(db).order.get({ id });
 }
 
 export function getOrderByPaymentIntent(db: Db, paymentIntentId: string): OrderRow | undefined {
@@ -21,30 +52,19 @@ export function getOrderEvents(db: Db, id: string): OrderEventRow[] {
 }
 
 export function getDeliveredItems(db: Db, orderId: string): DeliveredItemRow[] {
-  return db.select().from(deliveredItems).where(eq(deliveredItems.orderId, orderId)).orderBy(asc(deliveredItems.position)).all();
+  return prepared(db).items.all({ id: orderId });
 }
 
 /** Orders whose next step is due, oldest first, skipping the ones already in hand. */
 export function findDueOrders(db: Db, now: number, limit: number, exclude: ReadonlySet<string>): OrderRow[] {
   if (limit <= 0) return [];
-  const rows = db
-    .select()
-    .from(orders)
-    .where(and(isNotNull(orders.nextAttemptAt), lte(orders.nextAttemptAt, now), inArray(orders.status, [...WORKER_STATES])))
-    .orderBy(asc(orders.nextAttemptAt))
-    .limit(limit + exclude.size)
-    .all();
+  const rows = prepared(db).due.all({ now, limit: limit + exclude.size });
   return rows.filter((row) => !exclude.has(row.id)).slice(0, limit);
 }
 
 /** The soonest time any order is due, so the worker can sleep until then. */
 export function nextDueAt(db: Db): number | undefined {
-  const row = db
-    .select({ at: sql<number | null>`min(${orders.nextAttemptAt})` })
-    .from(orders)
-    .where(and(isNotNull(orders.nextAttemptAt), inArray(orders.status, [...WORKER_STATES])))
-    .get();
-  return row?.at ?? undefined;
+  return prepared(db).nextDue.get()?.at ?? undefined;
 }
 
 /** Writes bookkeeping (schedule, attempts, last error, supplier ids) but never the status. */

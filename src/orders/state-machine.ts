@@ -1,6 +1,7 @@
 // The order state machine: the only code that writes an order's status. Every transition is checked
 // against the table below, guarded against a concurrent change, and appended to the order event log.
-import { and, eq } from "drizzle-orm";
+import type BetterSqlite3 from "better-sqlite3";
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { orderEvents, orders, type OrderStatus } from "../db/schema.js";
 import type { Logger } from "../logger.js";
@@ -95,33 +96,71 @@ export function transition(deps: StateMachineDeps, request: TransitionRequest): 
     throw error;
   }
   const at = deps.now();
+  const { update, insertEvent, select } = statements(db);
+  const values: Record<string, unknown> = {
+    nextAttemptAt: WORKER_STATES.includes(to) ? at : null,
+    attempts: 0,
+    lastError: null,
+    // Each stay in review is announced to ops once the alert is really sent (ops/monitors.ts re-raises until then).
+    ...(to === "needs_review" ? { reviewAlertedAt: null } : {}),
+    ...request.patch,
+    status: to,
+    updatedAt: at,
+  };
   return db.transaction((tx) => {
-    const updated = tx
-      .update(orders)
-      .set({
-        nextAttemptAt: WORKER_STATES.includes(to) ? at : null,
-        attempts: 0,
-        lastError: null,
-        // Each stay in review is announced to ops once the alert is really sent (ops/monitors.ts re-raises until then).
-        ...(to === "needs_review" ? { reviewAlertedAt: null } : {}),
-        ...request.patch,
-        status: to,
-        updatedAt: at,
-      })
-      .where(and(eq(orders.id, orderId), eq(orders.status, from)))
-      .returning()
-      .get();
-    if (!updated) {
-      const actual = tx.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId)).get();
+    const changed = update(values, orderId, from);
+    if (!changed) {
+      const actual = select.get({ id: orderId });
       throw new StaleTransitionError(orderId, from, actual?.status);
     }
-    tx.insert(orderEvents)
-      .values({ orderId, at, fromStatus: from, toStatus: to, cause: request.cause, actor: request.actor, detail: request.detail ?? null })
-      .run();
+    insertEvent.run(orderId, at, from, to, request.cause, request.actor, request.detail ? JSON.stringify(request.detail) : null);
     request.also?.(tx);
     logger.info({ order_id: orderId, from, to, cause: request.cause, actor: request.actor }, "order transition");
-    return updated;
+    return select.get({ id: orderId })!;
   });
+}
+
+const COLUMNS = getTableColumns(orders);
+
+/**
+ * Prepared once per database: the event insert, the read-back, and one UPDATE per shape of patch (the set
+ * of columns written). Building these with the query builder on every transition was the pipeline's top
+ * cost in the profile (docs/BENCHMARKS.md).
+ */
+function statements(db: Db) {
+  let cached = statementCache.get(db);
+  if (!cached) {
+    const updates = new Map<string, Statement>();
+    cached = {
+      select: selectStatement(db),
+      insertEvent: db.$client.prepare<unknown[]>(
+        "INSERT INTO order_events (order_id, at, from_status, to_status, cause, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ),
+      update(values: Record<string, unknown>, orderId: string, from: OrderStatus): boolean {
+        const keys = Object.keys(values).filter((key) => values[key] !== undefined && key in COLUMNS);
+        const shape = keys.join(",");
+        let statement = updates.get(shape);
+        if (!statement) {
+          const assignments = keys.map((key) => `"${COLUMNS[key as keyof typeof COLUMNS].name}" = ?`).join(", ");
+          statement = db.$client.prepare<unknown[]>(`UPDATE orders SET ${assignments} WHERE id = ? AND status = ?`);
+          updates.set(shape, statement);
+        }
+        const params = keys.map((key) => {
+          const value = values[key];
+          return value === null ? null : (COLUMNS[key as keyof typeof COLUMNS].mapToDriverValue(value) as unknown);
+        });
+        return statement.run(...params, orderId, from).changes > 0;
+      },
+    };
+    statementCache.set(db, cached);
+  }
+  return cached;
+}
+
+type Statement = BetterSqlite3.Statement<unknown[]>;
+const statementCache = new WeakMap<Db, { select: ReturnType<typeof selectStatement>; insertEvent: Statement; update: (values: Record<string, unknown>, orderId: string, from: OrderStatus) => boolean }>();
+function selectStatement(db: Db) {
+  return db.select().from(orders).where(eq(orders.id, sql.placeholder("id"))).prepare();
 }
 
 /** Appends a note to the event log without changing the status (a refund seen on a delivered order, a resend…). */

@@ -5,19 +5,17 @@
 // the database and from what the fakes recorded, that nothing paid was lost or doubled.
 //
 //   npm run chaos -- --orders 1000 --kills 6 --seed 42
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, stripHtml, type ChatMessage, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SimBehaviourInput, type SupplierSimulator } from "../../src/supplier/simulator.js";
+import { freePort, ROOT, spawnShop, type ShopProcess } from "../helpers/shop-process.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const TOKEN = "424242:CHAOS-token-for-the-fake-bot-api";
 const OPS = -100_999;
 
@@ -110,17 +108,6 @@ const PRODUCTS = [
   { sku: "airtime-mx-100-mxn", recipient: "+5215512345678" },
 ] as const;
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => done(port));
-    });
-    server.on("error", fail);
-  });
-}
-
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 interface OrderRecord {
@@ -183,6 +170,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     SUPPLIER_POLL_INTERVAL_MS: "1000",
     SUPPLIER_POLL_WINDOW_MS: "5000",
     MONITOR_INTERVAL_MS: "1000",
+    // The pacer stays on, with a shorter gap per chat than Telegram asks: the fake does not enforce it, and
+    // a second per message would make the run about waiting.
+    TELEGRAM_CHAT_GAP_MS: "100",
     DATABASE_PATH: dbPath,
     HTTP_PORT: String(port),
     HTTP_HOST: "127.0.0.1",
@@ -196,36 +186,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
 
   // The shop process, killed and restarted at random moments.
-  let child: ChildProcess | undefined;
+  let shop: ShopProcess | undefined;
   let kills = 0;
-  const logFile = createWriteStream(join(dir, "shop.log"));
-  async function spawnShop(): Promise<void> {
-    child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(ROOT, "src/main.ts")], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout!.pipe(logFile, { end: false });
-    child.stderr!.pipe(logFile, { end: false });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        const response = await fetch(`${shopUrl}/healthz`);
-        if (response.ok) return;
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error("the shop did not become healthy within 30 s");
-      await sleep(50);
-    }
-  }
+  const startShop = async () => {
+    shop = await spawnShop(env, { cwd: dir, logFile: join(dir, "shop.log") });
+  };
   async function killShop(): Promise<void> {
-    const victim = child!;
-    const exited = new Promise((done) => victim.once("exit", done));
-    victim.kill("SIGKILL");
-    await exited;
+    await shop!.kill("SIGKILL");
     kills += 1;
     log(`  SIGKILL #${kills} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
     await sleep(100 + random() * 400);
-    await spawnShop();
+    await startShop();
   }
-  await spawnShop();
+  await startShop();
 
   // Telegram throttling: a 429 with retry_after now and then.
   const throttle = setInterval(() => {
@@ -365,6 +338,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   log(`  ${records.length} orders opened, ${records.filter((r) => r.paid).length} paid in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the pipeline to settle…`);
 
   // Let the pipeline finish: every paid order delivered, refunded, undeliverable or announced in review.
+  // 429s are injected while customers are buying; once they stop, Telegram calms down too (a 429 comes
+  // from traffic, and an alert alone in an idle chat would otherwise keep drawing them).
+  clearInterval(throttle);
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   const statusOf = db.prepare<[string], { status: string; review_alerted_at: number | null; paid_at: number | null }>(
     "SELECT status, review_alerted_at, paid_at FROM orders WHERE id = ?",
@@ -377,15 +353,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return SETTLED.has(row.status) || (row.status === "needs_review" && row.review_alerted_at !== null);
   };
   const deadline = Date.now() + options.settleTimeoutMs;
-  while (records.some((r) => !settled(r)) && Date.now() < deadline) await sleep(250);
+  let lastReport = Date.now();
+  while (records.some((r) => !settled(r)) && Date.now() < deadline) {
+    await sleep(250);
+    if (process.env["CHAOS_DEBUG"] && Date.now() - lastReport > 5_000) {
+      lastReport = Date.now();
+      const waiting = records.filter((r) => !settled(r)).map((r) => `${r.orderId}:${statusOf.get(r.orderId)?.status}`);
+      log(`  still waiting for ${waiting.length}: ${waiting.slice(0, 8).join(" ")}`);
+    }
+  }
   log(`  settled at ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  clearInterval(throttle);
   await sleep(300);
 
   // Stop the shop cleanly, then judge.
-  const exited = new Promise((done) => child!.once("exit", done));
-  child!.kill("SIGTERM");
-  await exited;
+  await shop!.kill("SIGTERM");
 
   const violations: string[] = [];
   const outcomes: Record<string, number> = {};
@@ -457,7 +438,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
   db.close();
   await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
-  logFile.end();
   if (violations.length === 0) rmSync(dir, { recursive: true, force: true });
   else log(`  kept the run's files in ${dir}`);
 
