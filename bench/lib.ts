@@ -1,10 +1,18 @@
 // Shared by the benchmarks: percentiles, a result line that run-all.ts collects, and order seeding.
+import { execSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getProduct, readCatalogFile, syncCatalog } from "../src/catalog/catalog.js";
+import { openDatabase, type Db } from "../src/db/connection.js";
+import { customers } from "../src/db/schema.js";
+import { createLogger } from "../src/logger.js";
 import { createOrder } from "../src/orders/state-machine.js";
-import { getProduct } from "../src/catalog/catalog.js";
 import { snapshotOf } from "../src/payments/checkout.js";
-import { customers, orders } from "../src/db/schema.js";
-import { eq } from "drizzle-orm";
-import type { Harness } from "../test/helpers/harness.js";
+import { startFakeStripe, type FakeStripe } from "../src/sandbox/fake-stripe.js";
+import { startFakeTelegram, type FakeTelegram } from "../src/sandbox/fake-telegram.js";
+import { startSupplierSimulator, type SimulatorOptions, type SupplierSimulator } from "../src/supplier/simulator.js";
+import { freePort, ROOT, spawnShop, type ShopProcess } from "../test/helpers/shop-process.js";
 
 export interface BenchRow {
   benchmark: string;
@@ -40,43 +48,138 @@ export function printTable(rows: BenchRow[]): void {
 
 let seq = 0;
 /** Orders waiting for payment, each with its own customer and Checkout Session id, inserted directly. */
-export function seedUnpaidOrders(h: Harness, count: number, sku = "steam-20-usd", firstCustomer = 500_000): Array<{ orderId: string; chatId: number; sessionId: string }> {
-  const db = h.shop.db;
+export function seedUnpaidOrders(db: Db, telegram: FakeTelegram, count: number, sku = "steam-20-usd", firstCustomer = 500_000): SeededOrder[] {
   const product = getProduct(db, sku)!;
   const now = Date.now();
-  const seeded: Array<{ orderId: string; chatId: number; sessionId: string }> = [];
+  const logger = createLogger("silent");
+  const seeded: SeededOrder[] = [];
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const chatId = firstCustomer + i;
-      h.telegram.addUser({ id: chatId, first_name: `Bench ${chatId}` });
+      telegram.addUser({ id: chatId, first_name: `Bench ${chatId}` });
       db.insert(customers).values({ id: chatId, chatId, language: "en", createdAt: now, updatedAt: now }).onConflictDoNothing().run();
       const orderId = `ORD-B${String(seq++).padStart(7, "0")}`;
       const sessionId = `cs_test_bench_${orderId}`;
       createOrder(
-        { db, now: Date.now, logger: h.shop.logger },
-        { id: orderId, customerId: chatId, chatId, sku, product: snapshotOf(product), quantity: 1, recipient: null, amount: product.priceAmount, currency: product.priceCurrency, expiresAt: now + 1_800_000 },
+        { db, now: Date.now, logger },
+        { id: orderId, customerId: chatId, chatId, sku, product: snapshotOf(product), quantity: 1, recipient: null, amount: product.priceAmount, currency: product.priceCurrency, expiresAt: now + 1_800_000, stripeSessionId: sessionId },
         "bench",
       );
-      db.update(orders).set({ stripeSessionId: sessionId }).where(eq(orders.id, orderId)).run();
-      seeded.push({ orderId, chatId, sessionId });
+      seeded.push({ orderId, chatId, sessionId, amount: product.priceAmount });
     }
   });
   return seeded;
 }
 
+export interface SeededOrder {
+  orderId: string;
+  chatId: number;
+  sessionId: string;
+  amount: number;
+}
+
 /** The signed checkout.session.completed Stripe would send for a seeded order. */
-export function paidEvent(h: Harness, order: { orderId: string; sessionId: string }, amount = 2199) {
-  return h.stripe.signedEvent("checkout.session.completed", {
+export function paidEvent(stripe: FakeStripe, order: SeededOrder) {
+  return stripe.signedEvent("checkout.session.completed", {
     id: order.sessionId,
     object: "checkout.session",
     client_reference_id: order.orderId,
     metadata: { order_id: order.orderId },
     payment_status: "paid",
     status: "complete",
-    amount_total: amount,
+    amount_total: order.amount,
     currency: "usd",
     payment_intent: `pi_bench_${order.orderId}`,
   });
+}
+
+let built = false;
+/**
+ * The shop as production runs it: compiled (npm run build → dist/main.js), not through tsx. Built once per
+ * benchmark process unless BENCH_SKIP_BUILD is set (run-all builds before it starts).
+ */
+export function buildShop(): string {
+  if (!built && !process.env["BENCH_SKIP_BUILD"]) {
+    execSync("npx tsc -p tsconfig.build.json", { cwd: ROOT, stdio: "inherit" });
+    built = true;
+  }
+  return join(ROOT, "dist/main.js");
+}
+
+export const BENCH_TOKEN = "123456:BENCH-token-for-the-fake-bot-api";
+export const BENCH_WEBHOOK_SECRET = "whsec_bench_secret";
+
+export interface BenchEnvironment {
+  dir: string;
+  dbPath: string;
+  db: Db;
+  telegram: FakeTelegram;
+  stripe: FakeStripe;
+  supplier: SupplierSimulator;
+  env: NodeJS.ProcessEnv;
+  shopUrl: string;
+  /** Starts the real shop as its own process (the fakes stay in this one). */
+  start(): Promise<ShopProcess>;
+  close(): Promise<void>;
+}
+
+/** Fakes in this process, a database prepared with the catalog, and the environment for a shop process. */
+export async function benchEnvironment(overrides: Record<string, string> = {}, simulator: Partial<SimulatorOptions> = {}): Promise<BenchEnvironment> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-"));
+  const dbPath = join(dir, "shop.sqlite");
+  const db = openDatabase(dbPath);
+  syncCatalog(db, readCatalogFile(join(ROOT, "catalog.example.json")), Date.now());
+  const telegram = await startFakeTelegram({ token: BENCH_TOKEN });
+  telegram.addGroup(-100_777);
+  const stripe = await startFakeStripe({ webhookSecret: BENCH_WEBHOOK_SECRET });
+  const supplier = await startSupplierSimulator({ apiKey: "bench-key", webhookSecret: "bench-supplier-secret-1", balance: { amount: 1e12, currency: "USD" }, ...simulator });
+  const port = await freePort();
+  const shopUrl = `http://127.0.0.1:${port}`;
+  stripe.setWebhookUrl(`${shopUrl}/webhooks/stripe`);
+  supplier.setWebhookUrl(`${shopUrl}/webhooks/supplier`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BOT_TOKEN: BENCH_TOKEN,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    OPS_CHAT_ID: "-100777",
+    STRIPE_SECRET_KEY: "sk_test_bench",
+    STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+    STRIPE_API_URL: stripe.url,
+    SUPPLIER_API_URL: supplier.url,
+    SUPPLIER_API_KEY: "bench-key",
+    SUPPLIER_WEBHOOK_SECRET: "bench-supplier-secret-1",
+    DATABASE_PATH: dbPath,
+    HTTP_PORT: String(port),
+    HTTP_HOST: "127.0.0.1",
+    CATALOG_PATH: join(ROOT, "catalog.example.json"),
+    SUPPORT_CONTACT: "@bench",
+    CODE_ENCRYPTION_KEY: "ab".repeat(32),
+    MAX_UNPAID_ORDERS: "100",
+    MAX_ORDERS_PER_HOUR: "10000",
+    LOG_LEVEL: "warn",
+    ...overrides,
+  };
+  let shop: ShopProcess | undefined;
+  return {
+    dir,
+    dbPath,
+    db,
+    telegram,
+    stripe,
+    supplier,
+    env,
+    shopUrl,
+    async start() {
+      shop = await spawnShop(env, { cwd: dir, logFile: join(dir, "shop.log"), entry: [buildShop()] });
+      return shop;
+    },
+    async close() {
+      await shop?.kill("SIGTERM");
+      db.$client.close();
+      await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function postAll<T>(items: T[], concurrency: number, send: (item: T) => Promise<void>): Promise<void> {

@@ -84,7 +84,7 @@ CREATE TABLE `orders` (
 --> statement-breakpoint
 CREATE INDEX `orders_due_idx` ON `orders` (`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `orders_customer_idx` ON `orders` (`customer_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `orders_status_idx` ON `orders` (`status`,`updated_at`);--> statement-breakpoint
+CREATE INDEX `orders_status_idx` ON `orders` (`status`);--> statement-breakpoint
 CREATE UNIQUE INDEX `orders_stripe_session_idx` ON `orders` (`stripe_session_id`);--> statement-breakpoint
 CREATE INDEX `orders_payment_intent_idx` ON `orders` (`stripe_payment_intent_id`);--> statement-breakpoint
 CREATE TABLE `products` (

@@ -53,8 +53,15 @@ export function upsertCustomer(db: Db, user: SeenUser, now: number): CustomerRow
     .get();
 }
 
+const byId = new WeakMap<Db, ReturnType<typeof prepareById>>();
+function prepareById(db: Db) {
+  return db.select().from(customers).where(eq(customers.id, sql.placeholder("id"))).prepare();
+}
+
 export function getCustomer(db: Db, id: number): CustomerRow | undefined {
-  return db.select().from(customers).where(eq(customers.id, id)).get();
+  let statement = byId.get(db);
+  if (!statement) byId.set(db, (statement = prepareById(db)));
+  return statement.get({ id });
 }
 
 export function setCustomerLanguage(db: Db, id: number, language: Language, now: number): void {

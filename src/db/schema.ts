@@ -131,7 +131,8 @@ export const orders = sqliteTable(
   (table) => [
     index("orders_due_idx").on(table.nextAttemptAt),
     index("orders_customer_idx").on(table.customerId, table.createdAt),
-    index("orders_status_idx").on(table.status, table.updatedAt),
+    // On the status alone: one that included updated_at was rewritten on every write to an order.
+    index("orders_status_idx").on(table.status),
     uniqueIndex("orders_stripe_session_idx").on(table.stripeSessionId),
     index("orders_payment_intent_idx").on(table.stripePaymentIntentId),
   ],

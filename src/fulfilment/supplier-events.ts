@@ -1,22 +1,36 @@
 // The worker's side of supplier webhooks: each stored event makes its order due now, so the supplier
 // step re-fetches it. The event body itself is never trusted for codes or status.
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
-import { orders, supplierEvents } from "../db/schema.js";
+import type { Db } from "../db/connection.js";
 import type { PipelineDeps } from "./pipeline.js";
 
 export function processSupplierEvents(deps: Pick<PipelineDeps, "db" | "now" | "logger">, limit = 500): number {
-  const rows = deps.db.select().from(supplierEvents).where(isNull(supplierEvents.processedAt)).orderBy(asc(supplierEvents.receivedAt)).limit(limit).all();
+  const { unprocessed, wakeOrder, markProcessed } = statements(deps.db);
+  const rows = unprocessed.all(limit);
   for (const row of rows) {
     const now = deps.now();
-    const woken = row.reference
-      ? deps.db
-          .update(orders)
-          .set({ nextAttemptAt: now, updatedAt: now })
-          .where(and(eq(orders.id, row.reference), inArray(orders.status, ["paid", "supplier_pending"])))
-          .run().changes
-      : 0;
-    const outcome = woken > 0 ? "order_due" : "ignored";
-    deps.db.update(supplierEvents).set({ processedAt: now, outcome }).where(eq(supplierEvents.id, row.id)).run();
+    deps.db.$client.transaction(() => {
+      const woken = row.reference ? wakeOrder.run(now, now, row.reference).changes : 0;
+      markProcessed.run(now, woken > 0 ? "order_due" : "ignored", row.id);
+    })();
   }
   return rows.length;
+}
+
+const statementCache = new WeakMap<Db, ReturnType<typeof buildStatements>>();
+function buildStatements(db: Db) {
+  return {
+    unprocessed: db.$client.prepare<[number], { id: string; reference: string | null }>(
+      "SELECT id, reference FROM supplier_events WHERE processed_at IS NULL ORDER BY received_at LIMIT ?",
+    ),
+    // Only orders still waiting on the supplier; the worker re-fetches the supplier's order.
+    wakeOrder: db.$client.prepare<[number, number, string]>(
+      "UPDATE orders SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status IN ('paid', 'supplier_pending')",
+    ),
+    markProcessed: db.$client.prepare<[number, string, string]>("UPDATE supplier_events SET processed_at = ?, outcome = ? WHERE id = ?"),
+  };
+}
+function statements(db: Db) {
+  let cached = statementCache.get(db);
+  if (!cached) statementCache.set(db, (cached = buildStatements(db)));
+  return cached;
 }

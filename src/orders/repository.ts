@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { deliveredItems, orderEvents, orders, type OrderStatus } from "../db/schema.js";
 import type { OrderPatch, OrderRow } from "./state-machine.js";
+import { updateOrderRow } from "./row-writer.js";
 import { WORKER_STATES } from "./state-machine.js";
 
 export type OrderEventRow = typeof orderEvents.$inferSelect;
@@ -69,12 +70,7 @@ export function nextDueAt(db: Db): number | undefined {
 
 /** Writes bookkeeping (schedule, attempts, last error, supplier ids) but never the status. */
 export function updateOrderFields(db: Db, id: string, status: OrderStatus, patch: OrderPatch, now: number): boolean {
-  const result = db
-    .update(orders)
-    .set({ ...patch, updatedAt: now })
-    .where(and(eq(orders.id, id), eq(orders.status, status)))
-    .run();
-  return result.changes > 0;
+  return updateOrderRow(db, { ...patch, updatedAt: now }, id, status);
 }
 
 export function listCustomerOrders(db: Db, customerId: number, limit: number, offset: number): OrderRow[] {

@@ -1,7 +1,8 @@
 // The order state machine: the only code that writes an order's status. Every transition is checked
 // against the table below, guarded against a concurrent change, and appended to the order event log.
 import type BetterSqlite3 from "better-sqlite3";
-import { eq, getTableColumns, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { updateOrderRow } from "./row-writer.js";
 import type { Db } from "../db/connection.js";
 import { orderEvents, orders, type OrderStatus } from "../db/schema.js";
 import type { Logger } from "../logger.js";
@@ -120,45 +121,23 @@ export function transition(deps: StateMachineDeps, request: TransitionRequest): 
   });
 }
 
-const COLUMNS = getTableColumns(orders);
-
-/**
- * Prepared once per database: the event insert, the read-back, and one UPDATE per shape of patch (the set
- * of columns written). Building these with the query builder on every transition was the pipeline's top
- * cost in the profile (docs/BENCHMARKS.md).
- */
+/** Prepared once per database: the event insert and the read-back (the query builder per call was costly). */
 function statements(db: Db) {
   let cached = statementCache.get(db);
   if (!cached) {
-    const updates = new Map<string, Statement>();
     cached = {
       select: selectStatement(db),
       insertEvent: db.$client.prepare<unknown[]>(
         "INSERT INTO order_events (order_id, at, from_status, to_status, cause, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
-      update(values: Record<string, unknown>, orderId: string, from: OrderStatus): boolean {
-        const keys = Object.keys(values).filter((key) => values[key] !== undefined && key in COLUMNS);
-        const shape = keys.join(",");
-        let statement = updates.get(shape);
-        if (!statement) {
-          const assignments = keys.map((key) => `"${COLUMNS[key as keyof typeof COLUMNS].name}" = ?`).join(", ");
-          statement = db.$client.prepare<unknown[]>(`UPDATE orders SET ${assignments} WHERE id = ? AND status = ?`);
-          updates.set(shape, statement);
-        }
-        const params = keys.map((key) => {
-          const value = values[key];
-          return value === null ? null : (COLUMNS[key as keyof typeof COLUMNS].mapToDriverValue(value) as unknown);
-        });
-        return statement.run(...params, orderId, from).changes > 0;
-      },
+      update: (values: Record<string, unknown>, orderId: string, from: OrderStatus) => updateOrderRow(db, values, orderId, from),
     };
     statementCache.set(db, cached);
   }
   return cached;
 }
 
-type Statement = BetterSqlite3.Statement<unknown[]>;
-const statementCache = new WeakMap<Db, { select: ReturnType<typeof selectStatement>; insertEvent: Statement; update: (values: Record<string, unknown>, orderId: string, from: OrderStatus) => boolean }>();
+const statementCache = new WeakMap<Db, { select: ReturnType<typeof selectStatement>; insertEvent: BetterSqlite3.Statement<unknown[]>; update: (values: Record<string, unknown>, orderId: string, from: OrderStatus) => boolean }>();
 function selectStatement(db: Db) {
   return db.select().from(orders).where(eq(orders.id, sql.placeholder("id"))).prepare();
 }

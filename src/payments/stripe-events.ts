@@ -1,8 +1,6 @@
 // The worker's side of Stripe events: each stored event is applied once, in the order received.
 // An order is paid only when Stripe says `paid` and the amount and currency are the order's own.
-import { asc, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
-import { stripeEvents } from "../db/schema.js";
 import { getOrder, getOrderByPaymentIntent } from "../orders/repository.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
 import type { PipelineDeps } from "../fulfilment/pipeline.js";
@@ -13,22 +11,41 @@ type Deps = Pick<PipelineDeps, "db" | "logger" | "now" | "alerts" | "api" | "t">
 
 /** Applies every stored, unprocessed event. Returns how many were processed. */
 export function processStripeEvents(deps: Deps, limit = 500): number {
-  const rows = deps.db.select().from(stripeEvents).where(isNull(stripeEvents.processedAt)).orderBy(asc(stripeEvents.receivedAt)).limit(limit).all();
+  const { unprocessed, markProcessed } = statements(deps.db);
+  const rows = unprocessed.all(limit);
   for (const row of rows) {
-    let outcome: string;
-    try {
-      outcome = applyStripeEvent(deps, JSON.parse(row.payload) as Stripe.Event);
-    } catch (error) {
-      if (error instanceof StaleTransitionError) outcome = `stale: ${error.message}`;
-      else {
-        deps.logger.error({ err: error, event_id: row.id }, "could not process a Stripe event");
-        deps.alerts.raise({ kind: "webhook_failures", text: `Stripe event ${row.id} (${row.type}) failed: ${(error as Error).message}` });
-        outcome = `error: ${(error as Error).message}`;
+    // The event's effect and its "processed" mark commit together: a crash between them cannot apply it twice.
+    deps.db.$client.transaction(() => {
+      let outcome: string;
+      try {
+        outcome = applyStripeEvent(deps, JSON.parse(row.payload) as Stripe.Event);
+      } catch (error) {
+        if (error instanceof StaleTransitionError) outcome = `stale: ${error.message}`;
+        else {
+          deps.logger.error({ err: error, event_id: row.id }, "could not process a Stripe event");
+          deps.alerts.raise({ kind: "webhook_failures", text: `Stripe event ${row.id} (${row.type}) failed: ${(error as Error).message}` });
+          outcome = `error: ${(error as Error).message}`;
+        }
       }
-    }
-    deps.db.update(stripeEvents).set({ processedAt: deps.now(), outcome }).where(eq(stripeEvents.id, row.id)).run();
+      markProcessed.run(deps.now(), outcome, row.id);
+    })();
   }
   return rows.length;
+}
+
+const statementCache = new WeakMap<Deps["db"], ReturnType<typeof buildStatements>>();
+function buildStatements(db: Deps["db"]) {
+  return {
+    unprocessed: db.$client.prepare<[number], { id: string; type: string; payload: string }>(
+      "SELECT id, type, payload FROM stripe_events WHERE processed_at IS NULL ORDER BY received_at LIMIT ?",
+    ),
+    markProcessed: db.$client.prepare<[number, string, string]>("UPDATE stripe_events SET processed_at = ?, outcome = ? WHERE id = ?"),
+  };
+}
+function statements(db: Deps["db"]) {
+  let cached = statementCache.get(db);
+  if (!cached) statementCache.set(db, (cached = buildStatements(db)));
+  return cached;
 }
 
 function orderIdOf(session: Stripe.Checkout.Session): string | undefined {

@@ -29,7 +29,9 @@ export interface ShopProcess {
 /** Spawns the shop with this environment (HTTP_PORT must be set) and waits until /healthz answers 200. */
 export async function spawnShop(env: NodeJS.ProcessEnv, options: { cwd: string; logFile?: string; entry?: string[] }): Promise<ShopProcess> {
   const started = performance.now();
-  const args = options.entry ?? ["--import", import.meta.resolve("tsx"), join(ROOT, "src/main.ts")];
+  // SHOP_CPU_PROF=<dir> profiles the shop process (written when it exits).
+  const profile = process.env["SHOP_CPU_PROF"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["SHOP_CPU_PROF"]}`] : [];
+  const args = [...profile, ...(options.entry ?? ["--import", import.meta.resolve("tsx"), join(ROOT, "src/main.ts")])];
   const child = spawn(process.execPath, args, { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   if (options.logFile) {
     const log = createWriteStream(options.logFile, { flags: "a" });
@@ -42,7 +44,10 @@ export async function spawnShop(env: NodeJS.ProcessEnv, options: { cwd: string; 
   const url = `http://127.0.0.1:${env["HTTP_PORT"]}/healthz`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the shop exited with code ${child.exitCode} before it was healthy`);
+    if (child.exitCode !== null) {
+      const tail = options.logFile ? (await import("node:fs")).readFileSync(options.logFile, "utf8").slice(-2000) : "";
+      throw new Error(`the shop exited with code ${child.exitCode} before it was healthy\n${tail}`);
+    }
     try {
       if ((await fetch(url)).ok) break;
     } catch {
