@@ -106,6 +106,12 @@ export function buildShop(): string {
   return join(ROOT, "dist/main.js");
 }
 
+/** The Node.js flags production runs with (Dockerfile, npm start): a heap sized for the shop. */
+export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=96", "--max-semi-space-size=2"];
+export function nodeFlags(): string[] {
+  return process.env["BENCH_NODE_FLAGS"] !== undefined ? process.env["BENCH_NODE_FLAGS"].split(" ").filter(Boolean) : PRODUCTION_NODE_FLAGS;
+}
+
 export const BENCH_TOKEN = "123456:BENCH-token-for-the-fake-bot-api";
 export const BENCH_WEBHOOK_SECRET = "whsec_bench_secret";
 
@@ -170,7 +176,7 @@ export async function benchEnvironment(overrides: Record<string, string> = {}, s
     env,
     shopUrl,
     async start() {
-      shop = await spawnShop(env, { cwd: dir, logFile: join(dir, "shop.log"), entry: [buildShop()] });
+      shop = await spawnShop(env, { cwd: dir, logFile: join(dir, "shop.log"), entry: [...nodeFlags(), buildShop()] });
       return shop;
     },
     async close() {

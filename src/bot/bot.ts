@@ -5,7 +5,7 @@ import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Middleware, type NextFunction } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { upsertCustomer } from "../customers/repository.js";
+import { upsertCustomer, type CustomerRow } from "../customers/repository.js";
 import type { BaseContext, ShopContext } from "./context.js";
 import { sqliteConversationStorage } from "./conversation-storage.js";
 import type { BotDeps } from "./deps.js";
@@ -38,15 +38,25 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   const i18n = createI18n<BaseContext>((ctx) => ctx.customer?.language);
 
+  // Customers seen in the last minute, with what Telegram said of them then: a customer browsing sends many
+  // updates, and writing the same row for each was the bot's largest cost (docs/BENCHMARKS.md).
+  const recentlySeen = new Map<number, { row: CustomerRow; fingerprint: string; at: number }>();
+
   /** Per-update logger and the customer row; the same middleware runs inside conversations. */
   const identify = async (ctx: BaseContext, next: NextFunction): Promise<void> => {
     ctx.logger = deps.logger.child({ update_id: ctx.update.update_id });
     if (ctx.from && !ctx.from.is_bot && ctx.chat?.type === "private") {
-      ctx.customer = upsertCustomer(
-        deps.db,
-        { id: ctx.from.id, chatId: ctx.chat.id, username: ctx.from.username, firstName: ctx.from.first_name, languageCode: ctx.from.language_code },
-        deps.now(),
-      );
+      const now = deps.now();
+      const user = { id: ctx.from.id, chatId: ctx.chat.id, username: ctx.from.username, firstName: ctx.from.first_name, languageCode: ctx.from.language_code };
+      const fingerprint = `${user.chatId}|${user.username ?? ""}|${user.firstName ?? ""}|${user.languageCode ?? ""}`;
+      const seen = recentlySeen.get(user.id);
+      if (seen && seen.fingerprint === fingerprint && now - seen.at < 60_000 && seen.row.blockedAt === null) {
+        ctx.customer = seen.row;
+      } else {
+        ctx.customer = upsertCustomer(deps.db, user, now);
+        recentlySeen.set(user.id, { row: ctx.customer, fingerprint, at: now });
+        if (recentlySeen.size > 10_000) recentlySeen.delete(recentlySeen.keys().next().value!);
+      }
     }
     await next();
   };

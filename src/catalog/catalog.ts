@@ -1,7 +1,7 @@
 // The catalog file: parsed and validated with zod at start (an error names the product and the field),
 // then written to the products table, which the bot reads.
 import { readFileSync } from "node:fs";
-import { eq, notInArray } from "drizzle-orm";
+import { eq, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/connection.js";
 import { products, type RecipientRule } from "../db/schema.js";
@@ -137,6 +137,13 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): voi
 
 export type ProductRow = typeof products.$inferSelect;
 
+const bySku = new WeakMap<Db, ReturnType<typeof prepareBySku>>();
+function prepareBySku(db: Db) {
+  return db.select().from(products).where(eq(products.sku, sql.placeholder("sku"))).prepare();
+}
+
 export function getProduct(db: Db, sku: string): ProductRow | undefined {
-  return db.select().from(products).where(eq(products.sku, sku)).get();
+  let statement = bySku.get(db);
+  if (!statement) bySku.set(db, (statement = prepareBySku(db)));
+  return statement.get({ sku });
 }

@@ -1,5 +1,5 @@
 // What the bot shows: enabled products grouped by category, in catalog order.
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { products } from "../db/schema.js";
 import type { ProductRow } from "./catalog.js";
@@ -22,8 +22,20 @@ export interface CategoryEntry {
   count: number;
 }
 
+const enabledStatements = new WeakMap<Db, ReturnType<typeof prepareEnabled>>();
+function prepareEnabled(db: Db) {
+  return db.select().from(products).where(eq(products.enabled, true)).orderBy(asc(products.sortOrder)).prepare();
+}
+
+/** Every enabled product in catalog order (a prepared statement: the catalog is read on every tap). */
+export function listEnabledProducts(db: Db): ProductRow[] {
+  let statement = enabledStatements.get(db);
+  if (!statement) enabledStatements.set(db, (statement = prepareEnabled(db)));
+  return statement.all();
+}
+
 export function listCategories(db: Db): CategoryEntry[] {
-  const rows = db.select({ category: products.category }).from(products).where(eq(products.enabled, true)).orderBy(asc(products.sortOrder)).all();
+  const rows = listEnabledProducts(db);
   const categories = new Map<string, CategoryEntry>();
   for (const { category } of rows) {
     const key = categoryKey(category);
@@ -35,13 +47,7 @@ export function listCategories(db: Db): CategoryEntry[] {
 }
 
 export function listProductsInCategory(db: Db, key: string): ProductRow[] {
-  return db
-    .select()
-    .from(products)
-    .where(and(eq(products.enabled, true)))
-    .orderBy(asc(products.sortOrder))
-    .all()
-    .filter((product) => categoryKey(product.category) === key);
+  return listEnabledProducts(db).filter((product) => categoryKey(product.category) === key);
 }
 
 export interface BrandEntry {

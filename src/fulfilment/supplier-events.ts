@@ -6,13 +6,13 @@ import type { PipelineDeps } from "./pipeline.js";
 export function processSupplierEvents(deps: Pick<PipelineDeps, "db" | "now" | "logger">, limit = 500): number {
   const { unprocessed, wakeOrder, markProcessed } = statements(deps.db);
   const rows = unprocessed.all(limit);
-  for (const row of rows) {
-    const now = deps.now();
-    deps.db.$client.transaction(() => {
+  deps.db.$client.transaction(() => {
+    for (const row of rows) {
+      const now = deps.now();
       const woken = row.reference ? wakeOrder.run(now, now, row.reference).changes : 0;
       markProcessed.run(now, woken > 0 ? "order_due" : "ignored", row.id);
-    })();
-  }
+    }
+  })();
   return rows.length;
 }
 

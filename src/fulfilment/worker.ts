@@ -38,10 +38,15 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
   let again = false;
   let lastTickAt = 0;
 
+  let timerDueAt = Infinity;
   function schedule(delay: number): void {
     if (!running) return;
+    const wait = Math.max(0, Math.min(delay, idleMs));
+    // A tick already due as soon or sooner covers this one (wake() may come thousands of times a second).
+    if (timer && timerDueAt <= Date.now() + wait) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(tick, Math.max(0, Math.min(delay, idleMs)));
+    timerDueAt = Date.now() + wait;
+    timer = setTimeout(tick, wait);
   }
 
   function tick(): void {

@@ -13,12 +13,15 @@ type Deps = Pick<PipelineDeps, "db" | "logger" | "now" | "alerts" | "api" | "t">
 export function processStripeEvents(deps: Deps, limit = 500): number {
   const { unprocessed, markProcessed } = statements(deps.db);
   const rows = unprocessed.all(limit);
+  // One commit for the batch; each event in a savepoint of its own, its effect and its "processed" mark
+  // together, so a crash cannot apply one twice and one event's failure does not undo the others.
+  deps.db.$client.transaction(() => {
   for (const row of rows) {
-    // The event's effect and its "processed" mark commit together: a crash between them cannot apply it twice.
     deps.db.$client.transaction(() => {
       let outcome: string;
       try {
-        outcome = applyStripeEvent(deps, JSON.parse(row.payload) as Stripe.Event);
+        // Types the shop does not act on are marked without parsing them (an endpoint may be sent many).
+        outcome = HANDLED_TYPES.has(row.type) ? applyStripeEvent(deps, JSON.parse(row.payload) as Stripe.Event) : "ignored";
       } catch (error) {
         if (error instanceof StaleTransitionError) outcome = `stale: ${error.message}`;
         else {
@@ -30,6 +33,7 @@ export function processStripeEvents(deps: Deps, limit = 500): number {
       markProcessed.run(deps.now(), outcome, row.id);
     })();
   }
+  })();
   return rows.length;
 }
 
@@ -56,6 +60,15 @@ function paymentIntentIdOf(value: string | { id: string } | null | undefined): s
   if (!value) return null;
   return typeof value === "string" ? value : value.id;
 }
+
+export const HANDLED_TYPES = new Set([
+  "checkout.session.completed",
+  "checkout.session.async_payment_succeeded",
+  "checkout.session.async_payment_failed",
+  "checkout.session.expired",
+  "charge.refunded",
+  "charge.dispute.created",
+]);
 
 export function applyStripeEvent(deps: Deps, event: Stripe.Event): string {
   switch (event.type) {
