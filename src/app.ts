@@ -15,6 +15,8 @@ import { orders } from "./db/schema.js";
 import { and, eq, inArray } from "drizzle-orm";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { createWorker, type Worker } from "./fulfilment/worker.js";
+import { schedulePaidNotice } from "./fulfilment/notify.js";
+import { expireStarsOrders } from "./payments/stars.js";
 import { createHttpServer, listen, type HttpRoutes } from "./http/server.js";
 import { createCodeCipher } from "./lib/crypto.js";
 import { createOrderId } from "./lib/ids.js";
@@ -74,7 +76,8 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   syncCatalog(db, readCatalogFile(config.CATALOG_PATH), now());
   const metrics = createMetrics(db);
   const sealer = createCodeCipher(config.CODE_ENCRYPTION_KEY);
-  const stripe = createStripeClient(config.STRIPE_SECRET_KEY, config.STRIPE_API_URL);
+  // Without Stripe among the payment methods the client is never called; it still exists for one code path.
+  const stripe = createStripeClient(config.STRIPE_SECRET_KEY ?? "sk_test_stripe_not_configured", config.STRIPE_API_URL);
   const supplier = createHttpSupplier({
     baseUrl: config.SUPPLIER_API_URL,
     apiKey: config.SUPPLIER_API_KEY,
@@ -86,6 +89,21 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   });
   const i18n = createI18n(() => "en");
   const t: Translate = (locale, key, variables) => i18n.t(locale, key, variables);
+
+  const alerts = createAlerter({
+    // `bot` is built below; the first alert leaves after it exists.
+    send: async (text) => {
+      await bot.api.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    },
+    logger,
+    ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
+    onSent: (kind, orderIds) => {
+      metrics.alertsSent.inc({ kind });
+      if (orderIds.length > 0) {
+        db.update(orders).set({ reviewAlertedAt: Date.now() }).where(and(inArray(orders.id, orderIds), eq(orders.status, "needs_review"))).run();
+      }
+    },
+  });
 
   const botDeps: BotDeps = {
     db,
@@ -100,6 +118,12 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     adminUserIds: config.ADMIN_USER_IDS,
     opsChatId: config.OPS_CHAT_ID,
     limits: options.limits ?? { maxUnpaidOrders: config.MAX_UNPAID_ORDERS, maxOrdersPerHour: config.MAX_ORDERS_PER_HOUR },
+    paymentMethods: config.PAYMENT_METHODS,
+    alerts,
+    onPaid: (orderId) => {
+      schedulePaidNotice(pipeline, orderId);
+      worker.wake();
+    },
   };
   // The admin feature needs the pipeline, which needs the bot's API: its slot is filled once both exist
   // (looked up on every update, since a Composer installed in the bot is flattened at install time).
@@ -112,20 +136,6 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       options.pacing === false
         ? false
         : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, ...options.pacing }),
-  });
-
-  const alerts = createAlerter({
-    send: async (text) => {
-      await bot.api.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
-    },
-    logger,
-    ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
-    onSent: (kind, orderIds) => {
-      metrics.alertsSent.inc({ kind });
-      if (orderIds.length > 0) {
-        db.update(orders).set({ reviewAlertedAt: Date.now() }).where(and(inArray(orders.id, orderIds), eq(orders.status, "needs_review"))).run();
-      }
-    },
   });
 
   const pipeline: PipelineDeps = {
@@ -171,7 +181,8 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       stripeWebhook: createStripeWebhookHandler({
         db,
         stripe,
-        webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+        // Without a secret (Stars only) no signature verifies: every call answers 400.
+        webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? "",
         logger,
         now,
         onStored: () => worker.wake(),
@@ -221,6 +232,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       shop.port = await listen(server, config.HTTP_PORT, config.HTTP_HOST);
       worker.start();
       monitorTimer = setInterval(() => {
+        expireStarsOrders(pipeline);
         monitors.check().catch((error: unknown) => logger.error({ err: error }, "monitor check failed"));
       }, config.MONITOR_INTERVAL_MS);
       monitorTimer.unref();

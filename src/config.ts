@@ -39,8 +39,20 @@ export const configSchema = z.object({
   TELEGRAM_API_ROOT: url.default("https://api.telegram.org"),
   ADMIN_USER_IDS: csvIntegers.default([]),
   OPS_CHAT_ID: z.coerce.number().int(),
-  STRIPE_SECRET_KEY: z.string().trim().regex(/^(sk|rk)_(test|live)_\w+$/, "must start with sk_test_, sk_live_ or rk_"),
-  STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_\w+$/, "must start with whsec_"),
+  PAYMENT_METHODS: z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      const methods = [...new Set(value.split(",").map((part) => part.trim().toLowerCase()).filter(Boolean))];
+      if (methods.length === 0 || methods.some((method) => method !== "stripe" && method !== "stars")) {
+        ctx.addIssue({ code: "custom", message: "must be stripe, stars, or stripe,stars" });
+        return z.NEVER;
+      }
+      return methods as Array<"stripe" | "stars">;
+    })
+    .default(["stripe"]),
+  STRIPE_SECRET_KEY: z.string().trim().regex(/^(sk|rk)_(test|live)_\w+$/, "must start with sk_test_, sk_live_ or rk_").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_\w+$/, "must start with whsec_").optional(),
   STRIPE_API_URL: url.optional(),
   SUPPLIER_API_URL: url,
   SUPPLIER_API_KEY: z.string().trim().min(1),
@@ -65,6 +77,23 @@ export const configSchema = z.object({
   MONITOR_INTERVAL_MS: integer(1_000, 3_600_000).default(60_000),
   SUPPLIER_DAILY_SPEND: integer(0, Number.MAX_SAFE_INTEGER).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  BOT_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  WEBHOOK_URL: url.optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().trim().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 letters, digits, _ or -").optional(),
+  CATALOG_MARKUP_PERCENT: z.coerce.number().min(0).max(1000).default(12),
+  CATALOG_SYNC_INTERVAL_MS: integer(0, 86_400_000).default(0),
+}).superRefine((config, ctx) => {
+  // Stripe's keys are needed only when Stripe takes payments; webhook mode needs its URL and secret.
+  if (config.PAYMENT_METHODS.includes("stripe")) {
+    for (const name of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] as const) {
+      if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when PAYMENT_METHODS includes stripe" });
+    }
+  }
+  if (config.BOT_MODE === "webhook") {
+    for (const name of ["WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"] as const) {
+      if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BOT_MODE=webhook" });
+    }
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -100,6 +129,12 @@ const HINTS: Record<string, string> = {
   MONITOR_INTERVAL_MS: "give how often the alert checks run, in ms, e.g. 60000",
   SUPPLIER_DAILY_SPEND: "give a typical day's supplier spend in minor units (e.g. 50000 for 500.00), or leave it unset to use the 7-day average",
   LOG_LEVEL: "use one of fatal, error, warn, info, debug, trace, silent",
+  PAYMENT_METHODS: "use stripe, stars, or stripe,stars",
+  BOT_MODE: "use polling (the default) or webhook",
+  WEBHOOK_URL: "give the public https URL of this shop, e.g. https://shop.example.com (Telegram posts to /telegram/webhook)",
+  TELEGRAM_WEBHOOK_SECRET: "set a random secret of 16+ letters and digits; Telegram sends it with every update",
+  CATALOG_MARKUP_PERCENT: "give the markup over supplier cost in percent, e.g. 12",
+  CATALOG_SYNC_INTERVAL_MS: "give how often to sync the catalog from the supplier, in ms (0 = only with /sync)",
 };
 
 export class ConfigError extends Error {

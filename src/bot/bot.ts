@@ -12,6 +12,7 @@ import type { BotDeps } from "./deps.js";
 import { checkoutFeature, CHECKOUT_CONVERSATION_VERSION } from "./features/checkout.js";
 import { ordersFeature } from "./features/orders.js";
 import { shopFeature } from "./features/shop.js";
+import { starsFeature } from "./features/stars.js";
 import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
 import { createI18n } from "./i18n.js";
 import { createPacer, type Pacer } from "./pacing.js";
@@ -78,6 +79,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     }),
   );
   for (const feature of options.extraFeatures ?? []) bot.use(feature);
+  // Before the private-chat filter: a pre-checkout query has no chat.
+  if (deps.paymentMethods.includes("stars")) bot.use(starsFeature(deps));
   // Customers only talk to the shop in private chats; the ops group is the admin features' business.
   const customer = bot.chatType("private");
   customer.use(checkoutFeature(deps, insideConversation));

@@ -5,6 +5,7 @@ import type { IdGenerator } from "../lib/ids.js";
 import type { Logger } from "../logger.js";
 import type { Stripe } from "../payments/stripe-client.js";
 import type { Translate } from "./i18n.js";
+import type { Alerts } from "../ops/alerts.js";
 
 export interface BotDeps {
   db: Db;
@@ -19,4 +20,9 @@ export interface BotDeps {
   adminUserIds: readonly number[];
   opsChatId: number;
   limits: { maxUnpaidOrders: number; maxOrdersPerHour: number };
+  /** Which ways to pay the shop offers (PAYMENT_METHODS). */
+  paymentMethods: ReadonlyArray<"stripe" | "stars">;
+  /** Tells the worker an order was paid here (a Stars payment) so it starts at once. */
+  onPaid: (orderId: string) => void;
+  alerts: Alerts;
 }

@@ -25,6 +25,7 @@ export const cb = {
   product: (sku: string) => `p:${sku}`,
   buy: (sku: string, quantity: number, price: number) => `b:${sku}:${quantity}:${price}`,
   cancelOrder: (orderId: string) => `x:${orderId}`,
+  stars: (orderId: string) => `st:${orderId}`,
   order: (orderId: string) => `o:${orderId}`,
   orders: (page = 0) => `os:${page}`,
 };
@@ -126,12 +127,13 @@ function utc(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
-export function checkoutView(t: T, locale: string, order: OrderRow): View {
-  const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
-  const keyboard = new InlineKeyboard()
-    .url(t("button-pay", { price: total }), order.stripeSessionUrl ?? "https://stripe.com")
-    .row()
-    .text(t("button-cancel-order"), cb.cancelOrder(order.id));
+export function checkoutView(t: T, locale: string, order: OrderRow, methods: ReadonlyArray<"stripe" | "stars"> = ["stripe"]): View {
+  const total = order.currency === "XTR" ? `⭐ ${order.amount}` : formatMoney({ amount: order.amount, currency: order.currency }, locale);
+  const keyboard = new InlineKeyboard();
+  if (order.stripeSessionUrl) keyboard.url(t("button-pay", { price: total }), order.stripeSessionUrl).row();
+  const stars = order.product.starsPrice ? order.product.starsPrice * order.quantity : undefined;
+  if (methods.includes("stars") && stars && order.paymentMethod === "stripe") keyboard.text(t("button-pay-stars", { stars }), cb.stars(order.id)).row();
+  keyboard.text(t("button-cancel-order"), cb.cancelOrder(order.id));
   return {
     text: t("checkout-ready", {
       order: order.id,
@@ -145,7 +147,7 @@ export function checkoutView(t: T, locale: string, order: OrderRow): View {
 }
 
 export function orderView(t: T, locale: string, order: OrderRow, codesText: string | null): View {
-  const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
+  const total = order.currency === "XTR" ? `⭐ ${order.amount}` : formatMoney({ amount: order.amount, currency: order.currency }, locale);
   const parts = [
     t("order-view", {
       order: order.id,

@@ -1,7 +1,7 @@
 // The catalog file: parsed and validated with zod at start (an error names the product and the field),
 // then written to the products table, which the bot reads.
 import { readFileSync } from "node:fs";
-import { eq, notInArray, sql } from "drizzle-orm";
+import { and, eq, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/connection.js";
 import { products, type RecipientRule } from "../db/schema.js";
@@ -37,6 +37,8 @@ export const catalogProductSchema = z
     kind: z.enum(["code", "topup"]),
     face_value: money,
     price: money.refine((value) => isIsoCurrency(value.currency), "currency must be an ISO 4217 code Stripe can charge"),
+    /** The price in Telegram Stars, for PAYMENT_METHODS=stars. */
+    stars_price: z.number().int().min(1).max(100_000).optional(),
     requires_pin: z.boolean().default(false),
     recipient: recipientRule.nullable().optional(),
     instructions: z.string().min(1).max(1000),
@@ -120,6 +122,8 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): voi
         faceValueCurrency: product.face_value.currency,
         priceAmount: product.price.amount,
         priceCurrency: product.price.currency,
+        starsPrice: product.stars_price ?? null,
+        priceSource: "file",
         requiresPin: product.requires_pin,
         recipientRule: (product.recipient ?? null) as RecipientRule | null,
         instructions: product.instructions,
@@ -130,8 +134,10 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): voi
       };
       tx.insert(products).values(row).onConflictDoUpdate({ target: products.sku, set: row }).run();
     });
+    // Products the file no longer lists are disabled, unless the supplier sync added them (the operator
+    // enables those in the database, not in the file).
     const skus = catalog.map((product) => product.sku);
-    tx.update(products).set({ enabled: false, updatedAt: now }).where(notInArray(products.sku, skus)).run();
+    tx.update(products).set({ enabled: false, updatedAt: now }).where(and(notInArray(products.sku, skus), eq(products.priceSource, "file"))).run();
   });
 }
 

@@ -1,5 +1,5 @@
 // What the bot shows: enabled products grouped by category, in catalog order.
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { products } from "../db/schema.js";
 import type { ProductRow } from "./catalog.js";
@@ -24,7 +24,8 @@ export interface CategoryEntry {
 
 const enabledStatements = new WeakMap<Db, ReturnType<typeof prepareEnabled>>();
 function prepareEnabled(db: Db) {
-  return db.select().from(products).where(eq(products.enabled, true)).orderBy(asc(products.sortOrder)).prepare();
+  // Out of stock at the supplier: hidden until the next sync says otherwise.
+  return db.select().from(products).where(and(eq(products.enabled, true), eq(products.inStock, true))).orderBy(asc(products.sortOrder)).prepare();
 }
 
 /** Every enabled product in catalog order (a prepared statement: the catalog is read on every tap). */

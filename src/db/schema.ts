@@ -48,6 +48,12 @@ export const products = sqliteTable(
     faceValueCurrency: text("face_value_currency").notNull(),
     priceAmount: integer("price_amount").notNull(),
     priceCurrency: text("price_currency").notNull(),
+    /** The price in Telegram Stars (XTR), when the product can be paid in Stars. */
+    starsPrice: integer("stars_price"),
+    /** What the supplier said at the last catalog sync; out of stock is hidden from customers. */
+    inStock: integer("in_stock", { mode: "boolean" }).notNull().default(true),
+    /** "file" (the operator's catalog decides the price) or "markup" (set by the catalog sync's rule). */
+    priceSource: text("price_source").notNull().default("file"),
     requiresPin: integer("requires_pin", { mode: "boolean" }).notNull(),
     /** JSON of the recipient rule for top-ups ({ type, pattern, hint }), null for codes. */
     recipientRule: text("recipient_rule", { mode: "json" }).$type<RecipientRule | null>(),
@@ -74,6 +80,8 @@ export interface ProductSnapshot {
   kind: "code" | "topup";
   faceValue: { amount: number; currency: string };
   unitPrice: { amount: number; currency: string };
+  /** The unit price in Telegram Stars at the moment of the order, when it had one. */
+  starsPrice?: number | null;
   requiresPin: boolean;
   instructions: string;
   recipientRule: RecipientRule | null;
@@ -93,6 +101,10 @@ export const orders = sqliteTable(
     recipient: text("recipient"),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
+    /** "stripe" (Checkout Session) or "stars" (a Telegram invoice in XTR). */
+    paymentMethod: text("payment_method", { enum: ["stripe", "stars"] }).notNull().default("stripe"),
+    /** Telegram's charge id of a Stars payment (needed to refund it). */
+    telegramChargeId: text("telegram_charge_id"),
     status: text("status", { enum: ORDER_STATUSES }).notNull(),
     /** When the worker should next look at this order; null when it has nothing to do. */
     nextAttemptAt: integer("next_attempt_at"),

@@ -21,6 +21,8 @@ export interface CheckoutDeps {
   /** The bot's username, for the deep links Stripe sends the customer back to. */
   botUsername: () => string;
   limits: { maxUnpaidOrders: number; maxOrdersPerHour: number };
+  /** Which ways to pay the shop offers (PAYMENT_METHODS). */
+  paymentMethods: ReadonlyArray<"stripe" | "stars">;
 }
 
 export interface CheckoutRequest {
@@ -44,6 +46,7 @@ export function snapshotOf(product: ProductRow): ProductSnapshot {
     kind: product.kind,
     faceValue: { amount: product.faceValueAmount, currency: product.faceValueCurrency },
     unitPrice: { amount: product.priceAmount, currency: product.priceCurrency },
+    starsPrice: product.starsPrice ?? null,
     requiresPin: product.requiresPin,
     instructions: product.instructions,
     recipientRule: product.recipientRule ?? null,
@@ -68,12 +71,15 @@ export function orderDeepLink(botUsername: string, orderId: string): string {
 export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> {
   const { db, now } = deps;
   const { product, quantity, recipient } = request;
-  if (!product.enabled) return { ok: false, reason: "product_unavailable" };
+  if (!product.enabled || !product.inStock) return { ok: false, reason: "product_unavailable" };
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > product.maxQuantity) return { ok: false, reason: "bad_quantity" };
   if (!isValidRecipient(product, recipient)) return { ok: false, reason: "bad_recipient" };
 
   const at = now();
-  const unitPrice = { amount: product.priceAmount, currency: product.priceCurrency };
+  // Stars only: the order is in XTR from the start, with no Checkout Session.
+  const starsOnly = !deps.paymentMethods.includes("stripe");
+  if (starsOnly && !product.starsPrice) return { ok: false, reason: "product_unavailable" };
+  const unitPrice = starsOnly ? { amount: product.starsPrice!, currency: "XTR" } : { amount: product.priceAmount, currency: product.priceCurrency };
   const total = multiply(unitPrice, quantity);
 
   // Same product, quantity, recipient and price, still payable: the customer tapped twice.
@@ -94,7 +100,7 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
     )
     .orderBy(desc(orders.createdAt))
     .get();
-  if (open?.stripeSessionUrl) return { ok: true, order: open, reused: true };
+  if (open && (open.stripeSessionUrl || open.paymentMethod === "stars")) return { ok: true, order: open, reused: true };
 
   const unpaid = db
     .select({ count: sql<number>`count(*)` })
@@ -122,10 +128,12 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
       recipient,
       amount: total.amount,
       currency: total.currency,
+      paymentMethod: starsOnly ? "stars" : "stripe",
       expiresAt: at + CHECKOUT_TTL_MS,
     },
     `customer:${request.customerId}`,
   );
+  if (starsOnly) return { ok: true, order, reused: false };
 
   try {
     const session = await createCheckoutSession(deps, order, request.language);

@@ -101,6 +101,15 @@ export interface FakeTelegram {
   /** Waits for a message from the bot in the chat that satisfies the predicate (new or edited). */
   waitFor(chatId: number, predicate: (message: ChatMessage) => boolean, timeoutMs?: number): Promise<ChatMessage>;
   callbackAnswers: Map<string, { text?: string; show_alert?: boolean }>;
+  /** Answers the bot gave to pre-checkout queries, by query id. */
+  preCheckoutAnswers: Map<string, { ok: boolean; error_message?: string }>;
+  /** Stars refunds the bot made: user and charge id. */
+  readonly starRefunds: Array<{ userId: number; chargeId: string }>;
+  /**
+   * The user pays an invoice message in Stars, as Telegram does it: a pre_checkout_query, and when the bot
+   * says yes within 10 s, a message with successful_payment. Returns the bot's pre-checkout answer.
+   */
+  payInvoice(userId: number, messageId: number): Promise<{ ok: boolean; error_message?: string; chargeId?: string }>;
   /** The current change counter (see ChatMessage.version). */
   readonly version: number;
   commands: Map<string, unknown>;
@@ -133,6 +142,37 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     blocked: new Set(),
     callbackAnswers: new Map(),
     commands: new Map(),
+    preCheckoutAnswers: new Map(),
+    starRefunds: [],
+    async payInvoice(userId, messageId) {
+      const message = chats.get(userId)?.find((m) => m.message_id === messageId && m.invoice);
+      if (!message?.invoice) throw new Error(`no invoice message ${messageId} in chat ${userId}`);
+      const invoice = message.invoice as { payload: string; currency: string; total: number };
+      const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
+      const id = randomBytes(8).toString("hex");
+      pushUpdate({
+        pre_checkout_query: { id, from: { ...user, is_bot: false }, currency: invoice.currency, total_amount: invoice.total, invoice_payload: invoice.payload },
+      });
+      const deadline = Date.now() + 10_000;
+      while (!fake.preCheckoutAnswers.has(id)) {
+        if (Date.now() > deadline) return { ok: false, error_message: "the bot did not answer the pre-checkout query within 10 seconds" };
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const verdict = fake.preCheckoutAnswers.get(id)!;
+      if (!verdict.ok) return verdict;
+      const chargeId = `stxCHARGE${randomBytes(6).toString("hex")}`;
+      const paid = addMessage(userId, userId, "", []);
+      pushUpdate({
+        message: {
+          message_id: paid.message_id,
+          from: { ...user, is_bot: false },
+          chat: chatObject(userId, user),
+          date: Math.floor(now() / 1000),
+          successful_payment: { currency: invoice.currency, total_amount: invoice.total, invoice_payload: invoice.payload, telegram_payment_charge_id: chargeId, provider_payment_charge_id: "" },
+        },
+      });
+      return { ok: true, chargeId };
+    },
     get version() {
       return version;
     },
@@ -396,6 +436,35 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       if (!message) throw new ApiError(400, "Bad Request: message to delete not found");
       message.deleted = true;
       notify(chatId);
+      return true;
+    },
+    sendInvoice: (params) => {
+      const chatId = chatIdOf(params);
+      const prices = (typeof params["prices"] === "string" ? JSON.parse(params["prices"]) : params["prices"]) as Array<{ label: string; amount: number }>;
+      if (params["currency"] === "XTR" && params["provider_token"] !== undefined && params["provider_token"] !== "") {
+        throw new ApiError(400, "Bad Request: provider_token must be empty for payments in Telegram Stars");
+      }
+      if (!Array.isArray(prices) || prices.length !== 1 || !Number.isInteger(prices[0]!.amount) || prices[0]!.amount < 1) {
+        throw new ApiError(400, "Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID");
+      }
+      pace(chatId);
+      const invoice = { title: String(params["title"]), payload: String(params["payload"]), currency: String(params["currency"]), total: prices[0]!.amount };
+      const message = addMessage(chatId, "bot", `🧾 ${invoice.title}: ${invoice.total} ${invoice.currency}`, [[{ text: `Pay ⭐${invoice.total}`, pay: true }]], { invoice });
+      return { ...asMessage(message), invoice: { title: invoice.title, description: String(params["description"]), start_parameter: "", currency: invoice.currency, total_amount: invoice.total } };
+    },
+    answerPreCheckoutQuery: (params) => {
+      const id = String(params["pre_checkout_query_id"] ?? "");
+      if (!id || fake.preCheckoutAnswers.has(id)) throw new ApiError(400, "Bad Request: QUERY_ID_INVALID");
+      const ok = params["ok"] === true || params["ok"] === "true";
+      if (!ok && !params["error_message"]) throw new ApiError(400, "Bad Request: error_message is required when ok is false");
+      fake.preCheckoutAnswers.set(id, { ok, ...(params["error_message"] ? { error_message: String(params["error_message"]) } : {}) });
+      return true;
+    },
+    refundStarPayment: (params) => {
+      const userId = Number(params["user_id"]);
+      const chargeId = String(params["telegram_payment_charge_id"] ?? "");
+      if (fake.starRefunds.some((refund) => refund.chargeId === chargeId)) throw new ApiError(400, "Bad Request: CHARGE_ALREADY_REFUNDED");
+      fake.starRefunds.push({ userId, chargeId });
       return true;
     },
     answerCallbackQuery: (params) => {

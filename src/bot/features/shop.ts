@@ -4,6 +4,7 @@ import { getProduct } from "../../catalog/catalog.js";
 import { getOrder } from "../../orders/repository.js";
 import { transition } from "../../orders/state-machine.js";
 import { openCheckout } from "../../payments/checkout.js";
+import { sendStarsInvoice } from "../../payments/stars.js";
 import { ORDER_ID_PATTERN } from "../../lib/ids.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
@@ -161,5 +162,9 @@ export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, qua
     return;
   }
   await answer(ctx, result.reused ? { text: t("checkout-reused") } : {});
-  await show(ctx, checkoutView(t, customer.language, result.order));
+  await show(ctx, checkoutView(t, customer.language, result.order, deps.paymentMethods));
+  // Stars only: the invoice (Telegram's own Pay button) follows the summary.
+  if (result.order.paymentMethod === "stars" && !result.reused) {
+    await sendStarsInvoice(ctx.api, result.order, result.order.product.name, t("stars-invoice-description", { order: result.order.id, quantity: result.order.quantity }));
+  }
 }

@@ -1,0 +1,48 @@
+// Paying in Telegram Stars: the "Pay in Stars" button (an invoice in XTR), the pre-checkout check, and the
+// successful payment, which joins the pipeline the Stripe payments use.
+import { Composer } from "grammy";
+import { getOrder } from "../../orders/repository.js";
+import { applyStarsPayment, checkPreCheckout, sendStarsInvoice, switchToStars } from "../../payments/stars.js";
+import type { ShopContext } from "../context.js";
+import type { BotDeps } from "../deps.js";
+import { answer } from "./shop.js";
+
+const REFUSALS = {
+  unknown: "stars-refused-unknown",
+  not_payable: "stars-refused-not-payable",
+  expired: "stars-refused-expired",
+  price_changed: "stars-refused-price",
+} as const;
+
+export async function offerStarsInvoice(deps: BotDeps, ctx: ShopContext, orderId: string): Promise<void> {
+  const order = getOrder(deps.db, orderId);
+  if (!order || order.customerId !== ctx.from?.id) return answer(ctx, { text: ctx.t("order-not-found", { order: orderId }) });
+  const stars = await switchToStars(deps, order);
+  if (!stars) {
+    await answer(ctx, { text: ctx.t("order-cannot-cancel", { order: order.id, status: ctx.t(`status-${order.status}`) }), show_alert: true });
+    return;
+  }
+  await answer(ctx);
+  await sendStarsInvoice(ctx.api, stars, stars.product.name, ctx.t("stars-invoice-description", { order: stars.id, quantity: stars.quantity }));
+}
+
+export function starsFeature(deps: BotDeps): Composer<ShopContext> {
+  const feature = new Composer<ShopContext>();
+
+  feature.callbackQuery(/^st:(ORD-[0-9A-Z]{8})$/, (ctx) => offerStarsInvoice(deps, ctx, ctx.match[1]!));
+
+  // Telegram waits at most 10 seconds for this answer: a database read, nothing else.
+  feature.on("pre_checkout_query", async (ctx) => {
+    const verdict = checkPreCheckout(deps.db, ctx.preCheckoutQuery, deps.now());
+    if (verdict.ok) await ctx.answerPreCheckoutQuery(true);
+    else await ctx.answerPreCheckoutQuery(false, { error_message: ctx.t(REFUSALS[verdict.reason]) });
+  });
+
+  feature.on("message:successful_payment", async (ctx) => {
+    const payment = ctx.message.successful_payment;
+    const outcome = applyStarsPayment(deps, payment, ctx.from.id);
+    ctx.logger.info({ order_id: payment.invoice_payload, outcome }, "Stars payment");
+    if (outcome === "paid") deps.onPaid(payment.invoice_payload);
+  });
+  return feature;
+}

@@ -1,0 +1,111 @@
+// Telegram Stars (XTR), the second way to pay: an invoice with an empty provider token, a pre-checkout
+// answered after checking the order is still payable, and `successful_payment` moving the order to `paid`
+// through the same state machine; from there the pipeline is the Stripe one. Refunds: refundStarPayment.
+import type { Api } from "grammy";
+import type { PreCheckoutQuery, SuccessfulPayment } from "grammy/types";
+import type { Db } from "../db/connection.js";
+import type { Logger } from "../logger.js";
+import type { Alerts } from "../ops/alerts.js";
+import { getOrder, updateOrderFields } from "../orders/repository.js";
+import { transition, type OrderRow } from "../orders/state-machine.js";
+import type { Stripe } from "./stripe-client.js";
+
+export const STARS = "XTR";
+
+interface StarsDeps {
+  db: Db;
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * Turns an unpaid card order into a Stars order. Its Checkout Session is expired first, so that the two
+ * can never both be paid; when Stripe says it is already paid, the order stays as it is.
+ */
+export async function switchToStars(deps: StarsDeps & { stripe: Stripe }, order: OrderRow): Promise<OrderRow | undefined> {
+  if (order.paymentMethod === "stars") return order;
+  if (order.status !== "awaiting_payment") return undefined;
+  const stars = starsTotal(order);
+  if (stars === undefined) return undefined;
+  if (order.stripeSessionId) {
+    try {
+      await deps.stripe.checkout.sessions.expire(order.stripeSessionId);
+    } catch (error) {
+      deps.logger.warn({ order_id: order.id, err: (error as Error).message }, "could not expire the Checkout Session; not switching to Stars");
+      return undefined;
+    }
+  }
+  // The Stripe event for the expiry will find a Stars order and leave it alone (its session is gone).
+  const switched = updateOrderFields(deps.db, order.id, "awaiting_payment", { paymentMethod: "stars", amount: stars, currency: STARS, stripeSessionId: null, stripeSessionUrl: null }, deps.now());
+  return switched ? getOrder(deps.db, order.id) : undefined;
+}
+
+/** The order's total in Stars, from the price it was sold at (the snapshot), or undefined without one. */
+export function starsTotal(order: Pick<OrderRow, "product" | "quantity">): number | undefined {
+  const unit = order.product.starsPrice;
+  return unit ? unit * order.quantity : undefined;
+}
+
+export async function sendStarsInvoice(api: Api, order: OrderRow, title: string, description: string): Promise<void> {
+  await api.sendInvoice(order.chatId, title.slice(0, 32), description.slice(0, 255), order.id, STARS, [{ label: title.slice(0, 32), amount: order.amount }], {
+    provider_token: "",
+  });
+}
+
+/** Whether a pre-checkout may go ahead: the order exists, is unpaid, unexpired, and the price is the order's. */
+export function checkPreCheckout(db: Db, query: PreCheckoutQuery, now: number): { ok: true } | { ok: false; reason: "unknown" | "not_payable" | "expired" | "price_changed" } {
+  const order = getOrder(db, query.invoice_payload);
+  if (!order || order.customerId !== query.from.id || order.paymentMethod !== "stars") return { ok: false, reason: "unknown" };
+  if (order.status !== "awaiting_payment") return { ok: false, reason: "not_payable" };
+  if (order.expiresAt <= now) return { ok: false, reason: "expired" };
+  if (query.currency !== STARS || query.total_amount !== order.amount) return { ok: false, reason: "price_changed" };
+  return { ok: true };
+}
+
+/** `successful_payment`: the order becomes paid (once), or goes to review when it can no longer be fulfilled. */
+export function applyStarsPayment(deps: StarsDeps & { alerts: Alerts }, payment: SuccessfulPayment, fromUserId: number): "paid" | "duplicate" | "needs_review" | "unknown" {
+  const order = getOrder(deps.db, payment.invoice_payload);
+  if (!order || order.customerId !== fromUserId) {
+    deps.alerts.raise({ kind: "payment_mismatch", text: `a Stars payment (${payment.telegram_payment_charge_id}) names no order of ours` });
+    return "unknown";
+  }
+  const detail = { charge_id: payment.telegram_payment_charge_id, total_amount: payment.total_amount, currency: payment.currency };
+  const patch = { telegramChargeId: payment.telegram_payment_charge_id, paidAt: deps.now() };
+  const matches = payment.currency === STARS && payment.total_amount === order.amount && order.paymentMethod === "stars";
+  if (order.status === "awaiting_payment" && matches) {
+    transition(deps, { orderId: order.id, from: "awaiting_payment", to: "paid", cause: "telegram.successful_payment", actor: "telegram", detail, patch });
+    return "paid";
+  }
+  if (order.status === "awaiting_payment" || order.status === "expired" || order.status === "cancelled") {
+    transition(deps, { orderId: order.id, from: order.status, to: "needs_review", cause: matches ? "paid_after_close" : "payment_mismatch", actor: "telegram", detail, patch: { ...patch, lastError: "Stars payment that cannot be fulfilled as is" } });
+    deps.alerts.raise({ kind: "payment_mismatch", orderId: order.id, text: `${order.id}: a Stars payment arrived for an order that was ${order.status}` });
+    return "needs_review";
+  }
+  return "duplicate";
+}
+
+/** Refunds a Stars payment. Telegram has no idempotency key: an "already refunded" answer counts as done. */
+export async function refundStars(api: Api, order: OrderRow): Promise<{ refundId: string }> {
+  if (!order.telegramChargeId) throw new Error("no Telegram charge id recorded for this order");
+  try {
+    await api.refundStarPayment(order.customerId, order.telegramChargeId);
+  } catch (error) {
+    if (!/CHARGE_ALREADY_REFUNDED/i.test((error as Error).message)) throw error;
+  }
+  return { refundId: `stars:${order.telegramChargeId}` };
+}
+
+/** Stars orders get no expiry event from anyone: past their time, unpaid ones are expired here. */
+export function expireStarsOrders(deps: StarsDeps): number {
+  const stale = deps.db.$client
+    .prepare<[number], { id: string }>("SELECT id FROM orders WHERE status = 'awaiting_payment' AND payment_method = 'stars' AND expires_at <= ? LIMIT 500")
+    .all(deps.now());
+  for (const { id } of stale) {
+    try {
+      transition(deps, { orderId: id, from: "awaiting_payment", to: "expired", cause: "stars_invoice_expired", actor: "system" });
+    } catch {
+      // paid in the meantime: nothing to expire
+    }
+  }
+  return stale.length;
+}
