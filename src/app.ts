@@ -29,8 +29,13 @@ import { createStripeClient } from "./payments/stripe-client.js";
 import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
 import { createHttpSupplier } from "./supplier/http-client.js";
 import { createSupplierWebhookHandler } from "./supplier/webhook.js";
-import { Composer, type Bot } from "grammy";
+import { Composer, webhookCallback, type Bot } from "grammy";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { syncFromSupplier } from "./catalog/supplier-sync.js";
 import type { ShopContext } from "./bot/context.js";
+
+/** Where Telegram posts updates in webhook mode (BOT_MODE=webhook), under WEBHOOK_URL. */
+export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
 
 export interface ShopOptions {
   logDestination?: DestinationStream;
@@ -170,7 +175,23 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   });
   const worker = createWorker(pipeline, { concurrency: config.WORKER_CONCURRENCY, ...(options.workerIdleMs ? { idleMs: options.workerIdleMs } : {}) });
 
-  adminSlot.use(adminFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, monitors }));
+  const syncSupplierCatalog = () => syncFromSupplier({ db, supplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT });
+  adminSlot.use(adminFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, monitors, syncCatalog: syncSupplierCatalog }));
+
+  // Telegram webhook mode: grammY's webhookCallback on this server, behind the secret token. It answers
+  // Telegram within 2 s whatever happens; a slow handler finishes after the answer (the heavy work is the
+  // worker's anyway).
+  const telegramWebhook =
+    config.BOT_MODE === "webhook"
+      ? webhookCallback(bot, "http", { secretToken: config.TELEGRAM_WEBHOOK_SECRET!, onTimeout: "return", timeoutMilliseconds: 2_000 })
+      : undefined;
+  const extraRoutes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (telegramWebhook && req.method === "POST" && (req.url ?? "").split("?")[0] === TELEGRAM_WEBHOOK_PATH) {
+      await telegramWebhook(req, res);
+      return true;
+    }
+    return options.extraRoutes ? options.extraRoutes(req, res) : false;
+  };
   const webhookOutcome = (source: "stripe" | "supplier") => (outcome: string) => {
     metrics.webhooks.inc({ source, outcome });
     if (outcome === "bad_signature" || outcome === "malformed") monitors.observeWebhookFailure(source, `${source} webhook ${outcome.replace("_", " ")}`);
@@ -204,17 +225,18 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
           database = false;
         }
         const workerAlive = worker.running && Date.now() - worker.lastTickAt < 30_000;
-        const botAlive = options.noPolling ? true : (runner?.isRunning() ?? false);
+        const botAlive = options.noPolling || config.BOT_MODE === "webhook" ? true : (runner?.isRunning() ?? false);
         return { ok: database && workerAlive && botAlive, checks: { database, worker: workerAlive, bot: botAlive } };
       },
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
-      ...(options.extraRoutes ? { extra: options.extraRoutes } : {}),
+      extra: extraRoutes,
     },
     logger,
   );
 
   let runner: RunnerHandle | undefined;
   let monitorTimer: NodeJS.Timeout | undefined;
+  let syncTimer: NodeJS.Timeout | undefined;
   const shop: Shop = {
     config,
     db,
@@ -237,8 +259,20 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       }, config.MONITOR_INTERVAL_MS);
       monitorTimer.unref();
       registerCommands(bot, t).catch((error: unknown) => logger.warn({ err: error }, "could not register the command menu"));
-      if (!options.noPolling) {
-        runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "pre_checkout_query", "my_chat_member"] } } });
+      const allowedUpdates = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
+      if (config.BOT_MODE === "webhook") {
+        await bot.api.setWebhook(`${config.WEBHOOK_URL!.replace(/\/$/, "")}${TELEGRAM_WEBHOOK_PATH}`, {
+          secret_token: config.TELEGRAM_WEBHOOK_SECRET!,
+          allowed_updates: [...allowedUpdates],
+        });
+      } else if (!options.noPolling) {
+        runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+      }
+      if (config.CATALOG_SYNC_INTERVAL_MS > 0) {
+        const sync = () => syncSupplierCatalog().catch((error: unknown) => logger.warn({ err: error }, "catalog sync failed"));
+        void sync();
+        syncTimer = setInterval(sync, config.CATALOG_SYNC_INTERVAL_MS);
+        syncTimer.unref();
       }
       logger.info({ port: shop.port, bot: bot.botInfo.username }, "shop started");
     },
@@ -251,6 +285,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
         while (runner.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       }
       if (monitorTimer) clearInterval(monitorTimer);
+      if (syncTimer) clearInterval(syncTimer);
       await worker.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

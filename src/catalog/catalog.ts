@@ -153,3 +153,8 @@ export function getProduct(db: Db, sku: string): ProductRow | undefined {
   if (!statement) bySku.set(db, (statement = prepareBySku(db)));
   return statement.get({ sku });
 }
+
+/** Enabled by the operator and in stock at the supplier. */
+export function isForSale(product: Pick<ProductRow, "enabled" | "inStock">): boolean {
+  return product.enabled && product.inStock;
+}

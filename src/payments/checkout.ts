@@ -3,7 +3,7 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { orders, type ProductSnapshot } from "../db/schema.js";
-import type { ProductRow } from "../catalog/catalog.js";
+import { isForSale, type ProductRow } from "../catalog/catalog.js";
 import type { IdGenerator } from "../lib/ids.js";
 import { multiply } from "../lib/money.js";
 import type { Logger } from "../logger.js";
@@ -71,7 +71,7 @@ export function orderDeepLink(botUsername: string, orderId: string): string {
 export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> {
   const { db, now } = deps;
   const { product, quantity, recipient } = request;
-  if (!product.enabled || !product.inStock) return { ok: false, reason: "product_unavailable" };
+  if (!isForSale(product)) return { ok: false, reason: "product_unavailable" };
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > product.maxQuantity) return { ok: false, reason: "bad_quantity" };
   if (!isValidRecipient(product, recipient)) return { ok: false, reason: "bad_recipient" };
 

@@ -8,11 +8,13 @@ import { formatMoney } from "../../lib/money.js";
 import { getOrder, getOrderEvents } from "../../orders/repository.js";
 import { enterCode, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../ops/admin-actions.js";
 import type { Monitors } from "../../ops/monitors.js";
+import type { SyncReport } from "../../catalog/supplier-sync.js";
 import type { ShopContext } from "../context.js";
 
 export interface AdminFeatureDeps extends AdminDeps {
   adminUserIds: readonly number[];
   monitors: Monitors;
+  syncCatalog: () => Promise<SyncReport>;
 }
 
 const ID = /^(ORD-[0-9A-Z]{8})$/;
@@ -99,6 +101,22 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     return answer(ctx, enterCode(deps, id.toUpperCase(), ctx.from!.id, code, pin ?? null));
   });
 
+  admin.command("sync", async (ctx) => {
+    try {
+      const report = await deps.syncCatalog();
+      const lines = [
+        "<b>Catalog synced from the supplier</b>",
+        `New (disabled until you enable them): ${report.added.length ? report.added.map((sku) => `<code>${escapeHtml(sku)}</code>`).join(", ") : "none"}`,
+        `Repriced: ${report.repriced.length ? report.repriced.map((r) => `${escapeHtml(r.sku)} ${r.from} → ${r.to}`).join(", ") : "none"}`,
+        `Out of stock (hidden): ${report.outOfStock.length ? report.outOfStock.map(escapeHtml).join(", ") : "none"}`,
+        `Back in stock: ${report.backInStock.length ? report.backInStock.map(escapeHtml).join(", ") : "none"}`,
+      ];
+      return ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
+    } catch (error) {
+      return ctx.reply(`Could not sync the catalog: ${escapeHtml((error as Error).message)}`, { parse_mode: "HTML" });
+    }
+  });
+
   admin.command("balance", async (ctx) => {
     try {
       const balance = await deps.pipeline.supplier.getBalance();
@@ -159,4 +177,4 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   return composer;
 }
 
-export const ADMIN_COMMANDS = ["stats", "order", "pending", "review", "retry", "refund", "resend", "code", "balance"] as const;
+export const ADMIN_COMMANDS = ["stats", "order", "pending", "review", "retry", "refund", "resend", "code", "balance", "sync"] as const;

@@ -4,7 +4,7 @@
 // state lives in SQLite, so a restart in the middle resumes where the customer was.
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, type Middleware } from "grammy";
-import { getProduct } from "../../catalog/catalog.js";
+import { getProduct, isForSale } from "../../catalog/catalog.js";
 import { isValidRecipient } from "../../payments/checkout.js";
 import { escapeHtml } from "../../lib/html.js";
 import { formatMoney, multiply } from "../../lib/money.js";
@@ -49,7 +49,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
 
   async function checkoutConversation(conversation: Conversation<ShopContext, BaseContext>, ctx: BaseContext, args: { sku: string }): Promise<void> {
     const product = await conversation.external(() => getProduct(deps.db, args.sku));
-    if (!product || !product.enabled) {
+    if (!product || !isForSale(product)) {
       await ctx.reply(ctx.t("product-unavailable"));
       return;
     }

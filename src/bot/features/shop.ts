@@ -1,6 +1,6 @@
 // The shop window: /start (with its deep links), categories → products → the product card, Buy, cancel.
 import { Composer, InlineKeyboard } from "grammy";
-import { getProduct } from "../../catalog/catalog.js";
+import { getProduct, isForSale } from "../../catalog/catalog.js";
 import { getOrder } from "../../orders/repository.js";
 import { transition } from "../../orders/state-machine.js";
 import { openCheckout } from "../../payments/checkout.js";
@@ -39,7 +39,7 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
 
   async function showProduct(ctx: ShopContext, sku: string): Promise<void> {
     const product = getProduct(deps.db, sku);
-    if (!product || !product.enabled) {
+    if (!product || !isForSale(product)) {
       await answer(ctx, { text: ctx.t("product-unavailable") });
       return show(ctx, categoriesView(deps.db, t(ctx)));
     }
@@ -89,7 +89,7 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
   feature.callbackQuery(/^b:([A-Za-z0-9._-]{2,48}):(\d{1,2}):(\d{1,12})$/, async (ctx) => {
     const [, sku, , priceText] = ctx.match;
     const product = getProduct(deps.db, sku!);
-    if (!product || !product.enabled) {
+    if (!product || !isForSale(product)) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable"), show_alert: true });
       return show(ctx, categoriesView(deps.db, t(ctx)));
     }

@@ -1,0 +1,94 @@
+// Catalog sync from the supplier's GET /catalog: products the shop does not know yet are added disabled
+// for the operator to enable, priced by the markup rule; stock is mirrored (out of stock is hidden); the
+// prices of products priced by the rule follow the supplier's cost. Orders keep the price they were sold at.
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/connection.js";
+import { products } from "../db/schema.js";
+import { minorDigits } from "../lib/money.js";
+import type { Logger } from "../logger.js";
+import type { Supplier } from "../supplier/types.js";
+
+export interface MarkupRule {
+  /** Percent over the supplier's cost. */
+  percent: number;
+}
+
+/**
+ * Cost plus markup, rounded up to a price people expect: x.00, x.49 or x.99 for currencies with cents, the
+ * next 10 (less one) for whole-unit currencies. Integers in, integers out; never below cost plus markup.
+ */
+export function markupPrice(cost: number, currency: string, rule: MarkupRule): number {
+  const raw = Math.ceil((cost * (100 + rule.percent)) / 100);
+  if (minorDigits(currency) === 2) {
+    const whole = Math.floor(raw / 100);
+    const cents = raw % 100;
+    return cents === 0 ? raw : cents <= 49 ? whole * 100 + 49 : whole * 100 + 99;
+  }
+  return Math.ceil((raw + 1) / 10) * 10 - 1;
+}
+
+export interface SyncReport {
+  added: string[];
+  repriced: Array<{ sku: string; from: number; to: number }>;
+  outOfStock: string[];
+  backInStock: string[];
+}
+
+export async function syncFromSupplier(deps: { db: Db; supplier: Supplier; logger: Logger; now: () => number }, rule: MarkupRule): Promise<SyncReport> {
+  const catalog = await deps.supplier.getCatalog();
+  const report: SyncReport = { added: [], repriced: [], outOfStock: [], backInStock: [] };
+  const now = deps.now();
+  const known = new Map(deps.db.select().from(products).all().map((product) => [product.sku, product]));
+  const offered = new Set(catalog.map((product) => product.sku));
+  deps.db.transaction((tx) => {
+    for (const item of catalog) {
+      const price = markupPrice(item.cost.amount, item.cost.currency, rule);
+      const existing = known.get(item.sku);
+      if (!existing) {
+        tx.insert(products)
+          .values({
+            sku: item.sku,
+            name: item.name.slice(0, 64),
+            category: item.kind === "code" ? "Gift cards" : "Top-ups",
+            brand: item.name.slice(0, 40),
+            kind: item.kind,
+            faceValueAmount: item.face_value.amount,
+            faceValueCurrency: item.face_value.currency,
+            priceAmount: price,
+            priceCurrency: item.cost.currency,
+            requiresPin: item.requires_pin,
+            recipientRule: item.recipient ? { type: item.recipient.type, pattern: item.recipient.pattern } : null,
+            instructions: item.instructions ?? "See the supplier's instructions for this product.",
+            maxQuantity: 1,
+            enabled: false, // the operator reviews and enables it
+            inStock: item.in_stock,
+            priceSource: "markup",
+            sortOrder: 10_000 + known.size + report.added.length,
+            updatedAt: now,
+          })
+          .run();
+        report.added.push(item.sku);
+        continue;
+      }
+      const set: Partial<typeof products.$inferInsert> = {};
+      if (existing.inStock !== item.in_stock) {
+        set.inStock = item.in_stock;
+        (item.in_stock ? report.backInStock : report.outOfStock).push(item.sku);
+      }
+      if (existing.priceSource === "markup" && existing.priceAmount !== price) {
+        set.priceAmount = price;
+        report.repriced.push({ sku: item.sku, from: existing.priceAmount, to: price });
+      }
+      if (Object.keys(set).length > 0) tx.update(products).set({ ...set, updatedAt: now }).where(eq(products.sku, item.sku)).run();
+    }
+    // What the supplier no longer offers cannot be bought.
+    for (const product of known.values()) {
+      if (!offered.has(product.sku) && product.inStock) {
+        tx.update(products).set({ inStock: false, updatedAt: now }).where(eq(products.sku, product.sku)).run();
+        report.outOfStock.push(product.sku);
+      }
+    }
+  });
+  deps.logger.info({ added: report.added.length, repriced: report.repriced.length, out_of_stock: report.outOfStock.length }, "catalog synced from the supplier");
+  return report;
+}
