@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { and, eq, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../db/connection.js";
+import { perDatabase, type Db } from "../db/connection.js";
 import { products, type RecipientRule } from "../db/schema.js";
 import { isIsoCurrency } from "../lib/money.js";
 
@@ -143,15 +143,10 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): voi
 
 export type ProductRow = typeof products.$inferSelect;
 
-const bySku = new WeakMap<Db, ReturnType<typeof prepareBySku>>();
-function prepareBySku(db: Db) {
-  return db.select().from(products).where(eq(products.sku, sql.placeholder("sku"))).prepare();
-}
+const bySku = perDatabase((db) => db.select().from(products).where(eq(products.sku, sql.placeholder("sku"))).prepare());
 
 export function getProduct(db: Db, sku: string): ProductRow | undefined {
-  let statement = bySku.get(db);
-  if (!statement) bySku.set(db, (statement = prepareBySku(db)));
-  return statement.get({ sku });
+  return bySku(db).get({ sku });
 }
 
 /** Enabled by the operator and in stock at the supplier. */

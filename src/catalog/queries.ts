@@ -1,6 +1,6 @@
 // What the bot shows: enabled products grouped by category, in catalog order.
 import { and, asc, eq } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
+import { perDatabase, type Db } from "../db/connection.js";
 import { products } from "../db/schema.js";
 import type { ProductRow } from "./catalog.js";
 
@@ -22,17 +22,14 @@ export interface CategoryEntry {
   count: number;
 }
 
-const enabledStatements = new WeakMap<Db, ReturnType<typeof prepareEnabled>>();
-function prepareEnabled(db: Db) {
-  // Out of stock at the supplier: hidden until the next sync says otherwise.
-  return db.select().from(products).where(and(eq(products.enabled, true), eq(products.inStock, true))).orderBy(asc(products.sortOrder)).prepare();
-}
+// Out of stock at the supplier: hidden until the next sync says otherwise.
+const forSale = perDatabase((db) =>
+  db.select().from(products).where(and(eq(products.enabled, true), eq(products.inStock, true))).orderBy(asc(products.sortOrder)).prepare(),
+);
 
-/** Every enabled product in catalog order (a prepared statement: the catalog is read on every tap). */
+/** Every product for sale in catalog order (a prepared statement: the catalog is read on every tap). */
 export function listEnabledProducts(db: Db): ProductRow[] {
-  let statement = enabledStatements.get(db);
-  if (!statement) enabledStatements.set(db, (statement = prepareEnabled(db)));
-  return statement.all();
+  return forSale(db).all();
 }
 
 export function listCategories(db: Db): CategoryEntry[] {

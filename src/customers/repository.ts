@@ -1,6 +1,6 @@
 // Customers: one row per Telegram user who ever talked to the bot, with the language they use.
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
+import { perDatabase, type Db } from "../db/connection.js";
 import { customers } from "../db/schema.js";
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -53,15 +53,10 @@ export function upsertCustomer(db: Db, user: SeenUser, now: number): CustomerRow
     .get();
 }
 
-const byId = new WeakMap<Db, ReturnType<typeof prepareById>>();
-function prepareById(db: Db) {
-  return db.select().from(customers).where(eq(customers.id, sql.placeholder("id"))).prepare();
-}
+const byId = perDatabase((db) => db.select().from(customers).where(eq(customers.id, sql.placeholder("id"))).prepare());
 
 export function getCustomer(db: Db, id: number): CustomerRow | undefined {
-  let statement = byId.get(db);
-  if (!statement) byId.set(db, (statement = prepareById(db)));
-  return statement.get({ id });
+  return byId(db).get({ id });
 }
 
 export function setCustomerLanguage(db: Db, id: number, language: Language, now: number): void {

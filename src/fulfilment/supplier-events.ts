@@ -1,6 +1,6 @@
 // The worker's side of supplier webhooks: each stored event makes its order due now, so the supplier
 // step re-fetches it. The event body itself is never trusted for codes or status.
-import type { Db } from "../db/connection.js";
+import { perDatabase } from "../db/connection.js";
 import type { PipelineDeps } from "./pipeline.js";
 
 export function processSupplierEvents(deps: Pick<PipelineDeps, "db" | "now" | "logger">, limit = 500): number {
@@ -16,9 +16,7 @@ export function processSupplierEvents(deps: Pick<PipelineDeps, "db" | "now" | "l
   return rows.length;
 }
 
-const statementCache = new WeakMap<Db, ReturnType<typeof buildStatements>>();
-function buildStatements(db: Db) {
-  return {
+const statements = perDatabase((db) => ({
     unprocessed: db.$client.prepare<[number], { id: string; reference: string | null }>(
       "SELECT id, reference FROM supplier_events WHERE processed_at IS NULL ORDER BY received_at LIMIT ?",
     ),
@@ -26,11 +24,5 @@ function buildStatements(db: Db) {
     wakeOrder: db.$client.prepare<[number, number, string]>(
       "UPDATE orders SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status IN ('paid', 'supplier_pending')",
     ),
-    markProcessed: db.$client.prepare<[number, string, string]>("UPDATE supplier_events SET processed_at = ?, outcome = ? WHERE id = ?"),
-  };
-}
-function statements(db: Db) {
-  let cached = statementCache.get(db);
-  if (!cached) statementCache.set(db, (cached = buildStatements(db)));
-  return cached;
-}
+  markProcessed: db.$client.prepare<[number, string, string]>("UPDATE supplier_events SET processed_at = ?, outcome = ? WHERE id = ?"),
+}));

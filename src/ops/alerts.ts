@@ -107,10 +107,17 @@ export function createAlerter(options: AlerterOptions): Alerts & { flush(): Prom
   let stopped = false;
   let sentCount = 0;
 
+  let timerDueAt = Infinity;
+  /** One timer, at the soonest time anything is due: a later kind's cooldown must not hold up an earlier one. */
   function schedule(delay: number): void {
-    if (stopped || timer) return;
+    if (stopped) return;
+    const dueAt = now() + Math.max(0, delay);
+    if (timer && timerDueAt <= dueAt) return;
+    if (timer) clearTimeout(timer);
+    timerDueAt = dueAt;
     timer = setTimeout(() => {
       timer = undefined;
+      timerDueAt = Infinity;
       void flush();
     }, Math.max(0, delay));
     timer.unref();

@@ -1,6 +1,6 @@
 // Reads of orders and their event logs, and the non-status bookkeeping the worker keeps on a row.
 import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
+import { perDatabase, type Db } from "../db/connection.js";
 import { deliveredItems, orderEvents, orders, type OrderStatus } from "../db/schema.js";
 import type { OrderPatch, OrderRow } from "./state-machine.js";
 import { updateOrderRow } from "./row-writer.js";
@@ -13,7 +13,7 @@ export type DeliveredItemRow = typeof deliveredItems.$inferSelect;
  * The hot-path queries, prepared once per database: building and preparing a statement on every call was
  * the largest cost in the pipeline's profile (see docs/BENCHMARKS.md).
  */
-function buildStatements(db: Db) {
+const prepared = perDatabase((db: Db) => {
   const due = and(isNotNull(orders.nextAttemptAt), inArray(orders.status, [...WORKER_STATES]));
   return {
     order: db.select().from(orders).where(eq(orders.id, sql.placeholder("id"))).prepare(),
@@ -27,18 +27,7 @@ function buildStatements(db: Db) {
     nextDue: db.select({ at: sql<number | null>`min(${orders.nextAttemptAt})` }).from(orders).where(due).prepare(),
     items: db.select().from(deliveredItems).where(eq(deliveredItems.orderId, sql.placeholder("id"))).orderBy(asc(deliveredItems.position)).prepare(),
   };
-}
-
-const statementCache = new WeakMap<Db, ReturnType<typeof buildStatements>>();
-
-function prepared(db: Db): ReturnType<typeof buildStatements> {
-  let statements = statementCache.get(db);
-  if (!statements) {
-    statements = buildStatements(db);
-    statementCache.set(db, statements);
-  }
-  return statements;
-}
+});
 
 export function getOrder(db: Db, id: string): OrderRow | undefined {
   return prepared(db).order.get({ id });

@@ -2,17 +2,16 @@
 // written. Only the state machine (for the status) and repository.updateOrderFields (never the status) use it.
 import type BetterSqlite3 from "better-sqlite3";
 import { getTableColumns } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
+import { perDatabase, type Db } from "../db/connection.js";
 import { orders, type OrderStatus } from "../db/schema.js";
 
 const COLUMNS = getTableColumns(orders);
-const cache = new WeakMap<Db, Map<string, BetterSqlite3.Statement<unknown[]>>>();
+const statementsByShape = perDatabase(() => new Map<string, BetterSqlite3.Statement<unknown[]>>());
 
 /** UPDATE orders SET <values> WHERE id = ? AND status = ?; true when the row was in that status. */
 export function updateOrderRow(db: Db, values: Record<string, unknown>, orderId: string, status: OrderStatus): boolean {
   const keys = Object.keys(values).filter((key) => values[key] !== undefined && key in COLUMNS);
-  let byShape = cache.get(db);
-  if (!byShape) cache.set(db, (byShape = new Map()));
+  const byShape = statementsByShape(db);
   const shape = keys.join(",");
   let statement = byShape.get(shape);
   if (!statement) {

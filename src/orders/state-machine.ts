@@ -1,9 +1,8 @@
 // The order state machine: the only code that writes an order's status. Every transition is checked
 // against the table below, guarded against a concurrent change, and appended to the order event log.
-import type BetterSqlite3 from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
 import { updateOrderRow } from "./row-writer.js";
-import type { Db } from "../db/connection.js";
+import { perDatabase, type Db } from "../db/connection.js";
 import { orderEvents, orders, type OrderStatus } from "../db/schema.js";
 import type { Logger } from "../logger.js";
 
@@ -122,25 +121,13 @@ export function transition(deps: StateMachineDeps, request: TransitionRequest): 
 }
 
 /** Prepared once per database: the event insert and the read-back (the query builder per call was costly). */
-function statements(db: Db) {
-  let cached = statementCache.get(db);
-  if (!cached) {
-    cached = {
-      select: selectStatement(db),
-      insertEvent: db.$client.prepare<unknown[]>(
-        "INSERT INTO order_events (order_id, at, from_status, to_status, cause, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      ),
-      update: (values: Record<string, unknown>, orderId: string, from: OrderStatus) => updateOrderRow(db, values, orderId, from),
-    };
-    statementCache.set(db, cached);
-  }
-  return cached;
-}
-
-const statementCache = new WeakMap<Db, { select: ReturnType<typeof selectStatement>; insertEvent: BetterSqlite3.Statement<unknown[]>; update: (values: Record<string, unknown>, orderId: string, from: OrderStatus) => boolean }>();
-function selectStatement(db: Db) {
-  return db.select().from(orders).where(eq(orders.id, sql.placeholder("id"))).prepare();
-}
+const statements = perDatabase((db) => ({
+  select: db.select().from(orders).where(eq(orders.id, sql.placeholder("id"))).prepare(),
+  insertEvent: db.$client.prepare<unknown[]>(
+    "INSERT INTO order_events (order_id, at, from_status, to_status, cause, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  ),
+  update: (values: Record<string, unknown>, orderId: string, from: OrderStatus) => updateOrderRow(db, values, orderId, from),
+}));
 
 /** Appends a note to the event log without changing the status (a refund seen on a delivered order, a resend…). */
 export function recordOrderNote(

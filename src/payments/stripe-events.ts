@@ -1,6 +1,7 @@
 // The worker's side of Stripe events: each stored event is applied once, in the order received.
 // An order is paid only when Stripe says `paid` and the amount and currency are the order's own.
 import type Stripe from "stripe";
+import { perDatabase } from "../db/connection.js";
 import { getOrder, getOrderByPaymentIntent } from "../orders/repository.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
 import type { PipelineDeps } from "../fulfilment/pipeline.js";
@@ -37,20 +38,12 @@ export function processStripeEvents(deps: Deps, limit = 500): number {
   return rows.length;
 }
 
-const statementCache = new WeakMap<Deps["db"], ReturnType<typeof buildStatements>>();
-function buildStatements(db: Deps["db"]) {
-  return {
+const statements = perDatabase((db) => ({
     unprocessed: db.$client.prepare<[number], { id: string; type: string; payload: string }>(
       "SELECT id, type, payload FROM stripe_events WHERE processed_at IS NULL ORDER BY received_at LIMIT ?",
     ),
-    markProcessed: db.$client.prepare<[number, string, string]>("UPDATE stripe_events SET processed_at = ?, outcome = ? WHERE id = ?"),
-  };
-}
-function statements(db: Deps["db"]) {
-  let cached = statementCache.get(db);
-  if (!cached) statementCache.set(db, (cached = buildStatements(db)));
-  return cached;
-}
+  markProcessed: db.$client.prepare<[number, string, string]>("UPDATE stripe_events SET processed_at = ?, outcome = ? WHERE id = ?"),
+}));
 
 function orderIdOf(session: Stripe.Checkout.Session): string | undefined {
   return session.client_reference_id ?? session.metadata?.["order_id"] ?? undefined;

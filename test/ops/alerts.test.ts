@@ -52,3 +52,17 @@ describe("the alerter", () => {
     expect(formatAlert("needs_review", { lines: ["<b>bad</b>"], orderIds: new Set(), count: 1, firstAt: 0 })).toContain("&lt;b&gt;bad&lt;/b&gt;");
   });
 });
+
+describe("the alerter's schedule", () => {
+  it("does not let a long cooldown of one kind hold up another kind that is due sooner", async () => {
+    const sent: string[] = [];
+    const alerter = createAlerter({ send: async (text) => void sent.push(text), logger, gatherMs: 10, minGapMs: 0, cooldownMs: 60_000 });
+    alerter.raise({ kind: "failure_rate", text: "first" });
+    await sleep(40);
+    alerter.raise({ kind: "failure_rate", text: "again, in its cooldown" }); // due in a minute
+    alerter.raise({ kind: "needs_review", orderId: "ORD-1", text: "ORD-1: review" }); // due in 10 ms
+    await sleep(80);
+    expect(sent.map((text) => text.split("\n")[0])).toEqual(["⚠️ <b>Order failure rate is high</b>", "⚠️ <b>Orders need review</b>"]);
+    alerter.stop();
+  });
+});
