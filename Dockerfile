@@ -17,7 +17,7 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim AS runtime
 # A heap sized for the shop: V8 otherwise lets it grow lazily under load (docs/BENCHMARKS.md).
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-old-space-size=96 --max-semi-space-size=2" \
+    NODE_OPTIONS="--max-old-space-size=80 --max-semi-space-size=1" \
     DATABASE_PATH=/data/shop.sqlite \
     HTTP_PORT=3000 \
     HTTP_HOST=0.0.0.0 \

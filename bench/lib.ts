@@ -107,7 +107,7 @@ export function buildShop(): string {
 }
 
 /** The Node.js flags production runs with (Dockerfile, npm start): a heap sized for the shop. */
-export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=96", "--max-semi-space-size=2"];
+export const PRODUCTION_NODE_FLAGS = ["--max-old-space-size=80", "--max-semi-space-size=1"];
 export function nodeFlags(): string[] {
   return process.env["BENCH_NODE_FLAGS"] !== undefined ? process.env["BENCH_NODE_FLAGS"].split(" ").filter(Boolean) : PRODUCTION_NODE_FLAGS;
 }
