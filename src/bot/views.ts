@@ -128,7 +128,7 @@ function utc(ms: number): string {
 }
 
 export function checkoutView(t: T, locale: string, order: OrderRow, methods: ReadonlyArray<"stripe" | "stars"> = ["stripe"]): View {
-  const total = order.currency === "XTR" ? `⭐ ${order.amount}` : formatMoney({ amount: order.amount, currency: order.currency }, locale);
+  const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
   const keyboard = new InlineKeyboard();
   if (order.stripeSessionUrl) keyboard.url(t("button-pay", { price: total }), order.stripeSessionUrl).row();
   const stars = order.product.starsPrice ? order.product.starsPrice * order.quantity : undefined;
@@ -147,7 +147,7 @@ export function checkoutView(t: T, locale: string, order: OrderRow, methods: Rea
 }
 
 export function orderView(t: T, locale: string, order: OrderRow, codesText: string | null): View {
-  const total = order.currency === "XTR" ? `⭐ ${order.amount}` : formatMoney({ amount: order.amount, currency: order.currency }, locale);
+  const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
   const parts = [
     t("order-view", {
       order: order.id,

@@ -6,8 +6,7 @@ import { escapeHtml } from "../lib/html.js";
 import { formatMoney } from "../lib/money.js";
 import { getDeliveredItems } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
-import { updateOrderFields } from "../orders/repository.js";
-import { backoffDelay, type PipelineDeps } from "./pipeline.js";
+import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
 import { customerLanguage } from "./notify.js";
 
 /** The customer-facing text of a fulfilled order, in the customer's language, HTML for Telegram. */
@@ -79,10 +78,7 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
     const retryAfter = error instanceof GrammyError ? (error.parameters.retry_after ?? 0) * 1000 : undefined;
     const reason = error instanceof GrammyError ? error.description : error instanceof HttpError ? "network error" : String(error);
     deps.logger.warn({ order_id: order.id, attempt, reason }, "delivery failed for a passing reason; will retry");
-    if (order.status === "fulfilled") {
-      deps.metrics.retries.inc({ step: "delivery" });
-      updateOrderFields(deps.db, order.id, "fulfilled", { attempts: attempt, lastError: reason, nextAttemptAt: deps.now() + backoffDelay(deps.settings, attempt, deps.random, retryAfter) }, deps.now());
-    }
+    if (order.status === "fulfilled") scheduleRetry(deps, order, "delivery", reason, retryAfter);
     throw error;
   }
   deps.metrics.deliveries.inc({ outcome: "sent" });

@@ -8,6 +8,8 @@ import type { Stripe } from "../payments/stripe-client.js";
 import type { Supplier } from "../supplier/types.js";
 import type { Translate } from "../bot/i18n.js";
 import type { Metrics } from "../ops/metrics.js";
+import { updateOrderFields } from "../orders/repository.js";
+import type { OrderRow } from "../orders/state-machine.js";
 
 export interface PipelineSettings {
   /** Attempts of a supplier order before review (3 by default). */
@@ -45,6 +47,23 @@ export interface PipelineDeps {
   metrics: Metrics;
   supportContact: string;
   settings: PipelineSettings;
+}
+
+/**
+ * Schedules the next attempt of an order's current step: one more attempt counted, the last error kept,
+ * `next_attempt_at` after the backoff. Every step (supplier, delivery, refund) retries through this.
+ */
+export function scheduleRetry(
+  deps: Pick<PipelineDeps, "db" | "now" | "random" | "settings" | "metrics">,
+  order: Pick<OrderRow, "id" | "status" | "attempts">,
+  step: "supplier" | "delivery" | "refund",
+  lastError: string,
+  retryAfterMs?: number,
+): void {
+  const attempt = order.attempts + 1;
+  deps.metrics.retries.inc({ step });
+  const now = deps.now();
+  updateOrderFields(deps.db, order.id, order.status, { attempts: attempt, lastError, nextAttemptAt: now + backoffDelay(deps.settings, attempt, deps.random, retryAfterMs) }, now);
 }
 
 /** Exponential backoff with jitter, never shorter than what the other side asked for. */

@@ -4,7 +4,7 @@ import { deliveredItems, type OrderStatus } from "../db/schema.js";
 import { transition, type OrderRow, type Tx } from "../orders/state-machine.js";
 import { updateOrderFields } from "../orders/repository.js";
 import { SupplierError, type SupplierOrder } from "../supplier/types.js";
-import { backoffDelay, type PipelineDeps } from "./pipeline.js";
+import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
 import { notifyCustomer } from "./notify.js";
 import { validateCompletedOrder } from "./validate.js";
 
@@ -174,9 +174,7 @@ function retryOrReview(deps: PipelineDeps, order: OrderRow, lastError: string, r
   if (attempt >= deps.settings.maxAttempts) {
     return toReview(deps, order, "retries_exhausted", `${attempt} attempts failed; last: ${lastError}`);
   }
-  const delay = backoffDelay(deps.settings, attempt, deps.random, retryAfterMs);
-  deps.metrics.retries.inc({ step: "supplier" });
-  updateOrderFields(deps.db, order.id, order.status, { attempts: attempt, lastError, nextAttemptAt: deps.now() + delay }, deps.now());
+  scheduleRetry(deps, order, "supplier", lastError, retryAfterMs);
   maybeTellCustomerItIsSlow(deps, order);
 }
 

@@ -45,7 +45,7 @@ function formatter(locale: string, currency: string | undefined): Intl.NumberFor
   return cached;
 }
 
-/** "$20.00", "20,00 €", "1 500 ₽": the locale decides the shape, the currency its digits. */
+/** "$20.00", "20,00 €", "1 500 ₽", "⭐ 1,695": the locale decides the shape, the currency its digits. */
 export function formatMoney(money: Money, locale = "en"): string {
   const digits = minorDigits(money.currency);
   // Exact decimal string from integers, so no float rounding can touch the displayed value.
@@ -54,7 +54,9 @@ export function formatMoney(money: Money, locale = "en"): string {
   const decimal = digits === 0 ? abs : `${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
   const value = `${negative ? "-" : ""}${decimal}`;
   if (!isIsoCurrency(money.currency)) {
-    return `${formatter(locale, undefined).format(value as unknown as number)} ${money.currency}`;
+    const number = formatter(locale, undefined).format(value as unknown as number);
+    // Telegram Stars (XTR) are shown as Telegram shows them; other units (game diamonds) by their code.
+    return money.currency === "XTR" ? `⭐ ${number}` : `${number} ${money.currency}`;
   }
   return formatter(locale, money.currency).format(
     value as unknown as number, // Intl accepts decimal strings exactly (ES2023 "Intl.NumberFormat v3")

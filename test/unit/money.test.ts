@@ -13,6 +13,7 @@ describe("money", () => {
     expect(formatMoney({ amount: 1000, currency: "JPY" }, "en")).toBe("¥1,000");
     expect(formatMoney({ amount: 1, currency: "USD" }, "en")).toBe("$0.01");
     expect(formatMoney({ amount: 86, currency: "XDI" }, "en")).toBe("86 XDI");
+    expect(formatMoney({ amount: 1695, currency: "XTR" }, "en")).toBe("⭐ 1,695");
     // 0.1 + 0.2 territory: no float ever touches the amount.
     expect(formatMoney({ amount: 30, currency: "USD" }, "en")).toBe("$0.30");
     expect(formatMoney({ amount: 9_007_199_254_740_991, currency: "USD" }, "en")).toBe("$90,071,992,547,409.91");
