@@ -1,38 +1,43 @@
-// createShop: builds the whole shop from a config (db, supplier client, Stripe, bot, worker, HTTP server)
-// and gives start/stop. main.ts calls it for production; tests and benchmarks call it for the real wiring.
-import { run, type RunnerHandle } from "@grammyjs/runner";
+// The composition root: builds the shop's components in dependency order (database → Bot API client → alerts →
+// supplier and payment clients → pipeline → worker → monitors → bot → HTTP server → timers → updates), starts
+// them in the order of `components` and stops them in reverse. main.ts, the sandbox, tests and benchmarks call it.
 import type { Server } from "node:http";
-import type { DestinationStream } from "pino";
+import { webhookCallback, type Api, type Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import type { DestinationStream } from "pino";
 import { createBot, registerCommands } from "./bot/bot.js";
-import { createPacer, type PacerOptions } from "./bot/pacing.js";
+import type { ShopContext } from "./bot/context.js";
 import type { BotDeps } from "./bot/deps.js";
+import { adminFeature } from "./bot/features/admin.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
+import { createPacer, type PacerOptions } from "./bot/pacing.js";
+import { connectBot, createTelegramApi, createUpdateSource } from "./bot/telegram.js";
 import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
+import { syncFromSupplier } from "./catalog/supplier-sync.js";
 import type { Config } from "./config.js";
+import { createCustomerNotifier } from "./customers/notify.js";
 import { openDatabase, type Db } from "./db/connection.js";
-import { orders } from "./db/schema.js";
-import { and, eq, inArray } from "drizzle-orm";
-import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
-import { createWorker, type Worker } from "./fulfilment/worker.js";
+import { createLease } from "./db/lease.js";
 import { schedulePaidNotice } from "./fulfilment/notify.js";
-import { expireStarsOrders } from "./payments/stars.js";
-import { createHttpServer, listen, type HttpRoutes } from "./http/server.js";
+import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
+import { processSupplierEvents } from "./fulfilment/supplier-events.js";
+import { createWorker, type Worker } from "./fulfilment/worker.js";
+import { createHttpServer, listenOn, type HttpRoutes } from "./http/server.js";
+import { createLifecycle, repeating, type Component } from "./lib/component.js";
 import { createCodeCipher } from "./lib/crypto.js";
 import { createOrderId } from "./lib/ids.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createAlerter } from "./ops/alerts.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
-import { createMonitors, type MonitorSettings, type Monitors } from "./ops/monitors.js";
-import { adminFeature } from "./bot/features/admin.js";
+import { createMonitors, createSupplierCallLog, type MonitorSettings, type Monitors } from "./ops/monitors.js";
+import { markReviewAlerted } from "./orders/repository.js";
+import { createPaymentProviders } from "./payments/refund-providers.js";
+import { expireStarsOrders } from "./payments/stars.js";
 import { createStripeClient } from "./payments/stripe-client.js";
+import { processStripeEvents } from "./payments/stripe-events.js";
 import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
 import { createHttpSupplier } from "./supplier/http-client.js";
 import { createSupplierWebhookHandler } from "./supplier/webhook.js";
-import { Composer, webhookCallback, type Bot } from "grammy";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { syncFromSupplier } from "./catalog/supplier-sync.js";
-import type { ShopContext } from "./bot/context.js";
 
 /** Where Telegram posts updates in webhook mode (BOT_MODE=webhook), under WEBHOOK_URL. */
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -52,13 +57,24 @@ export interface ShopOptions {
   monitors?: Partial<MonitorSettings>;
   /** Telegram pacing; false turns it off (tests that count every message). */
   pacing?: PacerOptions | false;
-  /** More HTTP routes on the shop's server (Telegram webhook mode, the sandbox's pages). */
+  /** More HTTP routes on the shop's server (the sandbox's pages). */
   extraRoutes?: HttpRoutes["extra"];
+  /** The database lease (one process per database). */
+  lease?: { ttlMs?: number; heartbeatMs?: number };
+  /**
+   * Something went wrong that the process cannot recover from while running (Telegram revoked the token,
+   * another process took over the database). main.ts logs the message and exits; by default it is logged.
+   */
+  onFatal?: (message: string) => void;
 }
+
+/** Where the shop is in its life, as /healthz reports it. */
+export type ShopPhase = "created" | "starting" | "standby" | "running" | "stopping" | "stopped";
 
 export interface Shop {
   config: Config;
   db: Db;
+  api: Api;
   bot: Bot<ShopContext>;
   worker: Worker;
   server: Server;
@@ -69,47 +85,115 @@ export interface Shop {
   t: Translate;
   /** The port the HTTP server listens on (after start). */
   port: number;
+  readonly phase: ShopPhase;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function createShop(config: Config, options: ShopOptions = {}): Shop {
   if (!config.BOT_TOKEN) throw new Error("BOT_TOKEN is missing");
+  const token = config.BOT_TOKEN;
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const now = options.now ?? Date.now;
+  const onFatal = options.onFatal ?? ((message: string) => logger.fatal(message));
+  let phase: ShopPhase = "created";
+
+  // The database, brought up to date by its migrations, with the catalog file written into it.
   const db = openDatabase(config.DATABASE_PATH);
   syncCatalog(db, readCatalogFile(config.CATALOG_PATH), now());
+  const lease = createLease(db, { mode: config.INSTANCE_LEASE, logger, ...options.lease, onLost: (message) => onFatal(message) });
+  const database: Component = { name: "database", stop: () => void db.$client.close() };
   const metrics = createMetrics(db);
   const sealer = createCodeCipher(config.CODE_ENCRYPTION_KEY);
-  // Without Stripe among the payment methods the client is never called; it still exists for one code path.
-  const stripe = createStripeClient(config.STRIPE_SECRET_KEY ?? "sk_test_stripe_not_configured", config.STRIPE_API_URL);
+  const i18n = createI18n(() => "en");
+  const t: Translate = (locale, key, variables) => i18n.t(locale, key, variables);
+
+  // The Bot API client: one pacer for every message the shop sends, shared with the bot's own client.
+  const pacer =
+    options.pacing === false
+      ? false
+      : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, ...options.pacing });
+  const api = createTelegramApi(token, { apiRoot: config.TELEGRAM_API_ROOT, pacer });
+
+  const alerter = createAlerter({
+    send: async (text) => {
+      await api.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    },
+    logger,
+    ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
+    onSent: (kind, orderIds) => {
+      metrics.alertsSent.inc({ kind });
+      markReviewAlerted(db, orderIds, Date.now());
+    },
+  });
+  const alerts: Component = {
+    name: "alerts",
+    // Whatever the stopping components raised still goes out.
+    stop: async () => {
+      await alerter.flush().catch(() => undefined);
+      alerter.stop();
+    },
+  };
+
+  // Supplier and payment clients.
+  const supplierCalls = createSupplierCallLog(now);
   const supplier = createHttpSupplier({
     baseUrl: config.SUPPLIER_API_URL,
     apiKey: config.SUPPLIER_API_KEY,
     timeoutMs: config.SUPPLIER_TIMEOUT_MS,
     observe: ({ endpoint, durationMs, outcome }) => {
       metrics.supplierLatency.observe({ endpoint, outcome }, durationMs / 1000);
-      monitors.observeSupplierCall(durationMs);
+      supplierCalls.record(durationMs);
     },
   });
-  const i18n = createI18n(() => "en");
-  const t: Translate = (locale, key, variables) => i18n.t(locale, key, variables);
+  // Without Stripe among the payment methods the client is never called for a payment; it still refunds nothing.
+  const stripe = createStripeClient(config.STRIPE_SECRET_KEY ?? "sk_test_stripe_not_configured", config.STRIPE_API_URL);
+  const notify = createCustomerNotifier({ db, api, t, logger });
 
-  const alerts = createAlerter({
-    // `bot` is built below; the first alert leaves after it exists.
-    send: async (text) => {
-      await bot.api.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
-    },
+  // The pipeline and the worker that carries every paid order to delivered, refunded or review.
+  const pipeline: PipelineDeps = {
+    db,
     logger,
-    ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
-    onSent: (kind, orderIds) => {
-      metrics.alertsSent.inc({ kind });
-      if (orderIds.length > 0) {
-        db.update(orders).set({ reviewAlertedAt: Date.now() }).where(and(inArray(orders.id, orderIds), eq(orders.status, "needs_review"))).run();
-      }
+    now,
+    random: options.random ?? Math.random,
+    supplier,
+    payments: createPaymentProviders({ stripe, api }),
+    api,
+    t,
+    alerts: alerter,
+    sealer,
+    metrics,
+    notify,
+    supportContact: config.SUPPORT_CONTACT,
+    settings: {
+      ...DEFAULT_PIPELINE_SETTINGS,
+      maxAttempts: config.SUPPLIER_MAX_ATTEMPTS,
+      backoffBaseMs: config.SUPPLIER_RETRY_BASE_MS,
+      pollIntervalMs: config.SUPPLIER_POLL_INTERVAL_MS,
+      pollWindowMs: config.SUPPLIER_POLL_WINDOW_MS,
+      ...options.pipeline,
     },
+  };
+  const stripeEvents = { ...pipeline, onPaid: (orderId: string) => schedulePaidNotice(pipeline, orderId) };
+  const worker = createWorker(pipeline, {
+    concurrency: config.WORKER_CONCURRENCY,
+    ...(options.workerIdleMs ? { idleMs: options.workerIdleMs } : {}),
+    // An order paid by a stored event is found due in the same tick: no wake-up needed.
+    inboxes: [() => processStripeEvents(stripeEvents), () => processSupplierEvents(pipeline)],
   });
 
+  const monitors = createMonitors({
+    db,
+    supplier,
+    alerts: alerter,
+    logger,
+    now,
+    supplierCalls,
+    settings: { ...(config.SUPPLIER_DAILY_SPEND !== undefined ? { dailySpendOverride: config.SUPPLIER_DAILY_SPEND } : {}), ...options.monitors },
+  });
+
+  // The bot: customer features and the admin console.
+  const syncSupplierCatalog = () => syncFromSupplier({ db, supplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT });
   const botDeps: BotDeps = {
     db,
     logger,
@@ -124,79 +208,45 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     opsChatId: config.OPS_CHAT_ID,
     limits: options.limits ?? { maxUnpaidOrders: config.MAX_UNPAID_ORDERS, maxOrdersPerHour: config.MAX_ORDERS_PER_HOUR },
     paymentMethods: config.PAYMENT_METHODS,
-    alerts,
+    alerts: alerter,
+    notify,
     onPaid: (orderId) => {
       schedulePaidNotice(pipeline, orderId);
       worker.wake();
     },
   };
-  // The admin feature needs the pipeline, which needs the bot's API: its slot is filled once both exist
-  // (looked up on every update, since a Composer installed in the bot is flattened at install time).
-  const adminSlot = new Composer<ShopContext>();
-  const bot = createBot(config.BOT_TOKEN, botDeps, {
+  const bot = createBot(token, botDeps, {
     apiRoot: config.TELEGRAM_API_ROOT,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    extraFeatures: [(ctx, next) => adminSlot.middleware()(ctx, next)],
-    pacer:
-      options.pacing === false
-        ? false
-        : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, ...options.pacing }),
+    extraFeatures: [adminFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, monitors, syncCatalog: syncSupplierCatalog })],
+    pacer,
   });
-
-  const pipeline: PipelineDeps = {
-    db,
-    logger,
-    now,
-    random: options.random ?? Math.random,
-    supplier,
-    stripe,
-    api: bot.api,
-    t,
-    alerts,
-    sealer,
-    metrics,
-    supportContact: config.SUPPORT_CONTACT,
-    settings: {
-      ...DEFAULT_PIPELINE_SETTINGS,
-      maxAttempts: config.SUPPLIER_MAX_ATTEMPTS,
-      backoffBaseMs: config.SUPPLIER_RETRY_BASE_MS,
-      pollIntervalMs: config.SUPPLIER_POLL_INTERVAL_MS,
-      pollWindowMs: config.SUPPLIER_POLL_WINDOW_MS,
-      ...options.pipeline,
+  const telegram: Component = {
+    name: "telegram",
+    async start() {
+      await connectBot(bot, { token, apiRoot: config.TELEGRAM_API_ROOT, logger, timeoutMs: config.TELEGRAM_STARTUP_TIMEOUT_MS });
+      registerCommands(bot, t).catch((error: unknown) => logger.warn({ err: error }, "could not register the command menu"));
     },
   };
-  const monitors: Monitors = createMonitors({
-    db,
-    supplier,
-    alerts,
+  const updates = createUpdateSource(bot, {
+    mode: options.noPolling ? "none" : config.BOT_MODE,
+    webhookUrl: config.WEBHOOK_URL ? `${config.WEBHOOK_URL.replace(/\/$/, "")}${TELEGRAM_WEBHOOK_PATH}` : undefined,
+    webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
     logger,
-    now,
-    settings: { ...(config.SUPPLIER_DAILY_SPEND !== undefined ? { dailySpendOverride: config.SUPPLIER_DAILY_SPEND } : {}), ...options.monitors },
+    onFatal,
   });
-  const worker = createWorker(pipeline, { concurrency: config.WORKER_CONCURRENCY, ...(options.workerIdleMs ? { idleMs: options.workerIdleMs } : {}) });
 
-  const syncSupplierCatalog = () => syncFromSupplier({ db, supplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT });
-  adminSlot.use(adminFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, monitors, syncCatalog: syncSupplierCatalog }));
-
-  // Telegram webhook mode: grammY's webhookCallback on this server, behind the secret token. It answers
-  // Telegram within 2 s whatever happens; a slow handler finishes after the answer (the heavy work is the
-  // worker's anyway).
-  const telegramWebhook =
-    config.BOT_MODE === "webhook"
-      ? webhookCallback(bot, "http", { secretToken: config.TELEGRAM_WEBHOOK_SECRET!, onTimeout: "return", timeoutMilliseconds: 2_000 })
-      : undefined;
-  const extraRoutes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    if (telegramWebhook && req.method === "POST" && (req.url ?? "").split("?")[0] === TELEGRAM_WEBHOOK_PATH) {
-      await telegramWebhook(req, res);
-      return true;
-    }
-    return options.extraRoutes ? options.extraRoutes(req, res) : false;
-  };
+  // The HTTP server: webhooks, health, metrics (and Telegram's webhook in webhook mode). It listens first, so
+  // /healthz answers "starting" while Telegram or the database lease are awaited.
   const webhookOutcome = (source: "stripe" | "supplier") => (outcome: string) => {
     metrics.webhooks.inc({ source, outcome });
     if (outcome === "bad_signature" || outcome === "malformed") monitors.observeWebhookFailure(source, `${source} webhook ${outcome.replace("_", " ")}`);
   };
-
+  // Telegram webhook mode: answers Telegram within 2 s whatever happens; a slow handler finishes after the answer.
+  const telegramWebhook =
+    config.BOT_MODE === "webhook"
+      ? webhookCallback(bot, "http", { secretToken: config.TELEGRAM_WEBHOOK_SECRET!, onTimeout: "return", timeoutMilliseconds: 2_000 })
+      : undefined;
   const server = createHttpServer(
     {
       stripeWebhook: createStripeWebhookHandler({
@@ -217,29 +267,63 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
         onStored: () => worker.wake(),
         onOutcome: webhookOutcome("supplier"),
       }),
-      health: () => {
-        let database = false;
-        try {
-          database = db.$client.prepare("SELECT 1 AS ok").get() !== undefined;
-        } catch {
-          database = false;
-        }
-        const workerAlive = worker.running && Date.now() - worker.lastTickAt < 30_000;
-        const botAlive = options.noPolling || config.BOT_MODE === "webhook" ? true : (runner?.isRunning() ?? false);
-        return { ok: database && workerAlive && botAlive, checks: { database, worker: workerAlive, bot: botAlive } };
-      },
+      health,
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
-      extra: extraRoutes,
+      extra: async (req, res) => {
+        if (telegramWebhook && req.method === "POST" && (req.url ?? "").split("?")[0] === TELEGRAM_WEBHOOK_PATH) {
+          await telegramWebhook(req, res);
+          return true;
+        }
+        return options.extraRoutes ? options.extraRoutes(req, res) : false;
+      },
     },
     logger,
   );
+  const http: Component = {
+    name: "http server",
+    async start() {
+      shop.port = await listenOn(server, config.HTTP_PORT, config.HTTP_HOST);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
 
-  let runner: RunnerHandle | undefined;
-  let monitorTimer: NodeJS.Timeout | undefined;
-  let syncTimer: NodeJS.Timeout | undefined;
+  function health(): { ok: boolean; status: string; checks: Record<string, unknown> } {
+    let database = false;
+    try {
+      database = db.$client.open && db.$client.prepare("SELECT 1 AS ok").get() !== undefined;
+    } catch {
+      database = false;
+    }
+    if (phase !== "running") {
+      const status = lease.state === "standby" ? "standby" : phase;
+      return { ok: false, status, checks: { database, ...(lifecycle.starting ? { starting: lifecycle.starting } : {}) } };
+    }
+    const workerAlive = worker.running && Date.now() - worker.lastTickAt < 30_000;
+    const ok = database && workerAlive && updates.alive;
+    return { ok, status: ok ? "ok" : "unhealthy", checks: { database, worker: workerAlive, bot: updates.alive } };
+  }
+
+  // Timers: each run guarded (an error is logged, the next run still comes).
+  const timers: Component[] = [
+    repeating("monitor checks", config.MONITOR_INTERVAL_MS, () => monitors.check(), { logger }),
+    repeating("Stars invoice expiry", config.MONITOR_INTERVAL_MS, () => expireStarsOrders(pipeline), { logger }),
+  ];
+  if (config.CATALOG_SYNC_INTERVAL_MS > 0) {
+    timers.push(repeating("catalog sync", config.CATALOG_SYNC_INTERVAL_MS, syncSupplierCatalog, { logger, runAtStart: true }));
+  }
+  const workerComponent: Component = { name: "worker", start: () => worker.start(), stop: () => worker.stop() };
+
+  /** Start order; stop is the reverse: updates stop first, the database closes last. */
+  const lifecycle = createLifecycle([database, alerts, http, lease, telegram, workerComponent, ...timers, updates], logger);
+
   const shop: Shop = {
     config,
     db,
+    api,
     bot,
     worker,
     server,
@@ -249,51 +333,25 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     pipeline,
     t,
     port: 0,
+    get phase() {
+      return phase;
+    },
     async start() {
-      await bot.init();
-      shop.port = await listen(server, config.HTTP_PORT, config.HTTP_HOST);
-      worker.start();
-      monitorTimer = setInterval(() => {
-        expireStarsOrders(pipeline);
-        monitors.check().catch((error: unknown) => logger.error({ err: error }, "monitor check failed"));
-      }, config.MONITOR_INTERVAL_MS);
-      monitorTimer.unref();
-      registerCommands(bot, t).catch((error: unknown) => logger.warn({ err: error }, "could not register the command menu"));
-      const allowedUpdates = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
-      if (config.BOT_MODE === "webhook") {
-        await bot.api.setWebhook(`${config.WEBHOOK_URL!.replace(/\/$/, "")}${TELEGRAM_WEBHOOK_PATH}`, {
-          secret_token: config.TELEGRAM_WEBHOOK_SECRET!,
-          allowed_updates: [...allowedUpdates],
-        });
-      } else if (!options.noPolling) {
-        runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
+      phase = "starting";
+      try {
+        await lifecycle.start();
+      } catch (error) {
+        if (phase === "starting") phase = "stopped";
+        throw error;
       }
-      if (config.CATALOG_SYNC_INTERVAL_MS > 0) {
-        const sync = () => syncSupplierCatalog().catch((error: unknown) => logger.warn({ err: error }, "catalog sync failed"));
-        void sync();
-        syncTimer = setInterval(sync, config.CATALOG_SYNC_INTERVAL_MS);
-        syncTimer.unref();
-      }
+      phase = "running";
       logger.info({ port: shop.port, bot: bot.botInfo.username }, "shop started");
     },
     async stop() {
-      // Stop taking updates first, let in-flight work finish, then close the database.
-      if (runner?.isRunning()) {
-        await runner.stop();
-        // stop() resolves once fetching stops, not when the updates in hand are done: wait for those.
-        const deadline = Date.now() + 15_000;
-        while (runner.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      if (monitorTimer) clearInterval(monitorTimer);
-      if (syncTimer) clearInterval(syncTimer);
-      await worker.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await alerts.flush().catch(() => undefined);
-      alerts.stop();
-      db.$client.close();
+      if (phase === "stopping" || phase === "stopped") return;
+      phase = "stopping";
+      await lifecycle.stop();
+      phase = "stopped";
       logger.info("shop stopped");
     },
   };

@@ -82,6 +82,8 @@ export const configSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().trim().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 letters, digits, _ or -").optional(),
   CATALOG_MARKUP_PERCENT: z.coerce.number().min(0).max(1000).default(12),
   CATALOG_SYNC_INTERVAL_MS: integer(0, 86_400_000).default(0),
+  TELEGRAM_STARTUP_TIMEOUT_MS: integer(1_000, 3_600_000).default(60_000),
+  INSTANCE_LEASE: z.enum(["wait", "refuse"]).default("wait"),
 }).superRefine((config, ctx) => {
   // Stripe's keys are needed only when Stripe takes payments; webhook mode needs its URL and secret.
   if (config.PAYMENT_METHODS.includes("stripe")) {
@@ -135,7 +137,14 @@ const HINTS: Record<string, string> = {
   TELEGRAM_WEBHOOK_SECRET: "set a random secret of 16+ letters and digits; Telegram sends it with every update",
   CATALOG_MARKUP_PERCENT: "give the markup over supplier cost in percent, e.g. 12",
   CATALOG_SYNC_INTERVAL_MS: "give how often to sync the catalog from the supplier, in ms (0 = only with /sync)",
+  TELEGRAM_STARTUP_TIMEOUT_MS: "give how long to keep trying to reach Telegram at start, in ms, e.g. 60000",
+  INSTANCE_LEASE: "use wait (a second process on the same database stands by) or refuse (it exits at once)",
 };
+
+/** Production: NODE_ENV=production, or the compiled shop (dist/) as the image runs it; `npm start` runs src/ with tsx. */
+export function isProduction(env: NodeJS.ProcessEnv, entryPath: string): boolean {
+  return env["NODE_ENV"] === "production" || !entryPath.endsWith(".ts");
+}
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -145,9 +154,13 @@ export class ConfigError extends Error {
  * Parses the environment. Throws a ConfigError whose message is one line naming the first wrong
  * variable, what is wrong and what to do.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { production?: boolean } = {}): Config {
   // An empty value means "not set", as in most .env files.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  // In production the shop sells only what the operator listed: the example catalog is for a development checkout.
+  if (options.production && cleaned["CATALOG_PATH"] === undefined) {
+    throw new ConfigError("CATALOG_PATH is missing: give the path of your catalog file (the example catalog is not sold in production)");
+  }
   const result = configSchema.safeParse(cleaned);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

@@ -1,4 +1,4 @@
-// What the bot's features receive from main.ts.
+// What the bot's features receive from the composition root (app.ts).
 import type { Db } from "../db/connection.js";
 import type { Sealer } from "../lib/crypto.js";
 import type { IdGenerator } from "../lib/ids.js";
@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import type { Stripe } from "../payments/stripe-client.js";
 import type { Translate } from "./i18n.js";
 import type { Alerts } from "../ops/alerts.js";
+import type { NotifyCustomer } from "../customers/notify.js";
 
 export interface BotDeps {
   db: Db;
@@ -25,4 +26,5 @@ export interface BotDeps {
   /** Tells the worker an order was paid here (a Stars payment) so it starts at once. */
   onPaid: (orderId: string) => void;
   alerts: Alerts;
+  notify: NotifyCustomer;
 }

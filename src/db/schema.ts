@@ -234,3 +234,14 @@ export const conversationStates = sqliteTable("conversation_states", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * One row while a shop process runs on this database: two processes on one database would deliver codes and
+ * alerts twice, so the second waits (or refuses) until the holder stops or its heartbeat goes stale (db/lease.ts).
+ */
+export const instanceLease = sqliteTable("instance_lease", {
+  id: integer("id").primaryKey(),
+  holder: text("holder").notNull(),
+  acquiredAt: integer("acquired_at").notNull(),
+  heartbeatAt: integer("heartbeat_at").notNull(),
+});

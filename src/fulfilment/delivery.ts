@@ -7,7 +7,7 @@ import { formatMoney } from "../lib/money.js";
 import { getDeliveredItems } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
-import { customerLanguage } from "./notify.js";
+import { customerLanguage } from "../customers/notify.js";
 
 /** The customer-facing text of a fulfilled order, in the customer's language, HTML for Telegram. */
 export function deliveryMessage(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportContact">, order: OrderRow, locale: string): string {
@@ -49,7 +49,7 @@ export function isPermanentTelegramRefusal(error: unknown): boolean {
 
 /** Runs the delivery step of a `fulfilled` order (or a resend of a `delivery_failed` one). */
 export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor = "worker"): Promise<void> {
-  const locale = customerLanguage(deps, order.customerId);
+  const locale = customerLanguage(deps.db, order.customerId);
   const text = deliveryMessage(deps, order, locale);
   let messageId: number;
   try {

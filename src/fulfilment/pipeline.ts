@@ -1,10 +1,11 @@
-// What every step of the pipeline works with, passed in from main.ts.
+// What every step of the pipeline works with, passed in by the composition root (app.ts), and the retry schedule.
 import type { Api } from "grammy";
 import type { Db } from "../db/connection.js";
 import type { Sealer } from "../lib/crypto.js";
 import type { Logger } from "../logger.js";
 import type { Alerts } from "../ops/alerts.js";
-import type { Stripe } from "../payments/stripe-client.js";
+import type { PaymentProviders } from "../payments/refund-providers.js";
+import type { NotifyCustomer } from "../customers/notify.js";
 import type { Supplier } from "../supplier/types.js";
 import type { Translate } from "../bot/i18n.js";
 import type { Metrics } from "../ops/metrics.js";
@@ -39,12 +40,14 @@ export interface PipelineDeps {
   now: () => number;
   random: () => number;
   supplier: Supplier;
-  stripe: Stripe;
+  /** Refunds at the provider an order was paid with. */
+  payments: PaymentProviders;
   api: Api;
   t: Translate;
   alerts: Alerts;
   sealer: Sealer;
   metrics: Metrics;
+  notify: NotifyCustomer;
   supportContact: string;
   settings: PipelineSettings;
 }

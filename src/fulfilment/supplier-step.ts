@@ -5,7 +5,7 @@ import { transition, type OrderRow, type Tx } from "../orders/state-machine.js";
 import { updateOrderFields } from "../orders/repository.js";
 import { SupplierError, type SupplierOrder } from "../supplier/types.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
-import { notifyCustomer } from "./notify.js";
+import { sendToReview } from "../orders/review.js";
 import { validateCompletedOrder } from "./validate.js";
 
 const ACTOR = "worker";
@@ -46,7 +46,7 @@ async function poll(deps: PipelineDeps, order: OrderRow): Promise<void> {
     return handleSupplierError(deps, order, error);
   }
   if (!answer) {
-    return toReview(deps, order, "supplier_lost_order", "the supplier has no order with our reference");
+    return void sendToReview(deps, order, { cause: "supplier_lost_order", reason: "the supplier has no order with our reference", actor: ACTOR });
   }
   applySupplierAnswer(deps, order, answer);
 }
@@ -54,7 +54,7 @@ async function poll(deps: PipelineDeps, order: OrderRow): Promise<void> {
 /** Acts on what the supplier says the order is now (from the POST answer, a lookup or a poll). */
 export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer: SupplierOrder): void {
   if (answer.reference !== order.id) {
-    return toReview(deps, order, "supplier_reference_mismatch", `the supplier answered for reference ${answer.reference}`);
+    return void sendToReview(deps, order, { cause: "supplier_reference_mismatch", reason: `the supplier answered for reference ${answer.reference}`, actor: ACTOR });
   }
   const supplierFields = {
     supplierOrderId: answer.order_id,
@@ -96,7 +96,7 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
     case "completed": {
       const validation = validateCompletedOrder(order.product, order.quantity, answer);
       if (!validation.ok) {
-        return toReview(deps, order, "supplier_answer_untrusted", validation.reason, supplierFields);
+        return void sendToReview(deps, order, { cause: "supplier_answer_untrusted", reason: validation.reason, actor: ACTOR, patch: supplierFields });
       }
       const now = deps.now();
       transition(deps, {
@@ -151,8 +151,12 @@ function handleSupplierError(deps: PipelineDeps, order: OrderRow, error: unknown
     case "ambiguous":
       return retryOrReview(deps, order, `${error.code}: ${error.message}`, error.retryAfterMs);
     case "insufficient_balance":
-      deps.alerts.raise({ kind: "insufficient_balance", orderId: order.id, text: `${order.id}: the supplier refused for lack of balance` });
-      return toReview(deps, order, "insufficient_balance", error.message, {}, false);
+      return void sendToReview(deps, order, {
+        cause: "insufficient_balance",
+        reason: error.message,
+        actor: ACTOR,
+        alert: { kind: "insufficient_balance", text: `${order.id}: the supplier refused for lack of balance` },
+      });
     case "rejected":
       transition(deps, {
         orderId: order.id,
@@ -165,14 +169,14 @@ function handleSupplierError(deps: PipelineDeps, order: OrderRow, error: unknown
       });
       return;
     case "fatal":
-      return toReview(deps, order, `supplier_error:${error.code}`, error.message);
+      return void sendToReview(deps, order, { cause: `supplier_error:${error.code}`, reason: error.message, actor: ACTOR });
   }
 }
 
 function retryOrReview(deps: PipelineDeps, order: OrderRow, lastError: string, retryAfterMs?: number): void {
   const attempt = order.attempts + 1;
   if (attempt >= deps.settings.maxAttempts) {
-    return toReview(deps, order, "retries_exhausted", `${attempt} attempts failed; last: ${lastError}`);
+    return void sendToReview(deps, order, { cause: "retries_exhausted", reason: `${attempt} attempts failed; last: ${lastError}`, actor: ACTOR });
   }
   scheduleRetry(deps, order, "supplier", lastError, retryAfterMs);
   maybeTellCustomerItIsSlow(deps, order);
@@ -183,31 +187,10 @@ function schedulePoll(deps: PipelineDeps, order: OrderRow, lastError: string | n
   if (order.supplierPendingUntil !== null && now >= order.supplierPendingUntil) {
     const window = deps.settings.pollWindowMs;
     const span = window >= 60_000 ? `${Math.round(window / 60_000)} minutes` : `${Math.round(window / 1000)} seconds`;
-    return toReview(deps, order, "supplier_pending_too_long", `still pending after ${span} of polling`);
+    return void sendToReview(deps, order, { cause: "supplier_pending_too_long", reason: `still pending after ${span} of polling`, actor: ACTOR });
   }
   const next = Math.min(now + deps.settings.pollIntervalMs, order.supplierPendingUntil ?? Infinity);
   updateOrderFields(deps.db, order.id, "supplier_pending", { ...extra, attempts: order.attempts + 1, lastError, nextAttemptAt: next }, now);
-}
-
-function toReview(
-  deps: PipelineDeps,
-  order: OrderRow,
-  cause: string,
-  reason: string,
-  patch: Partial<OrderRow> = {},
-  alert = true,
-): void {
-  transition(deps, {
-    orderId: order.id,
-    from: order.status as OrderStatus,
-    to: "needs_review",
-    cause,
-    actor: ACTOR,
-    detail: { reason },
-    patch: { ...patch, lastError: reason },
-  });
-  if (alert) deps.alerts.raise({ kind: "needs_review", orderId: order.id, text: `${order.id}: ${reason}` });
-  notifyCustomer(deps, order, "review-customer", {});
 }
 
 function maybeTellCustomerItIsSlow(deps: PipelineDeps, order: OrderRow): void {
@@ -215,5 +198,5 @@ function maybeTellCustomerItIsSlow(deps: PipelineDeps, order: OrderRow): void {
   const now = deps.now();
   if (order.status !== "supplier_pending" && now - (order.paidAt ?? now) < deps.settings.slowNoticeMs) return;
   updateOrderFields(deps.db, order.id, order.status, { slowNoticeAt: now }, now);
-  notifyCustomer(deps, order, "supplier-slow", {});
+  deps.notify(order, "supplier-slow");
 }

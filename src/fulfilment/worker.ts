@@ -3,17 +3,20 @@
 // transaction is ever open across a network call: each step reads, calls out, then writes.
 import { getOrder, findDueOrders, nextDueAt } from "../orders/repository.js";
 import { StaleTransitionError, type OrderRow } from "../orders/state-machine.js";
-import { processStripeEvents } from "../payments/stripe-events.js";
-import { runRefundStep } from "../payments/refunds.js";
 import { runDeliveryStep } from "./delivery.js";
 import type { PipelineDeps } from "./pipeline.js";
-import { processSupplierEvents } from "./supplier-events.js";
+import { runRefundStep } from "./refund-step.js";
 import { runSupplierStep } from "./supplier-step.js";
 
 export interface WorkerOptions {
   concurrency: number;
   /** Longest sleep between two looks at the database (also the heartbeat for /healthz). */
   idleMs?: number;
+  /**
+   * Stored events to apply before taking due orders (Stripe events, supplier webhooks): each applies what is
+   * waiting, in its own transactions, and makes the orders it touches due.
+   */
+  inboxes?: ReadonlyArray<() => unknown>;
 }
 
 export interface Worker {
@@ -57,15 +60,20 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       return;
     }
     ticking = true;
+    let next: number | undefined;
     try {
       lastTickAt = Date.now();
-      processStripeEvents(deps);
-      processSupplierEvents(deps);
+      for (const inbox of options.inboxes ?? []) inbox();
       const free = options.concurrency - inFlight.size;
       const due = findDueOrders(deps.db, deps.now(), free, new Set(inFlight.keys()));
       for (const order of due) launch(order);
+      next = nextDueAt(deps.db);
     } catch (error) {
-      deps.logger.error({ err: error }, "worker tick failed");
+      // A database error (locked, disk full, a broken file) must not end the process: look again after a pause.
+      deps.logger.error({ err: error }, "worker tick failed; trying again");
+      again = false;
+      schedule(idleMs);
+      return;
     } finally {
       ticking = false;
     }
@@ -74,7 +82,6 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       schedule(0);
       return;
     }
-    const next = nextDueAt(deps.db);
     schedule(next === undefined ? idleMs : next - deps.now());
   }
 

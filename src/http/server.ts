@@ -2,6 +2,7 @@
 // size limit, because their signatures cover the exact bytes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { StartupError } from "../lib/component.js";
 import type { Logger } from "../logger.js";
 import type { WebhookAnswer } from "../payments/stripe-webhook.js";
 
@@ -10,7 +11,8 @@ export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 export interface HttpRoutes {
   stripeWebhook: (rawBody: Buffer, signature: string | undefined) => WebhookAnswer;
   supplierWebhook: (rawBody: Buffer, headers: { signature?: string | undefined; eventId?: string | undefined }) => WebhookAnswer;
-  health: () => { ok: boolean; checks: Record<string, unknown> };
+  /** `status` is "ok", "unhealthy", or the phase of a shop not running yet ("starting", "standby", "stopping"). */
+  health: () => { ok: boolean; status: string; checks: Record<string, unknown> };
   metrics: () => Promise<{ contentType: string; body: string }>;
   /** Other routes (Telegram webhook mode, the sandbox) tried before the 404. */
   extra?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -82,7 +84,7 @@ export function createHttpServer(routes: HttpRoutes, logger: Logger): Server {
     }
     if (req.method === "GET" && (path === "/healthz" || path === "/health")) {
       const health = routes.health();
-      return sendJson(res, health.ok ? 200 : 503, { status: health.ok ? "ok" : "unhealthy", ...health.checks });
+      return sendJson(res, health.ok ? 200 : 503, { status: health.status, ...health.checks });
     }
     if (req.method === "GET" && path === "/metrics") {
       const metrics = await routes.metrics();
@@ -107,11 +109,18 @@ export function createHttpServer(routes: HttpRoutes, logger: Logger): Server {
   return server;
 }
 
-export async function listen(server: Server, port: number, host: string): Promise<number> {
+/** Listens on the port; a port in use is one clear line naming HTTP_PORT, not a stack trace. */
+export async function listenOn(server: Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const fail = (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new StartupError(`HTTP_PORT ${port} is already in use on ${host}: stop what listens there, or set HTTP_PORT to a free port`));
+      else if (error.code === "EACCES") reject(new StartupError(`HTTP_PORT ${port} on ${host} needs more privileges than this process has: use a port above 1024`));
+      else if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") reject(new StartupError(`HTTP_HOST ${host} is not an address of this machine: use 0.0.0.0 or 127.0.0.1`));
+      else reject(error);
+    };
+    server.once("error", fail);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", fail);
       resolve();
     });
   });

@@ -6,7 +6,12 @@ import Database from "better-sqlite3";
 /** Copies the database at `source` to `destination` page by page without stopping writers; checks the copy. */
 export async function backupDatabase(source: string, destination: string): Promise<{ pages: number; path: string }> {
   mkdirSync(dirname(resolve(destination)), { recursive: true });
-  const db = new Database(source, { readonly: true, fileMustExist: true });
+  let db: Database.Database;
+  try {
+    db = new Database(source, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new Error(`cannot open the database ${resolve(source)} (${(error as Error).message}): set DATABASE_PATH to the shop's database file`);
+  }
   try {
     const { totalPages } = await db.backup(destination);
     const copy = new Database(destination, { readonly: true });

@@ -57,9 +57,38 @@ export interface MonitorReport {
 
 const FAILED_CAUSES_TO = ["needs_review", "failed"] as const;
 
-export function createMonitors(deps: { db: Db; supplier: Supplier; alerts: Alerts; logger: Logger; now: () => number; settings?: Partial<MonitorSettings> }): Monitors {
+/** Supplier response times as they happen: the supplier client writes here, the slow-supplier check reads. */
+export interface SupplierCallLog {
+  record(durationMs: number): void;
+  readonly calls: Array<{ at: number; ms: number }>;
+}
+
+export function createSupplierCallLog(now: () => number): SupplierCallLog {
+  const calls: Array<{ at: number; ms: number }> = [];
+  return {
+    calls,
+    record(durationMs) {
+      calls.push({ at: now(), ms: durationMs });
+      if (calls.length > 10_000) calls.shift();
+    },
+  };
+}
+
+export interface MonitorDeps {
+  db: Db;
+  supplier: Supplier;
+  alerts: Alerts;
+  logger: Logger;
+  now: () => number;
+  /** Where the supplier client records its response times (a log of the monitors' own when not given). */
+  supplierCalls?: SupplierCallLog;
+  settings?: Partial<MonitorSettings>;
+}
+
+export function createMonitors(deps: MonitorDeps): Monitors {
   const settings = { ...DEFAULT_MONITOR_SETTINGS, ...deps.settings };
-  const supplierCalls: Array<{ at: number; ms: number }> = [];
+  const callLog = deps.supplierCalls ?? createSupplierCallLog(deps.now);
+  const supplierCalls = callLog.calls;
   const webhookFailures: Array<{ at: number; source: string; reason: string }> = [];
   let lastBalance: Money | undefined;
 
@@ -113,8 +142,7 @@ export function createMonitors(deps: { db: Db; supplier: Supplier; alerts: Alert
 
   return {
     observeSupplierCall(durationMs) {
-      supplierCalls.push({ at: deps.now(), ms: durationMs });
-      if (supplierCalls.length > 10_000) supplierCalls.shift();
+      callLog.record(durationMs);
     },
     observeWebhookFailure(source, reason) {
       webhookFailures.push({ at: deps.now(), source, reason });

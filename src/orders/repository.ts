@@ -66,6 +66,12 @@ export function listCustomerOrders(db: Db, customerId: number, limit: number, of
   return db.select().from(orders).where(eq(orders.customerId, customerId)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit).offset(offset).all();
 }
 
+/** The ops chat was told about these orders' stay in review (alerts re-raise the ones never told, after a crash). */
+export function markReviewAlerted(db: Db, orderIds: readonly string[], at: number): void {
+  if (orderIds.length === 0) return;
+  db.update(orders).set({ reviewAlertedAt: at }).where(and(inArray(orders.id, [...orderIds]), eq(orders.status, "needs_review"))).run();
+}
+
 export function countOrdersByStatus(db: Db): Record<string, number> {
   const rows = db.select({ status: orders.status, count: sql<number>`count(*)` }).from(orders).groupBy(orders.status).all();
   return Object.fromEntries(rows.map((row) => [row.status, row.count]));

@@ -5,8 +5,8 @@ import type { Api } from "grammy";
 import type { PreCheckoutQuery, SuccessfulPayment } from "grammy/types";
 import type { Db } from "../db/connection.js";
 import type { Logger } from "../logger.js";
-import type { Alerts } from "../ops/alerts.js";
 import { getOrder, updateOrderFields } from "../orders/repository.js";
+import { sendToReview, type ReviewDeps } from "../orders/review.js";
 import { transition, type OrderRow } from "../orders/state-machine.js";
 import type { Stripe } from "./stripe-client.js";
 
@@ -63,7 +63,7 @@ export function checkPreCheckout(db: Db, query: PreCheckoutQuery, now: number): 
 }
 
 /** `successful_payment`: the order becomes paid (once), or goes to review when it can no longer be fulfilled. */
-export function applyStarsPayment(deps: StarsDeps & { alerts: Alerts }, payment: SuccessfulPayment, fromUserId: number): "paid" | "duplicate" | "needs_review" | "unknown" {
+export function applyStarsPayment(deps: ReviewDeps, payment: SuccessfulPayment, fromUserId: number): "paid" | "duplicate" | "needs_review" | "unknown" {
   const order = getOrder(deps.db, payment.invoice_payload);
   if (!order || order.customerId !== fromUserId) {
     deps.alerts.raise({ kind: "payment_mismatch", text: `a Stars payment (${payment.telegram_payment_charge_id}) names no order of ours` });
@@ -77,8 +77,14 @@ export function applyStarsPayment(deps: StarsDeps & { alerts: Alerts }, payment:
     return "paid";
   }
   if (order.status === "awaiting_payment" || order.status === "expired" || order.status === "cancelled") {
-    transition(deps, { orderId: order.id, from: order.status, to: "needs_review", cause: matches ? "paid_after_close" : "payment_mismatch", actor: "telegram", detail, patch: { ...patch, lastError: "Stars payment that cannot be fulfilled as is" } });
-    deps.alerts.raise({ kind: "payment_mismatch", orderId: order.id, text: `${order.id}: a Stars payment arrived for an order that was ${order.status}` });
+    sendToReview(deps, order, {
+      cause: matches ? "paid_after_close" : "payment_mismatch",
+      reason: `a Stars payment arrived for an order that was ${order.status}${matches ? "" : " and does not match its price"}`,
+      actor: "telegram",
+      detail,
+      patch,
+      alert: { kind: "payment_mismatch" },
+    });
     return "needs_review";
   }
   return "duplicate";

@@ -3,12 +3,15 @@
 import type Stripe from "stripe";
 import { perDatabase } from "../db/connection.js";
 import { getOrder, getOrderByPaymentIntent } from "../orders/repository.js";
+import { sendToReview, type ReviewDeps } from "../orders/review.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
-import type { PipelineDeps } from "../fulfilment/pipeline.js";
-import { schedulePaidNotice } from "../fulfilment/notify.js";
 import { formatMoney } from "../lib/money.js";
 
-type Deps = Pick<PipelineDeps, "db" | "logger" | "now" | "alerts" | "api" | "t">;
+export interface StripeEventDeps extends ReviewDeps {
+  /** An order became paid here: the pipeline takes it from there (the paid notice, a wake-up of the worker). */
+  onPaid(orderId: string): void;
+}
+type Deps = StripeEventDeps;
 
 /** Applies every stored, unprocessed event. Returns how many were processed. */
 export function processStripeEvents(deps: Deps, limit = 500): number {
@@ -108,25 +111,23 @@ function onSessionPaid(deps: Deps, session: Stripe.Checkout.Session, event: Stri
       detail,
       patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now() },
     });
-    schedulePaidNotice(deps, paid.id);
+    deps.onPaid(paid.id);
     return "paid";
   }
   if (order.status === "awaiting_payment" || order.status === "expired" || order.status === "cancelled") {
     // Money arrived that we cannot simply fulfil: a person decides (deliver or refund). Never dropped.
     const cause = matches ? "paid_after_close" : "payment_mismatch";
-    transition(deps, {
-      orderId: order.id,
-      from: order.status,
-      to: "needs_review",
-      cause,
-      actor: "stripe",
-      detail,
-      patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now(), lastError: cause },
-    });
     const what = matches
       ? `paid after the order was ${order.status}`
       : `Stripe charged ${formatMoney({ amount: session.amount_total ?? 0, currency: (session.currency ?? order.currency).toUpperCase() })} for an order of ${formatMoney({ amount: order.amount, currency: order.currency })}`;
-    deps.alerts.raise({ kind: "payment_mismatch", orderId: order.id, text: `${order.id}: ${what}` });
+    sendToReview(deps, order, {
+      cause,
+      reason: what,
+      actor: "stripe",
+      detail,
+      patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now() },
+      alert: { kind: "payment_mismatch" },
+    });
     return cause;
   }
   return "duplicate"; // already paid: a second copy or a late retry of the same payment changes nothing

@@ -110,6 +110,8 @@ export interface FakeTelegram {
    * says yes within 10 s, a message with successful_payment. Returns the bot's pre-checkout answer.
    */
   payInvoice(userId: number, messageId: number): Promise<{ ok: boolean; error_message?: string; chargeId?: string }>;
+  /** The webhook URL set with setWebhook ("" when none): getUpdates answers 409 while one is set, as Telegram does. */
+  webhookUrl: string;
   /** The current change counter (see ChatMessage.version). */
   readonly version: number;
   commands: Map<string, unknown>;
@@ -140,6 +142,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     botUser,
     limits: options.limits,
     blocked: new Set(),
+    webhookUrl: "",
     callbackAnswers: new Map(),
     commands: new Map(),
     preCheckoutAnswers: new Map(),
@@ -393,10 +396,19 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
 
   const methods: Record<string, (params: Record<string, unknown>) => unknown> = {
     getMe: () => botUser,
-    getUpdates,
-    deleteWebhook: () => true,
-    setWebhook: () => true,
-    getWebhookInfo: () => ({ url: "", has_custom_certificate: false, pending_update_count: 0 }),
+    getUpdates: (params) => {
+      if (fake.webhookUrl) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      return getUpdates(params);
+    },
+    deleteWebhook: () => {
+      fake.webhookUrl = "";
+      return true;
+    },
+    setWebhook: (params) => {
+      fake.webhookUrl = String(params["url"] ?? "");
+      return true;
+    },
+    getWebhookInfo: () => ({ url: fake.webhookUrl, has_custom_certificate: false, pending_update_count: 0 }),
     setMyCommands: (params) => {
       const scope = String((params["language_code"] as string | undefined) ?? "default");
       fake.commands.set(scope, typeof params["commands"] === "string" ? JSON.parse(params["commands"]) : params["commands"]);

@@ -150,10 +150,10 @@ export function payButton(message: ChatMessage): { url: string; sessionId: strin
   return { url: button.url, sessionId: button.url.split("/").at(-1)! };
 }
 
-export async function waitUntil<T>(probe: () => T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+export async function waitUntil<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = "condition"): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -6,7 +6,7 @@ import { orders } from "../../db/schema.js";
 import { escapeHtml } from "../../lib/html.js";
 import { formatMoney } from "../../lib/money.js";
 import { getOrder, getOrderEvents } from "../../orders/repository.js";
-import { enterCode, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../ops/admin-actions.js";
+import { enterCode, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../fulfilment/admin-actions.js";
 import type { Monitors } from "../../ops/monitors.js";
 import type { SyncReport } from "../../catalog/supplier-sync.js";
 import type { ShopContext } from "../context.js";

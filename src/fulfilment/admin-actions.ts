@@ -1,9 +1,9 @@
 // What an admin can do to an order, each step written to the order's event log with the admin's id.
 // The bot's admin commands and the review buttons both call these.
 import { deliveredItems } from "../db/schema.js";
-import { runDeliveryStep } from "../fulfilment/delivery.js";
-import type { PipelineDeps } from "../fulfilment/pipeline.js";
-import { storeItems } from "../fulfilment/supplier-step.js";
+import { runDeliveryStep } from "./delivery.js";
+import type { PipelineDeps } from "./pipeline.js";
+import { storeItems } from "./supplier-step.js";
 import { getOrder } from "../orders/repository.js";
 import { transition } from "../orders/state-machine.js";
 import { eq } from "drizzle-orm";
