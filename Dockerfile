@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
-# The shop in a container: Node 20, better-sqlite3 compiled in the build stage, a non-root user,
+# The shop in a container: Node 24, better-sqlite3 compiled in the build stage, a non-root user,
 # the database in the /data volume, migrations applied at start, /healthz as the health check.
+# The operator mounts their catalog and sets CATALOG_PATH (the example catalog is never sold in production).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Toolchain for better-sqlite3's native addon (used only when no prebuilt binary matches).
 RUN apt-get update \
@@ -14,14 +15,13 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # A heap sized for the shop: V8 otherwise lets it grow lazily under load (docs/BENCHMARKS.md).
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=80 --max-semi-space-size=1" \
     DATABASE_PATH=/data/shop.sqlite \
     HTTP_PORT=3000 \
-    HTTP_HOST=0.0.0.0 \
-    CATALOG_PATH=/app/catalog.example.json
+    HTTP_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
