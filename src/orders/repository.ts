@@ -1,5 +1,5 @@
 // Reads of orders and their event logs, and the non-status bookkeeping the worker keeps on a row.
-import { and, asc, desc, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { perDatabase, type Db } from "../db/connection.js";
 import { deliveredItems, orderEvents, orders, type OrderStatus } from "../db/schema.js";
 import type { OrderPatch, OrderRow } from "./state-machine.js";
@@ -60,6 +60,61 @@ export function nextDueAt(db: Db): number | undefined {
 /** Writes bookkeeping (schedule, attempts, last error, supplier ids) but never the status. */
 export function updateOrderFields(db: Db, id: string, status: OrderStatus, patch: OrderPatch, now: number): boolean {
   return updateOrderRow(db, { ...patch, updatedAt: now }, id, status);
+}
+
+/** The customer's newest order (for /support), or undefined. */
+export function lastOrderOf(db: Db, customerId: number): Pick<OrderRow, "id"> | undefined {
+  return db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, customerId)).orderBy(desc(orders.createdAt)).get();
+}
+
+/** An unpaid order of this customer for exactly this purchase that can still be paid for a while: a repeated tap. */
+export function findOpenOrder(
+  db: Db,
+  purchase: { customerId: number; sku: string; quantity: number; recipient: string | null; amount: number; currency: string },
+  payableAfter: number,
+): OrderRow | undefined {
+  return db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        eq(orders.customerId, purchase.customerId),
+        eq(orders.status, "awaiting_payment"),
+        eq(orders.sku, purchase.sku),
+        eq(orders.quantity, purchase.quantity),
+        purchase.recipient === null ? sql`${orders.recipient} IS NULL` : eq(orders.recipient, purchase.recipient),
+        eq(orders.amount, purchase.amount),
+        eq(orders.currency, purchase.currency),
+        gt(orders.expiresAt, payableAfter),
+      ),
+    )
+    .orderBy(desc(orders.createdAt))
+    .get();
+}
+
+/** Unpaid orders of a customer still open at `now`, and orders they started since `since` (abuse limits). */
+export function countCustomerOrders(db: Db, customerId: number, now: number, since: number): { unpaid: number; recent: number } {
+  const unpaid = db
+    .select({ count: sql<number>`count(*)` })
+    .from(orders)
+    .where(and(eq(orders.customerId, customerId), eq(orders.status, "awaiting_payment"), gt(orders.expiresAt, now)))
+    .get()!.count;
+  const recent = db
+    .select({ count: sql<number>`count(*)` })
+    .from(orders)
+    .where(and(eq(orders.customerId, customerId), gt(orders.createdAt, since)))
+    .get()!.count;
+  return { unpaid, recent };
+}
+
+/** Unpaid Stars orders past their time (no one sends an expiry event for them). */
+export function listExpiredStarsOrders(db: Db, now: number, limit = 500): Array<Pick<OrderRow, "id">> {
+  return db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, "awaiting_payment"), eq(orders.paymentMethod, "stars"), lte(orders.expiresAt, now)))
+    .limit(limit)
+    .all();
 }
 
 export function listCustomerOrders(db: Db, customerId: number, limit: number, offset: number): OrderRow[] {

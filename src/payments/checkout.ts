@@ -1,8 +1,8 @@
 // Opening a checkout: the order row first, then one Stripe Checkout Session for it (30 minutes, cards only,
 // the deep link back into the bot). A repeated tap returns the open order instead of making a second one.
-import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
-import { orders, type ProductSnapshot } from "../db/schema.js";
+import type { ProductSnapshot } from "../db/schema.js";
+import { countCustomerOrders, findOpenOrder, getOrder, updateOrderFields } from "../orders/repository.js";
 import { isForSale, type ProductRow } from "../catalog/catalog.js";
 import type { IdGenerator } from "../lib/ids.js";
 import { multiply } from "../lib/money.js";
@@ -83,37 +83,12 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
   const total = multiply(unitPrice, quantity);
 
   // Same product, quantity, recipient and price, still payable: the customer tapped twice.
-  const open = db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.customerId, request.customerId),
-        eq(orders.status, "awaiting_payment"),
-        eq(orders.sku, product.sku),
-        eq(orders.quantity, quantity),
-        recipient === null ? sql`${orders.recipient} IS NULL` : eq(orders.recipient, recipient),
-        eq(orders.amount, total.amount),
-        eq(orders.currency, total.currency),
-        gt(orders.expiresAt, at + 60_000),
-      ),
-    )
-    .orderBy(desc(orders.createdAt))
-    .get();
+  const open = findOpenOrder(db, { customerId: request.customerId, sku: product.sku, quantity, recipient, amount: total.amount, currency: total.currency }, at + 60_000);
   if (open && (open.stripeSessionUrl || open.paymentMethod === "stars")) return { ok: true, order: open, reused: true };
 
-  const unpaid = db
-    .select({ count: sql<number>`count(*)` })
-    .from(orders)
-    .where(and(eq(orders.customerId, request.customerId), eq(orders.status, "awaiting_payment"), gt(orders.expiresAt, at)))
-    .get()!.count;
-  if (unpaid >= deps.limits.maxUnpaidOrders) return { ok: false, reason: "too_many_unpaid" };
-  const lastHour = db
-    .select({ count: sql<number>`count(*)` })
-    .from(orders)
-    .where(and(eq(orders.customerId, request.customerId), gt(orders.createdAt, at - 3_600_000)))
-    .get()!.count;
-  if (lastHour >= deps.limits.maxOrdersPerHour) return { ok: false, reason: "rate_limited" };
+  const counts = countCustomerOrders(db, request.customerId, at, at - 3_600_000);
+  if (counts.unpaid >= deps.limits.maxUnpaidOrders) return { ok: false, reason: "too_many_unpaid" };
+  if (counts.recent >= deps.limits.maxOrdersPerHour) return { ok: false, reason: "rate_limited" };
 
   const smDeps = { db, now, logger: deps.logger };
   const order = createOrder(
@@ -137,13 +112,8 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
 
   try {
     const session = await createCheckoutSession(deps, order, request.language);
-    const updated = db
-      .update(orders)
-      .set({ stripeSessionId: session.id, stripeSessionUrl: session.url, updatedAt: now() })
-      .where(eq(orders.id, order.id))
-      .returning()
-      .get()!;
-    return { ok: true, order: updated, reused: false };
+    updateOrderFields(db, order.id, "awaiting_payment", { stripeSessionId: session.id, stripeSessionUrl: session.url }, now());
+    return { ok: true, order: getOrder(db, order.id)!, reused: false };
   } catch (error) {
     deps.logger.error({ order_id: order.id, err: error }, "could not create the Stripe Checkout Session");
     transition(smDeps, { orderId: order.id, from: "awaiting_payment", to: "cancelled", cause: "checkout_failed", actor: "system", detail: { error: (error as Error).message } });

@@ -5,7 +5,7 @@ import type { Api } from "grammy";
 import type { PreCheckoutQuery, SuccessfulPayment } from "grammy/types";
 import type { Db } from "../db/connection.js";
 import type { Logger } from "../logger.js";
-import { getOrder, updateOrderFields } from "../orders/repository.js";
+import { getOrder, listExpiredStarsOrders, updateOrderFields } from "../orders/repository.js";
 import { sendToReview, type ReviewDeps } from "../orders/review.js";
 import { transition, type OrderRow } from "../orders/state-machine.js";
 import type { Stripe } from "./stripe-client.js";
@@ -103,9 +103,7 @@ export async function refundStars(api: Api, order: OrderRow): Promise<{ refundId
 
 /** Stars orders get no expiry event from anyone: past their time, unpaid ones are expired here. */
 export function expireStarsOrders(deps: StarsDeps): number {
-  const stale = deps.db.$client
-    .prepare<[number], { id: string }>("SELECT id FROM orders WHERE status = 'awaiting_payment' AND payment_method = 'stars' AND expires_at <= ? LIMIT 500")
-    .all(deps.now());
+  const stale = listExpiredStarsOrders(deps.db, deps.now());
   for (const { id } of stale) {
     try {
       transition(deps, { orderId: id, from: "awaiting_payment", to: "expired", cause: "stars_invoice_expired", actor: "system" });

@@ -1,8 +1,7 @@
 // /help, /support (with the last order id to quote), /cancel, and the answer to anything unknown.
 import { Composer, InlineKeyboard } from "grammy";
 import { setCustomerLanguage, type Language } from "../../customers/repository.js";
-import { desc, eq } from "drizzle-orm";
-import { orders } from "../../db/schema.js";
+import { lastOrderOf } from "../../orders/repository.js";
 import { escapeHtml } from "../../lib/html.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
@@ -13,7 +12,7 @@ export function supportFeature(deps: BotDeps): Composer<ShopContext> {
   const feature = new Composer<ShopContext>();
   feature.command("help", (ctx) => ctx.reply(ctx.t("help")));
   feature.command("support", async (ctx) => {
-    const last = deps.db.select({ id: orders.id }).from(orders).where(eq(orders.customerId, ctx.from!.id)).orderBy(desc(orders.createdAt)).get();
+    const last = lastOrderOf(deps.db, ctx.from!.id);
     const lastLine = last ? ctx.t("support-last-order", { order: last.id }) : "";
     await ctx.reply(ctx.t("support", { support: escapeHtml(deps.supportContact), last: lastLine }), { parse_mode: "HTML" });
   });
