@@ -65,6 +65,10 @@ delivery-topup =
 
 refunded-customer = ↩️ We could not complete order { $order }, so your payment of { $amount } has been refunded. It reaches your card within 5–10 days. Sorry about that.
 review-customer = ⏳ Order { $order } needs a quick check by our team. You don't need to do anything: you will get your code or a refund here.
+refunded-customer-stars = ↩️ We could not complete order { $order }, so your { $amount } have been returned to your Telegram Stars balance. Sorry about that.
+refunded-before-delivery = ↩️ The payment for order { $order } was refunded, so the order is cancelled and nothing will be delivered. The money reaches your card within 5–10 days.
+disputed-before-delivery = ⏸ Order { $order } is on hold: its payment is being disputed with your bank. If that is a mistake, write to our support.
+stars-second-charge-refunded = ↩️ Order { $order } was paid twice. The second payment of { $amount } has been returned to your Telegram Stars balance.
 
 status-awaiting_payment = waiting for payment
 status-paid = paid, getting your code

@@ -35,6 +35,7 @@ import { createPaymentProviders } from "./payments/refund-providers.js";
 import { expireStarsOrders } from "./payments/stars.js";
 import { createStripeClient } from "./payments/stripe-client.js";
 import { processStripeEvents } from "./payments/stripe-events.js";
+import { processStarsPayments, reconcileStarsLedger, refundDueStarsPayments } from "./payments/stars-inbox.js";
 import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
 import { createHttpSupplier } from "./supplier/http-client.js";
 import { createSupplierWebhookHandler } from "./supplier/webhook.js";
@@ -174,12 +175,14 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       ...options.pipeline,
     },
   };
-  const stripeEvents = { ...pipeline, onPaid: (orderId: string) => schedulePaidNotice(pipeline, orderId) };
+  // An order paid by a stored event is found due in the same tick: no wake-up needed, only the paid notice.
+  const inboxDeps = { ...pipeline, onPaid: (orderId: string) => schedulePaidNotice(pipeline, orderId) };
+  const stars = config.PAYMENT_METHODS.includes("stars");
   const worker = createWorker(pipeline, {
     concurrency: config.WORKER_CONCURRENCY,
     ...(options.workerIdleMs ? { idleMs: options.workerIdleMs } : {}),
-    // An order paid by a stored event is found due in the same tick: no wake-up needed.
-    inboxes: [() => processStripeEvents(stripeEvents), () => processSupplierEvents(pipeline)],
+    inboxes: [() => processStripeEvents(inboxDeps), () => processStarsPayments(inboxDeps), () => processSupplierEvents(pipeline)],
+    jobs: stars ? [{ name: "Stars charges to return", run: () => refundDueStarsPayments(pipeline) }] : [],
   });
 
   const monitors = createMonitors({
@@ -210,10 +213,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     paymentMethods: config.PAYMENT_METHODS,
     alerts: alerter,
     notify,
-    onPaid: (orderId) => {
-      schedulePaidNotice(pipeline, orderId);
-      worker.wake();
-    },
+    onStarsPayment: () => worker.wake(),
   };
   const bot = createBot(token, botDeps, {
     apiRoot: config.TELEGRAM_API_ROOT,
@@ -312,6 +312,13 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     repeating("monitor checks", config.MONITOR_INTERVAL_MS, () => monitors.check(), { logger }),
     repeating("Stars invoice expiry", config.MONITOR_INTERVAL_MS, () => expireStarsOrders(pipeline), { logger }),
   ];
+  if (stars) {
+    // Telegram's own ledger of Stars payments, at start and then periodically: a payment whose update was lost
+    // (a crash between receipt and storage) is found and applied.
+    timers.push(repeating("Stars ledger reconciliation", config.STARS_RECONCILE_INTERVAL_MS, async () => {
+      if ((await reconcileStarsLedger(pipeline)) > 0) worker.wake();
+    }, { logger, runAtStart: true }));
+  }
   if (config.CATALOG_SYNC_INTERVAL_MS > 0) {
     timers.push(repeating("catalog sync", config.CATALOG_SYNC_INTERVAL_MS, syncSupplierCatalog, { logger, runAtStart: true }));
   }

@@ -84,6 +84,7 @@ export const configSchema = z.object({
   CATALOG_SYNC_INTERVAL_MS: integer(0, 86_400_000).default(0),
   TELEGRAM_STARTUP_TIMEOUT_MS: integer(1_000, 3_600_000).default(60_000),
   INSTANCE_LEASE: z.enum(["wait", "refuse"]).default("wait"),
+  STARS_RECONCILE_INTERVAL_MS: integer(10_000, 86_400_000).default(600_000),
 }).superRefine((config, ctx) => {
   // Stripe's keys are needed only when Stripe takes payments; webhook mode needs its URL and secret.
   if (config.PAYMENT_METHODS.includes("stripe")) {
@@ -139,6 +140,7 @@ const HINTS: Record<string, string> = {
   CATALOG_SYNC_INTERVAL_MS: "give how often to sync the catalog from the supplier, in ms (0 = only with /sync)",
   TELEGRAM_STARTUP_TIMEOUT_MS: "give how long to keep trying to reach Telegram at start, in ms, e.g. 60000",
   INSTANCE_LEASE: "use wait (a second process on the same database stands by) or refuse (it exits at once)",
+  STARS_RECONCILE_INTERVAL_MS: "give how often to compare Stars payments with Telegram's ledger (getStarTransactions), in ms, e.g. 600000",
 };
 
 /** Production: NODE_ENV=production, or the compiled shop (dist/) as the image runs it; `npm start` runs src/ with tsx. */

@@ -23,8 +23,8 @@ export interface BotDeps {
   limits: { maxUnpaidOrders: number; maxOrdersPerHour: number };
   /** Which ways to pay the shop offers (PAYMENT_METHODS). */
   paymentMethods: ReadonlyArray<"stripe" | "stars">;
-  /** Tells the worker an order was paid here (a Stars payment) so it starts at once. */
-  onPaid: (orderId: string) => void;
+  /** A Stars payment was stored: the worker applies it at once. */
+  onStarsPayment: () => void;
   alerts: Alerts;
   notify: NotifyCustomer;
 }

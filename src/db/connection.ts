@@ -24,8 +24,13 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   sqlite.pragma("foreign_keys = ON");
   // WAL with synchronous=NORMAL is durable across process crashes; only an OS crash may lose the last commits.
   sqlite.pragma("synchronous = NORMAL");
+  // Deleted and rewritten content is overwritten with zeros rather than left in free pages: nothing that once
+  // held a secret (a scrubbed webhook body, a replaced code) survives in the file or its backups.
+  sqlite.pragma("secure_delete = ON");
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
+  // Start with an empty WAL: frames written before a scrubbing migration (or by an older version) must not linger.
+  if (path !== ":memory:") sqlite.pragma("wal_checkpoint(TRUNCATE)");
   return db as Db;
 }
 

@@ -130,8 +130,17 @@ export const orders = sqliteTable(
     /** Top-up confirmation from the supplier (operator transaction id, delivered amount). */
     supplierConfirmation: text("supplier_confirmation", { mode: "json" }).$type<Record<string, unknown> | null>(),
     refundId: text("refund_id"),
+    /** Money returned so far (minor units): a partial refund is an amount, never a refunded order. */
     refundedAmount: integer("refunded_amount"),
     disputedAt: integer("disputed_at"),
+    /** The Stripe charge behind the payment, once a charge event named it (events are matched by it too). */
+    stripeChargeId: text("stripe_charge_id"),
+    /**
+     * Why delivery is stopped although the order was paid: "stripe_refund" (refunded in Stripe), "dispute"
+     * (a dispute opened before delivery), "admin_refund" (an admin asked for a refund while the supplier had it).
+     * A held order never gets a new supplier order and never has its code sent (fulfilment/hold.ts).
+     */
+    holdReason: text("hold_reason", { enum: ["stripe_refund", "dispute", "admin_refund"] }),
     telegramMessageId: integer("telegram_message_id"),
     expiresAt: integer("expires_at").notNull(),
     paidAt: integer("paid_at"),
@@ -147,6 +156,7 @@ export const orders = sqliteTable(
     index("orders_status_idx").on(table.status),
     uniqueIndex("orders_stripe_session_idx").on(table.stripeSessionId),
     index("orders_payment_intent_idx").on(table.stripePaymentIntentId),
+    index("orders_charge_idx").on(table.stripeChargeId),
   ],
 );
 
@@ -175,36 +185,95 @@ export const stripeEvents = sqliteTable(
     id: text("id").primaryKey(),
     type: text("type").notNull(),
     orderId: text("order_id"),
+    /** The payment intent a charge or dispute event names: an event that arrives before its order is paid waits for it. */
+    paymentIntentId: text("payment_intent_id"),
     payload: text("payload").notNull(),
     receivedAt: integer("received_at").notNull(),
     processedAt: integer("processed_at"),
     outcome: text("outcome"),
   },
-  (table) => [index("stripe_events_unprocessed_idx").on(table.processedAt)],
+  (table) => [index("stripe_events_unprocessed_idx").on(table.processedAt), index("stripe_events_payment_intent_idx").on(table.paymentIntentId)],
 );
 
+/**
+ * Supplier webhooks, as much as the shop needs of them: the event is only a hint (the worker re-fetches the
+ * order), so its body, which carries codes and PINs, is never stored.
+ */
 export const supplierEvents = sqliteTable(
   "supplier_events",
   {
     id: text("id").primaryKey(),
     type: text("type").notNull(),
     supplierOrderId: text("supplier_order_id"),
-    /** While `supplier_pending`: when polling gives up and the order goes to review. */
-    supplierPendingUntil: integer("supplier_pending_until"),
-    /** When the ops chat was told about this order's current stay in review (null: not yet). */
-    reviewAlertedAt: integer("review_alerted_at"),
-    /** When the customer was told "payment received, getting your code" (only when the code did not follow at once). */
-    paidNoticeAt: integer("paid_notice_at"),
-    /** When the customer was told the code is on its way (sent once). */
-    slowNoticeAt: integer("slow_notice_at"),
     reference: text("reference"),
-    payload: text("payload").notNull(),
+    /** The order status the event announced (completed, pending, failed). */
+    status: text("status"),
     receivedAt: integer("received_at").notNull(),
     processedAt: integer("processed_at"),
     outcome: text("outcome"),
   },
   (table) => [index("supplier_events_unprocessed_idx").on(table.processedAt)],
 );
+
+/**
+ * Telegram Stars payments, stored the moment they arrive (from the successful_payment update, or found in
+ * Telegram's own ledger by getStarTransactions) and applied from here by the worker: a crash between receipt
+ * and the order's update loses nothing. One row per charge: a second charge for one order is refunded.
+ */
+export const starsPayments = sqliteTable(
+  "stars_payments",
+  {
+    chargeId: text("charge_id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    userId: integer("user_id").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    /** "update" (successful_payment) or "ledger" (found by reconciliation with getStarTransactions). */
+    source: text("source").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    processedAt: integer("processed_at"),
+    outcome: text("outcome"),
+    /** Set when this charge must go back to the customer (a second charge for a paid order). */
+    refundDueAt: integer("refund_due_at"),
+    refundAttempts: integer("refund_attempts").notNull().default(0),
+    refundedAt: integer("refunded_at"),
+    lastError: text("last_error"),
+  },
+  (table) => [index("stars_payments_unprocessed_idx").on(table.processedAt), index("stars_payments_refund_due_idx").on(table.refundDueAt)],
+);
+
+/** Stripe disputes, one row per dispute id: what the ops chat and /disputes show, and what is due when. */
+export const disputes = sqliteTable(
+  "disputes",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id"),
+    chargeId: text("charge_id"),
+    paymentIntentId: text("payment_intent_id"),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    reason: text("reason").notNull(),
+    /** Stripe's dispute status (needs_response, under_review, won, lost, …). */
+    status: text("status").notNull(),
+    /** When the evidence is due (ms), from evidence_details.due_by. */
+    evidenceDueBy: integer("evidence_due_by"),
+    /** Whether it was opened before the code reached the customer (the order was held, not delivered). */
+    beforeDelivery: integer("before_delivery", { mode: "boolean" }).notNull().default(false),
+    fundsWithdrawnAt: integer("funds_withdrawn_at"),
+    fundsReinstatedAt: integer("funds_reinstated_at"),
+    closedAt: integer("closed_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (table) => [index("disputes_order_idx").on(table.orderId), index("disputes_status_idx").on(table.status)],
+);
+
+/** Small facts the shop keeps between runs (the position reached in Telegram's Stars ledger, …). */
+export const shopState = sqliteTable("shop_state", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
 
 export const deliveredItems = sqliteTable(
   "delivered_items",

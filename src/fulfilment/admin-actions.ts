@@ -5,6 +5,7 @@ import { runDeliveryStep } from "./delivery.js";
 import type { PipelineDeps } from "./pipeline.js";
 import { storeItems } from "./supplier-step.js";
 import { getOrder } from "../orders/repository.js";
+import { HOLDABLE_STATES, placeHold } from "../orders/hold.js";
 import { transition } from "../orders/state-machine.js";
 import { eq } from "drizzle-orm";
 
@@ -30,15 +31,51 @@ export function retryOrder(deps: AdminDeps, orderId: string, adminId: number): A
   return { ok: true, message: `${orderId}: retrying with the supplier (looked up by reference first).` };
 }
 
+/**
+ * Refunds an order through the shop's flow. In review: refunded now. Paid and not yet delivered: held first
+ * (no new supplier order, no code sent), then refunded once the supplier's side is known.
+ */
 export function refundOrder(deps: AdminDeps, orderId: string, adminId: number): AdminResult {
   const order = getOrder(deps.pipeline.db, orderId);
   if (!order) return { ok: false, message: `No order ${orderId}.` };
-  if (order.status !== "needs_review") {
-    return { ok: false, message: `${orderId} is ${order.status}; only orders in review are refunded from here (refund others in the Stripe dashboard).` };
+  if (order.status === "needs_review") {
+    transition(deps.pipeline, { orderId, from: "needs_review", to: "refunding", cause: "admin_refund", actor: actor(adminId) });
+    deps.wakeWorker();
+    return { ok: true, message: `${orderId}: refund started.` };
   }
-  transition(deps.pipeline, { orderId, from: "needs_review", to: "refunding", cause: "admin_refund", actor: actor(adminId) });
-  deps.wakeWorker();
-  return { ok: true, message: `${orderId}: refund started.` };
+  if (HOLDABLE_STATES.includes(order.status)) {
+    if (order.holdReason) return { ok: false, message: `${orderId} is already held (${order.holdReason}); it is being settled.` };
+    const held = placeHold(deps.pipeline, order, "admin_refund", actor(adminId));
+    deps.wakeWorker();
+    return held.status === "refunding"
+      ? { ok: true, message: `${orderId}: refund started (nothing had been ordered from the supplier).` }
+      : { ok: true, message: `${orderId}: held; the supplier's side is settled first (its code, if any, is kept and not sent), then it is refunded.` };
+  }
+  const hint = order.status === "delivered" || order.status === "delivery_failed" ? " The code was delivered: refund it in the payment provider if you must; the order records it." : "";
+  return { ok: false, message: `${orderId} is ${order.status}; only paid orders not yet delivered, or orders in review, are refunded from here.${hint}` };
+}
+
+/**
+ * Closes an order whose refund the provider refuses (the payment no longer exists, a Stars refund Telegram
+ * will not make) as refunded by hand, with the admin's note, instead of looping refunding → review.
+ */
+export function refundedByHand(deps: AdminDeps, orderId: string, adminId: number, note: string): AdminResult {
+  const order = getOrder(deps.pipeline.db, orderId);
+  if (!order) return { ok: false, message: `No order ${orderId}.` };
+  if (order.status !== "needs_review" && order.status !== "refunding") {
+    return { ok: false, message: `${orderId} is ${order.status}; only orders in review or being refunded can be closed as refunded by hand.` };
+  }
+  const text = note.trim().slice(0, 300) || "refunded by hand";
+  transition(deps.pipeline, {
+    orderId,
+    from: order.status,
+    to: "refunded",
+    cause: "refunded_by_hand",
+    actor: actor(adminId),
+    detail: { note: text },
+    patch: { lastError: `refunded by hand: ${text}` },
+  });
+  return { ok: true, message: `${orderId}: closed as refunded by hand (${text}).` };
 }
 
 /** An admin typed the code: validated like a supplier's, stored encrypted, then delivered by the worker. */

@@ -4,7 +4,8 @@ import { GrammyError, HttpError } from "grammy";
 import { markCustomerBlocked } from "../customers/repository.js";
 import { escapeHtml } from "../lib/html.js";
 import { formatMoney } from "../lib/money.js";
-import { getDeliveredItems } from "../orders/repository.js";
+import { resolveHold } from "../orders/hold.js";
+import { getDeliveredItems, getOrder } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
 import { customerLanguage } from "../customers/notify.js";
@@ -49,9 +50,13 @@ export function isPermanentTelegramRefusal(error: unknown): boolean {
 
 /** Runs the delivery step of a `fulfilled` order (or a resend of a `delivery_failed` one). */
 export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor = "worker"): Promise<void> {
+  // Refunded or disputed before the code left: it stays stored, unsent (orders/hold.ts).
+  const current = getOrder(deps.db, order.id);
+  if (current?.holdReason && current.status === "fulfilled") return void resolveHold(deps, current, "code_ready", actor);
   const locale = customerLanguage(deps.db, order.customerId);
   const text = deliveryMessage(deps, order, locale);
   let messageId: number;
+  const sendStartedAt = deps.now();
   try {
     const sent = await deps.api.sendMessage(order.chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     messageId = sent.message_id;
@@ -88,14 +93,20 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
     recordOrderNote(deps, { orderId: order.id, status: "delivered", cause: "resent", actor, detail: { telegram_message_id: messageId }, patch: { telegramMessageId: messageId } });
     return;
   }
+  // A hold placed while the message was on its way (waiting for its pacing slot, or in flight) came too late:
+  // the code reached the customer. Recorded as it happened, and ops are told.
+  const heldMeanwhile = getOrder(deps.db, order.id)?.holdReason ?? null;
   transition(deps, {
     orderId: order.id,
     from: order.status,
     to: "delivered",
-    cause: order.status === "delivery_failed" ? "resent" : "sent",
+    cause: order.status === "delivery_failed" ? "resent" : heldMeanwhile ? "sent_before_hold" : "sent",
     actor,
-    detail: { telegram_message_id: messageId },
+    detail: { telegram_message_id: messageId, send_started_at: sendStartedAt },
     patch: { telegramMessageId: messageId, deliveredAt: now },
   });
+  if (heldMeanwhile) {
+    deps.alerts.raise({ kind: heldMeanwhile === "dispute" ? "dispute" : "stripe_refund", orderId: order.id, text: `${order.id}: the code had already left when the order was held (${heldMeanwhile}); it was delivered` });
+  }
   if (order.paidAt !== null) deps.metrics.paymentToDelivery.observe((now - order.paidAt) / 1000);
 }

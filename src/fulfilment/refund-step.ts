@@ -15,7 +15,8 @@ export async function runRefundStep(deps: PipelineDeps, order: OrderRow): Promis
   const attempt = await deps.payments.refund(order);
   if (attempt.outcome === "failed") {
     if (attempt.passing && order.attempts + 1 < deps.settings.maxAttempts * 3) return scheduleRetry(deps, order, "refund", attempt.message);
-    sendToReview(deps, order, { cause: attempt.cause, reason: attempt.message, actor: "worker", detail: attempt.detail, alert: { kind: "refund_failed", text: `${order.id}: ${attempt.alert}` } });
+    const kind = order.paymentMethod === "stars" ? "stars_refund_failed" : "refund_failed";
+    sendToReview(deps, order, { cause: attempt.cause, reason: attempt.message, actor: "worker", detail: attempt.detail, alert: { kind, text: `${order.id}: ${attempt.alert}` } });
     return;
   }
   const { refund } = attempt;
@@ -31,5 +32,5 @@ export async function runRefundStep(deps: PipelineDeps, order: OrderRow): Promis
   // A refund found already made (by an earlier attempt or by hand) was announced then.
   if (!refund) return;
   deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${formatMoney({ amount: refund.amount, currency: order.currency })} (${order.lastError ?? "supplier failure"})` });
-  deps.notify(order, "refunded-customer");
+  deps.notify(order, order.paymentMethod === "stars" ? "refunded-customer-stars" : "refunded-customer");
 }

@@ -2,7 +2,8 @@
 // Safe to repeat at any point: after any request may have left, the next attempt asks by reference first.
 import { deliveredItems, type OrderStatus } from "../db/schema.js";
 import { transition, type OrderRow, type Tx } from "../orders/state-machine.js";
-import { updateOrderFields } from "../orders/repository.js";
+import { claimSupplierRequest, getOrder, updateOrderFields } from "../orders/repository.js";
+import { resolveHold } from "../orders/hold.js";
 import { SupplierError, type SupplierOrder } from "../supplier/types.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
 import { sendToReview } from "../orders/review.js";
@@ -26,7 +27,11 @@ async function placeOrLookUp(deps: PipelineDeps, order: OrderRow): Promise<void>
         : await deps.supplier.findOrderByReference(order.id);
     }
     if (!answer) {
-      updateOrderFields(deps.db, order.id, "paid", { supplierRequestedAt: deps.now() }, deps.now());
+      const current = getOrder(deps.db, order.id);
+      // Held (refunded, disputed) with no supplier order: nothing was bought, and nothing will be.
+      if (current?.holdReason && current.status === "paid") return void resolveHold(deps, current, "no_supplier_order", ACTOR);
+      // The fence: only a paid, unheld order is ordered; one that moved on while this step started is left alone.
+      if (!claimSupplierRequest(deps.db, order.id, deps.now())) return;
       answer = await deps.supplier.placeOrder({ sku: order.sku, quantity: order.quantity, reference: order.id, recipient: order.recipient });
     }
   } catch (error) {
@@ -46,6 +51,8 @@ async function poll(deps: PipelineDeps, order: OrderRow): Promise<void> {
     return handleSupplierError(deps, order, error);
   }
   if (!answer) {
+    const held = heldNow(deps, order);
+    if (held) return void resolveHold(deps, held, "no_supplier_order", ACTOR);
     return void sendToReview(deps, order, { cause: "supplier_lost_order", reason: "the supplier has no order with our reference", actor: ACTOR });
   }
   applySupplierAnswer(deps, order, answer);
@@ -82,6 +89,8 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
       return;
     }
     case "failed": {
+      const held = heldNow(deps, order);
+      if (held) return void resolveHold(deps, held, "supplier_failed", ACTOR, { supplier_order_id: answer.order_id, error: answer.error?.code ?? "unknown" }, { patch: supplierFields });
       transition(deps, {
         orderId: order.id,
         from: order.status,
@@ -99,6 +108,14 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
         return void sendToReview(deps, order, { cause: "supplier_answer_untrusted", reason: validation.reason, actor: ACTOR, patch: supplierFields });
       }
       const now = deps.now();
+      const held = heldNow(deps, order);
+      if (held) {
+        // The code was bought: kept, encrypted, never sent.
+        return void resolveHold(deps, held, "code_ready", ACTOR, { supplier_order_id: answer.order_id }, {
+          patch: { ...supplierFields, supplierConfirmation: validation.confirmation, fulfilledAt: now },
+          also: (tx) => storeItems(deps, tx, order.id, validation.items, "supplier", now),
+        });
+      }
       transition(deps, {
         orderId: order.id,
         from: order.status,
@@ -112,6 +129,12 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
       return;
     }
   }
+}
+
+/** The order as it is now, when a hold was placed on it (possibly while this step waited on the supplier). */
+function heldNow(deps: PipelineDeps, order: OrderRow): OrderRow | undefined {
+  const current = getOrder(deps.db, order.id);
+  return current?.holdReason && current.status === order.status ? current : undefined;
 }
 
 /** Seals and stores codes; replaces none that are already there (a replayed answer changes nothing). */

@@ -17,6 +17,11 @@ export interface WorkerOptions {
    * waiting, in its own transactions, and makes the orders it touches due.
    */
   inboxes?: ReadonlyArray<() => unknown>;
+  /**
+   * Background jobs that call out (returning a second Stars charge): started on a tick when not already running,
+   * never awaited by the tick, each at most once at a time. A failing run is logged.
+   */
+  jobs?: ReadonlyArray<{ name: string; run: () => Promise<unknown> }>;
 }
 
 export interface Worker {
@@ -64,6 +69,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     try {
       lastTickAt = Date.now();
       for (const inbox of options.inboxes ?? []) inbox();
+      for (const job of options.jobs ?? []) startJob(job);
       const free = options.concurrency - inFlight.size;
       const due = findDueOrders(deps.db, deps.now(), free, new Set(inFlight.keys()));
       for (const order of due) launch(order);
@@ -83,6 +89,17 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       return;
     }
     schedule(next === undefined ? idleMs : next - deps.now());
+  }
+
+  const jobsRunning = new Map<string, Promise<void>>();
+  function startJob(job: { name: string; run: () => Promise<unknown> }): void {
+    if (jobsRunning.has(job.name)) return;
+    const run = job
+      .run()
+      .then(() => undefined)
+      .catch((error: unknown) => deps.logger.error({ err: error, job: job.name }, "a worker job failed; it runs again on a later tick"))
+      .finally(() => jobsRunning.delete(job.name));
+    jobsRunning.set(job.name, run);
   }
 
   function launch(order: OrderRow): void {
@@ -133,7 +150,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       running = false;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await Promise.allSettled([...inFlight.values()]);
+      await Promise.allSettled([...inFlight.values(), ...jobsRunning.values()]);
     },
     async drain() {
       for (;;) {

@@ -1,5 +1,5 @@
 // Reads of orders and their event logs, and the non-status bookkeeping the worker keeps on a row.
-import { and, asc, desc, eq, gt, inArray, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { perDatabase, type Db } from "../db/connection.js";
 import { deliveredItems, orderEvents, orders, type OrderStatus } from "../db/schema.js";
 import type { OrderPatch, OrderRow } from "./state-machine.js";
@@ -37,6 +37,10 @@ export function getOrderByPaymentIntent(db: Db, paymentIntentId: string): OrderR
   return db.select().from(orders).where(eq(orders.stripePaymentIntentId, paymentIntentId)).get();
 }
 
+export function getOrderByCharge(db: Db, chargeId: string): OrderRow | undefined {
+  return db.select().from(orders).where(eq(orders.stripeChargeId, chargeId)).get();
+}
+
 export function getOrderEvents(db: Db, id: string): OrderEventRow[] {
   return db.select().from(orderEvents).where(eq(orderEvents.orderId, id)).orderBy(asc(orderEvents.id)).all();
 }
@@ -55,6 +59,18 @@ export function findDueOrders(db: Db, now: number, limit: number, exclude: Reado
 /** The soonest time any order is due, so the worker can sleep until then. */
 export function nextDueAt(db: Db): number | undefined {
   return prepared(db).nextDue.get()?.at ?? undefined;
+}
+
+/**
+ * The fence before a supplier order is placed: records that a request is about to leave, only while the order is
+ * still `paid` and not held. False means it moved on (refunded, disputed, held) and nothing may be ordered.
+ */
+export function claimSupplierRequest(db: Db, id: string, now: number): boolean {
+  return db
+    .update(orders)
+    .set({ supplierRequestedAt: now, updatedAt: now })
+    .where(and(eq(orders.id, id), eq(orders.status, "paid"), isNull(orders.holdReason)))
+    .run().changes > 0;
 }
 
 /** Writes bookkeeping (schedule, attempts, last error, supplier ids) but never the status. */

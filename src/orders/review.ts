@@ -3,7 +3,7 @@
 import type { NotifyCustomer } from "../customers/notify.js";
 import type { OrderStatus } from "../db/schema.js";
 import type { AlertKind, Alerts } from "../ops/alerts.js";
-import { transition, type OrderPatch, type OrderRow, type StateMachineDeps } from "./state-machine.js";
+import { transition, type OrderPatch, type OrderRow, type StateMachineDeps, type Tx } from "./state-machine.js";
 
 export interface ReviewDeps extends StateMachineDeps {
   alerts: Alerts;
@@ -20,6 +20,10 @@ export interface ReviewRequest {
   alert?: { kind: AlertKind; text?: string };
   detail?: Record<string, unknown>;
   patch?: OrderPatch;
+  /** More writes that commit with the transition (codes stored while the order goes to review). */
+  also?: (tx: Tx) => void;
+  /** Tell the customer a person is looking (default); false when they were just told something else. */
+  tellCustomer?: boolean;
 }
 
 /** Moves the order (in the state the caller saw) to `needs_review`; throws StaleTransitionError when it moved on. */
@@ -32,9 +36,10 @@ export function sendToReview(deps: ReviewDeps, order: Pick<OrderRow, "id" | "sta
     actor: request.actor,
     detail: { reason: request.reason, ...request.detail },
     patch: { ...request.patch, lastError: request.reason },
+    ...(request.also ? { also: request.also } : {}),
   });
   const kind = request.alert?.kind ?? "needs_review";
   deps.alerts.raise({ kind, orderId: order.id, text: request.alert?.text ?? `${order.id}: ${request.reason}` });
-  deps.notify(moved, "review-customer");
+  if (request.tellCustomer !== false) deps.notify(moved, "review-customer");
   return moved;
 }

@@ -10,9 +10,11 @@ import type { Logger } from "../logger.js";
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   // needs_review from here: Stripe took money we cannot match to the order (amount or currency differ).
   awaiting_payment: ["paid", "expired", "cancelled", "needs_review"],
-  paid: ["supplier_pending", "fulfilled", "failed", "needs_review"],
-  supplier_pending: ["fulfilled", "failed", "needs_review"],
-  fulfilled: ["delivered", "delivery_failed"],
+  // refunding / refunded / needs_review from the three below: a hold (orders/hold.ts) resolved — the money went
+  // back in Stripe, a dispute, or an admin's refund before the code reached the customer.
+  paid: ["supplier_pending", "fulfilled", "failed", "needs_review", "refunding", "refunded"],
+  supplier_pending: ["fulfilled", "failed", "needs_review", "refunding", "refunded"],
+  fulfilled: ["delivered", "delivery_failed", "needs_review", "refunding"],
   delivered: [],
   delivery_failed: ["delivered"],
   failed: ["refunding"],
@@ -20,9 +22,10 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
   refunded: [],
   // An admin retries (back to paid: the supplier is asked by reference first), refunds, or types the code.
   needs_review: ["paid", "fulfilled", "refunding", "refunded"],
-  // Money that arrives for an order that already expired or was cancelled is never dropped: a person looks.
-  expired: ["needs_review"],
-  cancelled: ["needs_review"],
+  // Money that arrives for an order that already expired or was cancelled is never dropped: a Stars payment
+  // revives the order (paid) or is refunded when it can no longer be fulfilled; anything else, a person looks.
+  expired: ["needs_review", "paid", "refunding"],
+  cancelled: ["needs_review", "paid", "refunding"],
 };
 
 /** States in which the worker has a step to take when `next_attempt_at` comes. */

@@ -1,12 +1,11 @@
 // Telegram Stars (XTR), the second way to pay: an invoice with an empty provider token, a pre-checkout
-// answered after checking the order is still payable, and `successful_payment` moving the order to `paid`
-// through the same state machine; from there the pipeline is the Stripe one. Refunds: refundStarPayment.
+// answered after checking the order is still payable; the payment itself is stored and applied by
+// stars-inbox.ts, then the pipeline is the Stripe one. Refunds: refundStarPayment.
 import type { Api } from "grammy";
-import type { PreCheckoutQuery, SuccessfulPayment } from "grammy/types";
+import type { PreCheckoutQuery } from "grammy/types";
 import type { Db } from "../db/connection.js";
 import type { Logger } from "../logger.js";
 import { getOrder, listExpiredStarsOrders, updateOrderFields } from "../orders/repository.js";
-import { sendToReview, type ReviewDeps } from "../orders/review.js";
 import { transition, type OrderRow } from "../orders/state-machine.js";
 import type { Stripe } from "./stripe-client.js";
 
@@ -62,36 +61,8 @@ export function checkPreCheckout(db: Db, query: PreCheckoutQuery, now: number): 
   return { ok: true };
 }
 
-/** `successful_payment`: the order becomes paid (once), or goes to review when it can no longer be fulfilled. */
-export function applyStarsPayment(deps: ReviewDeps, payment: SuccessfulPayment, fromUserId: number): "paid" | "duplicate" | "needs_review" | "unknown" {
-  const order = getOrder(deps.db, payment.invoice_payload);
-  if (!order || order.customerId !== fromUserId) {
-    deps.alerts.raise({ kind: "payment_mismatch", text: `a Stars payment (${payment.telegram_payment_charge_id}) names no order of ours` });
-    return "unknown";
-  }
-  const detail = { charge_id: payment.telegram_payment_charge_id, total_amount: payment.total_amount, currency: payment.currency };
-  const patch = { telegramChargeId: payment.telegram_payment_charge_id, paidAt: deps.now() };
-  const matches = payment.currency === STARS && payment.total_amount === order.amount && order.paymentMethod === "stars";
-  if (order.status === "awaiting_payment" && matches) {
-    transition(deps, { orderId: order.id, from: "awaiting_payment", to: "paid", cause: "telegram.successful_payment", actor: "telegram", detail, patch });
-    return "paid";
-  }
-  if (order.status === "awaiting_payment" || order.status === "expired" || order.status === "cancelled") {
-    sendToReview(deps, order, {
-      cause: matches ? "paid_after_close" : "payment_mismatch",
-      reason: `a Stars payment arrived for an order that was ${order.status}${matches ? "" : " and does not match its price"}`,
-      actor: "telegram",
-      detail,
-      patch,
-      alert: { kind: "payment_mismatch" },
-    });
-    return "needs_review";
-  }
-  return "duplicate";
-}
-
 /** Refunds a Stars payment. Telegram has no idempotency key: an "already refunded" answer counts as done. */
-export async function refundStars(api: Api, order: OrderRow): Promise<{ refundId: string }> {
+export async function refundStars(api: Api, order: Pick<OrderRow, "customerId" | "telegramChargeId">): Promise<{ refundId: string }> {
   if (!order.telegramChargeId) throw new Error("no Telegram charge id recorded for this order");
   try {
     await api.refundStarPayment(order.customerId, order.telegramChargeId);

@@ -23,7 +23,7 @@ export interface WebhookAnswer {
 export function createStripeWebhookHandler(deps: StripeWebhookDeps): (rawBody: Buffer, signature: string | undefined) => WebhookAnswer {
   // A prepared statement, not the query builder: this runs once per event on the hot path.
   const insert = deps.db.$client.prepare(
-    "INSERT INTO stripe_events (id, type, order_id, payload, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+    "INSERT INTO stripe_events (id, type, order_id, payment_intent_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
   );
   return (rawBody, signature) => {
     let event: Stripe.Event;
@@ -35,9 +35,10 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps): (rawBody: B
       deps.onOutcome?.("bad_signature");
       return { status: 400, body: { error: "signature verification failed" } };
     }
-    const object = event.data.object as { client_reference_id?: string | null; metadata?: Record<string, string> | null };
+    const object = event.data.object as { client_reference_id?: string | null; metadata?: Record<string, string> | null; payment_intent?: unknown };
     const orderId = object.client_reference_id ?? object.metadata?.order_id ?? null;
-    const stored = insert.run(event.id, event.type, orderId, rawBody.toString("utf8"), deps.now()).changes > 0;
+    const paymentIntent = typeof object.payment_intent === "string" ? object.payment_intent : ((object.payment_intent as { id?: string } | null)?.id ?? null);
+    const stored = insert.run(event.id, event.type, orderId, paymentIntent, rawBody.toString("utf8"), deps.now()).changes > 0;
     deps.onOutcome?.(stored ? "stored" : "duplicate");
     if (stored) deps.onStored();
     return { status: 200, body: { received: true, duplicate: !stored } };

@@ -36,6 +36,34 @@ export interface FakeRefund {
   metadata: Record<string, string>;
 }
 
+/** A charge as Stripe reports it in charge.* events (the fields the shop reads). */
+export interface FakeCharge {
+  id: string;
+  object: "charge";
+  amount: number;
+  amount_refunded: number;
+  currency: string;
+  payment_intent: string;
+  refunded: boolean;
+  disputed: boolean;
+  created: number;
+  metadata: Record<string, string>;
+}
+
+export interface FakeDispute {
+  id: string;
+  object: "dispute";
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string;
+  reason: string;
+  status: string;
+  evidence_details: { due_by: number; has_evidence: boolean; past_due: boolean; submission_count: number };
+  evidence: Record<string, unknown>;
+  created: number;
+}
+
 export interface FakeStripeOptions {
   /** The shop's webhook URL and secret, for events the fake plays (pay, expire). */
   webhookUrl?: string | undefined;
@@ -70,6 +98,9 @@ export interface FakeStripe {
   readonly server: Server;
   readonly sessions: Map<string, FakeSession>;
   readonly refunds: FakeRefund[];
+  /** The charge of each paid session, by payment intent. */
+  readonly charges: Map<string, FakeCharge>;
+  readonly disputes: Map<string, FakeDispute>;
   /** Requests by path, with the idempotency key sent. */
   readonly requests: Array<{ method: string; path: string; idempotencyKey: string | undefined; status: number }>;
   setWebhookUrl(url: string): void;
@@ -84,6 +115,17 @@ export interface FakeStripe {
   completeCheckout(sessionId: string, overrides?: { amount_total?: number; currency?: string }): Promise<number>;
   /** Expires the session (Stripe's 30-minute timer or a Cancel) and posts the event. */
   expireCheckout(sessionId: string): Promise<number>;
+  /**
+   * A refund made in the Stripe dashboard (all of the charge, or `amount`): the charge is updated and
+   * `charge.refunded` posted; `post: false` only builds the signed event (to send it late, twice, out of order).
+   */
+  refundInDashboard(paymentIntent: string, options?: { amount?: number; post?: boolean }): Promise<{ status: number; signed: { payload: string; header: string } }>;
+  /** The cardholder disputes the charge: `charge.dispute.created` (then `funds_withdrawn`), posted unless `post: false`. */
+  openDispute(paymentIntent: string, options?: { reason?: string; post?: boolean }): Promise<{ dispute: FakeDispute; signed: Array<{ payload: string; header: string }> }>;
+  /** The bank decides: `charge.dispute.closed` as won or lost (won also reinstates the funds). */
+  closeDispute(disputeId: string, outcome: "won" | "lost"): Promise<number>;
+  /** Whether refunds made through the API post `charge.refunded` afterwards, as Stripe does (default true). */
+  sendRefundEvents: boolean;
   close(): Promise<void>;
 }
 
@@ -93,6 +135,8 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
   const now = options.now ?? Date.now;
   const sessions = new Map<string, FakeSession>();
   const refunds: FakeRefund[] = [];
+  const charges = new Map<string, FakeCharge>();
+  const disputes = new Map<string, FakeDispute>();
   const idempotent = new Map<string, { status: number; body: unknown }>();
   let webhookUrl = options.webhookUrl;
   let checkoutBaseUrl = options.checkoutBaseUrl;
@@ -103,6 +147,9 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
     server: undefined as unknown as Server,
     sessions,
     refunds,
+    charges,
+    disputes,
+    sendRefundEvents: true,
     requests: [],
     setWebhookUrl(url) {
       webhookUrl = url;
@@ -116,6 +163,20 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
       session.status = "complete";
       session.payment_status = "paid";
       session.payment_intent ??= id("pi");
+      if (!charges.has(session.payment_intent)) {
+        charges.set(session.payment_intent, {
+          id: id("ch"),
+          object: "charge",
+          amount: overrides.amount_total ?? session.amount_total,
+          amount_refunded: 0,
+          currency: overrides.currency ?? session.currency,
+          payment_intent: session.payment_intent,
+          refunded: false,
+          disputed: false,
+          created: Math.floor(now() / 1000),
+          metadata: {},
+        });
+      }
       return fake.signedEvent("checkout.session.completed", { ...session, ...overrides });
     },
     signedEvent(type, object) {
@@ -152,6 +213,46 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
       if (!session || session.status !== "open") throw new Error(`session ${sessionId} is not open`);
       session.status = "expired";
       return fake.post(fake.signedEvent("checkout.session.expired", { ...session }));
+    },
+    async refundInDashboard(paymentIntent, options = {}) {
+      const charge = charges.get(paymentIntent);
+      if (!charge) throw new Error(`no charge for ${paymentIntent}`);
+      const amount = Math.min(options.amount ?? charge.amount - charge.amount_refunded, charge.amount - charge.amount_refunded);
+      refunds.push({ id: id("re"), object: "refund", amount, currency: charge.currency, payment_intent: paymentIntent, status: "succeeded", metadata: {} });
+      charge.amount_refunded += amount;
+      charge.refunded = charge.amount_refunded >= charge.amount;
+      const signed = fake.signedEvent("charge.refunded", { ...charge });
+      return { status: options.post === false ? 0 : await fake.post(signed), signed };
+    },
+    async openDispute(paymentIntent, options = {}) {
+      const charge = charges.get(paymentIntent);
+      if (!charge) throw new Error(`no charge for ${paymentIntent}`);
+      charge.disputed = true;
+      const created = Math.floor(now() / 1000);
+      const dispute: FakeDispute = {
+        id: id("du"),
+        object: "dispute",
+        amount: charge.amount,
+        currency: charge.currency,
+        charge: charge.id,
+        payment_intent: paymentIntent,
+        reason: options.reason ?? "fraudulent",
+        status: "needs_response",
+        evidence_details: { due_by: created + 7 * 86_400, has_evidence: false, past_due: false, submission_count: 0 },
+        evidence: {},
+        created,
+      };
+      disputes.set(dispute.id, dispute);
+      const signed = [fake.signedEvent("charge.dispute.created", { ...dispute }), fake.signedEvent("charge.dispute.funds_withdrawn", { ...dispute })];
+      if (options.post !== false) for (const event of signed) await fake.post(event);
+      return { dispute, signed };
+    },
+    async closeDispute(disputeId, outcome) {
+      const dispute = disputes.get(disputeId);
+      if (!dispute) throw new Error(`no dispute ${disputeId}`);
+      dispute.status = outcome;
+      if (outcome === "won") await fake.post(fake.signedEvent("charge.dispute.funds_reinstated", { ...dispute }));
+      return fake.post(fake.signedEvent("charge.dispute.closed", { ...dispute }));
     },
     async close() {
       server.closeAllConnections();
@@ -212,19 +313,26 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
     const paymentIntent = String(params["payment_intent"] ?? "");
     const session = [...sessions.values()].find((s) => s.payment_intent === paymentIntent);
     if (!session) return stripeError(400, "invalid_request_error", `No such payment_intent: '${paymentIntent}'`, "resource_missing");
-    if (refunds.some((r) => r.payment_intent === paymentIntent)) {
+    const charge = charges.get(paymentIntent);
+    if (charge ? charge.refunded : refunds.some((r) => r.payment_intent === paymentIntent)) {
       return stripeError(400, "invalid_request_error", "Charge has already been refunded.", "charge_already_refunded");
     }
     const refund: FakeRefund = {
       id: id("re"),
       object: "refund",
-      amount: session.amount_total,
+      amount: charge ? charge.amount - charge.amount_refunded : session.amount_total,
       currency: session.currency,
       payment_intent: paymentIntent,
       status: "succeeded",
       metadata: (params["metadata"] as Record<string, string> | undefined) ?? {},
     };
     refunds.push(refund);
+    if (charge) {
+      charge.amount_refunded = charge.amount;
+      charge.refunded = true;
+      // Stripe tells the endpoint about every refund, the shop's own included.
+      if (webhookUrl && fake.sendRefundEvents) setTimeout(() => void fake.post(fake.signedEvent("charge.refunded", { ...charge })).catch(() => undefined), 0);
+    }
     return { status: 200, body: refund };
   }
 

@@ -109,7 +109,16 @@ export interface FakeTelegram {
    * The user pays an invoice message in Stars, as Telegram does it: a pre_checkout_query, and when the bot
    * says yes within 10 s, a message with successful_payment. Returns the bot's pre-checkout answer.
    */
-  payInvoice(userId: number, messageId: number): Promise<{ ok: boolean; error_message?: string; chargeId?: string }>;
+  payInvoice(
+    userId: number,
+    messageId: number,
+    options?: { deliverUpdate?: boolean; beforeCharge?: () => Promise<void> },
+  ): Promise<{ ok: boolean; error_message?: string; chargeId?: string }>;
+  /**
+   * Telegram's ledger of the bot's Stars (getStarTransactions): every charge made by payInvoice (incoming, with the
+   * user and the invoice payload) and every refund (outgoing), in chronological order.
+   */
+  readonly starTransactions: Array<Record<string, unknown> & { id: string; amount: number; date: number }>;
   /** The webhook URL set with setWebhook ("" when none): getUpdates answers 409 while one is set, as Telegram does. */
   webhookUrl: string;
   /** The current change counter (see ChatMessage.version). */
@@ -147,7 +156,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     commands: new Map(),
     preCheckoutAnswers: new Map(),
     starRefunds: [],
-    async payInvoice(userId, messageId) {
+    starTransactions: [],
+    async payInvoice(userId, messageId, payOptions = {}) {
       const message = chats.get(userId)?.find((m) => m.message_id === messageId && m.invoice);
       if (!message?.invoice) throw new Error(`no invoice message ${messageId} in chat ${userId}`);
       const invoice = message.invoice as { payload: string; currency: string; total: number };
@@ -163,7 +173,17 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       }
       const verdict = fake.preCheckoutAnswers.get(id)!;
       if (!verdict.ok) return verdict;
+      // Between the bot's yes and the charge (the customer confirming in Telegram's payment form).
+      await payOptions.beforeCharge?.();
       const chargeId = `stxCHARGE${randomBytes(6).toString("hex")}`;
+      fake.starTransactions.push({
+        id: chargeId,
+        amount: invoice.total,
+        date: Math.floor(now() / 1000),
+        source: { type: "user", transaction_type: "invoice_payment", user: { ...user, is_bot: false }, invoice_payload: invoice.payload },
+      });
+      // The charge is made; the update that tells the bot may be lost (a crash of the bot between receipt and storage).
+      if (payOptions.deliverUpdate === false) return { ok: true, chargeId };
       const paid = addMessage(userId, userId, "", []);
       pushUpdate({
         message: {
@@ -475,9 +495,17 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     refundStarPayment: (params) => {
       const userId = Number(params["user_id"]);
       const chargeId = String(params["telegram_payment_charge_id"] ?? "");
+      const charge = fake.starTransactions.find((transaction) => transaction.id === chargeId && transaction["source"] !== undefined);
+      if (!charge || (charge["source"] as { user: { id: number } }).user.id !== userId) throw new ApiError(400, "Bad Request: CHARGE_NOT_FOUND");
       if (fake.starRefunds.some((refund) => refund.chargeId === chargeId)) throw new ApiError(400, "Bad Request: CHARGE_ALREADY_REFUNDED");
       fake.starRefunds.push({ userId, chargeId });
+      fake.starTransactions.push({ id: chargeId, amount: charge.amount, date: Math.floor(now() / 1000), receiver: charge["source"] as Record<string, unknown> });
       return true;
+    },
+    getStarTransactions: (params) => {
+      const offset = Math.max(0, Number(params["offset"] ?? 0));
+      const limit = Math.min(100, Math.max(1, Number(params["limit"] ?? 100)));
+      return { transactions: fake.starTransactions.slice(offset, offset + limit) };
     },
     answerCallbackQuery: (params) => {
       const id = String(params["callback_query_id"] ?? "");

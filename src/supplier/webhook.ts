@@ -1,6 +1,6 @@
 // POST /webhooks/supplier: HMAC-SHA256 over "<t>.<raw body>" (X-Supplier-Signature: t=…,v1=…, 300 s
-// tolerance), stored once by event id, answered at once. The event is only a hint: the worker re-fetches
-// the order from the supplier (supplier-events.ts).
+// tolerance), recorded once by event id (never its body, which carries codes), answered at once. The event is
+// only a hint: the worker re-fetches the order from the supplier (supplier-events.ts).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/connection.js";
 import type { Logger } from "../logger.js";
@@ -41,7 +41,7 @@ export interface SupplierWebhookDeps {
 
 export function createSupplierWebhookHandler(deps: SupplierWebhookDeps) {
   const insert = deps.db.$client.prepare(
-    `INSERT INTO supplier_events (id, type, supplier_order_id, reference, payload, received_at)
+    `INSERT INTO supplier_events (id, type, supplier_order_id, reference, status, received_at)
      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
   );
   return (rawBody: Buffer, headers: { signature?: string | undefined; eventId?: string | undefined }): WebhookAnswer => {
@@ -67,7 +67,8 @@ export function createSupplierWebhookHandler(deps: SupplierWebhookDeps) {
       return { status: 400, body: { error: "X-Supplier-Event-Id does not match the body" } };
     }
     const order = event.data.order;
-    const stored = insert.run(event.id, event.type, order.order_id, order.reference, rawBody.toString("utf8"), deps.now()).changes > 0;
+    // Only what the shop needs: the body carries codes and PINs, and the worker re-fetches the order anyway.
+    const stored = insert.run(event.id, event.type, order.order_id, order.reference, order.status, deps.now()).changes > 0;
     deps.onOutcome?.(stored ? "stored" : "duplicate");
     if (stored) deps.onStored();
     return { status: 200, body: { received: true, duplicate: !stored } };

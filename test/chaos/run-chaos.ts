@@ -1,8 +1,10 @@
 // The chaos run: N orders through the real shop process (spawned, on loopback) while faults are injected
 // at random: supplier errors, timeouts, dropped connections, webhooks duplicated/late/out of order/missing,
-// untrustworthy answers, no balance; Stripe events duplicated, out of order, expired, mismatched; Telegram
-// 429s and blocked customers; and the shop itself killed with SIGKILL and restarted. Then it checks, from
-// the database and from what the fakes recorded, that nothing paid was lost or doubled.
+// untrustworthy answers, no balance; Stripe events duplicated, out of order, expired, mismatched; refunds and
+// disputes made in Stripe before, during and after fulfilment; Telegram Stars payments (with the shop killed
+// between the pre-checkout and the charge, or right after the payment arrives, the update lost, a second charge);
+// Telegram 429s and blocked customers; and the shop itself killed with SIGKILL and restarted. Then it checks,
+// from the database, its backup and what the fakes recorded, that nothing paid was lost or doubled.
 //
 //   npm run chaos -- --orders 1000 --kills 6 --seed 42
 import { randomBytes } from "node:crypto";
@@ -10,7 +12,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
 import Database from "better-sqlite3";
+import { backupDatabase } from "../../src/ops/backup.js";
 import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, stripHtml, type ChatMessage, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SimBehaviourInput, type SupplierSimulator } from "../../src/supplier/simulator.js";
@@ -96,8 +100,25 @@ const BEHAVIOURS: Record<SupplierFault, SimBehaviourInput> = {
   early_webhook: { outcome: "complete", webhook: "early" },
 };
 
-const PAYMENT_FAULTS = { normal: 62, duplicate: 10, out_of_order: 8, amount_mismatch: 5, expired: 8, abandoned: 7 } as const;
+const PAYMENT_FAULTS = {
+  normal: 52,
+  duplicate: 9,
+  out_of_order: 7,
+  amount_mismatch: 4,
+  expired: 7,
+  abandoned: 6,
+  stars: 8,
+  stars_kill_before_charge: 1,
+  stars_kill_after_payment: 1,
+  stars_update_lost: 3,
+  stars_second_charge: 2,
+} as const;
 type PaymentFault = keyof typeof PAYMENT_FAULTS;
+const STARS_FAULTS: ReadonlySet<PaymentFault> = new Set(["stars", "stars_kill_before_charge", "stars_kill_after_payment", "stars_update_lost", "stars_second_charge"]);
+
+/** Money moved at Stripe after a card payment: a refund (whole or part) or a dispute, at a random moment. */
+const MONEY_FAULTS = { none: 82, refund_full: 6, refund_partial: 3, dispute: 5, refund_first: 2, dispute_late: 2 } as const;
+type MoneyFault = keyof typeof MONEY_FAULTS;
 
 const PRODUCTS = [
   { sku: "steam-20-usd", recipient: null },
@@ -117,6 +138,7 @@ interface OrderRecord {
   sku: string;
   payment: PaymentFault;
   paid: boolean;
+  money: MoneyFault;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -162,6 +184,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     STRIPE_SECRET_KEY: "sk_test_chaos",
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_API_URL: stripe.url,
+    PAYMENT_METHODS: "stripe,stars",
+    STARS_RECONCILE_INTERVAL_MS: "10000",
     SUPPLIER_API_URL: supplier.url,
     SUPPLIER_API_KEY: "chaos-key",
     SUPPLIER_WEBHOOK_SECRET: "chaos-supplier-secret-123",
@@ -261,6 +285,64 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return undefined;
   }
 
+  /** Pays an order in Stars from its summary (⭐ button → invoice → Telegram's payment form). */
+  async function payInStars(record: OrderRecord, fault: PaymentFault): Promise<boolean> {
+    const customerId = record.customerId;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      try {
+        const summary = telegram
+          .messages(customerId)
+          .filter((m) => m.from === "bot" && m.text.includes(record.orderId) && m.buttons.flat().some((b) => b.text.startsWith("⭐")))
+          .at(-1);
+        if (!summary) return false;
+        const since = telegram.version;
+        telegram.tap(customerId, summary.message_id, summary.buttons.flat().find((b) => b.text.startsWith("⭐"))!.callback_data!);
+        const invoice = await telegram.waitFor(customerId, (m) => m.version > since && (m.invoice as { payload?: string } | undefined)?.payload === record.orderId, 6_000);
+        const paid = await telegram.payInvoice(customerId, invoice.message_id, {
+          deliverUpdate: fault !== "stars_update_lost",
+          // The shop dies after saying yes to the pre-checkout, before Telegram charges.
+          ...(fault === "stars_kill_before_charge" ? { beforeCharge: () => (killing = killing.then(killShop)) } : {}),
+        });
+        if (!paid.ok) return false;
+        // The shop dies right after the payment's update is out (stored or not, the ledger has it).
+        if (fault === "stars_kill_after_payment") killing = killing.then(killShop);
+        if (fault === "stars_second_charge") {
+          // Telegram lets a second charge of the same order through (two invoices paid at once).
+          telegram.starTransactions.push({
+            id: `stxCHAOS${randomBytes(6).toString("hex")}`,
+            amount: (invoice.invoice as { total: number }).total,
+            date: Math.floor(Date.now() / 1000),
+            source: { type: "user", transaction_type: "invoice_payment", user: { id: customerId, is_bot: false, first_name: "Chaos" }, invoice_payload: record.orderId },
+          });
+        }
+        return true;
+      } catch {
+        await sleep(400);
+      }
+    }
+    return false;
+  }
+
+  /** A refund or dispute at Stripe, around the card payment's event (before it, while fulfilment runs, or after). */
+  async function moveMoney(record: OrderRecord, paidEvent: { payload: string; header: string } | undefined): Promise<void> {
+    const session = stripe.sessions.get(record.sessionId);
+    const intent = session?.payment_intent;
+    if (!intent || record.money === "none") return;
+    if (record.money === "refund_first") {
+      // The refund's event overtakes the payment's: it must wait for it, then stop the delivery.
+      const { signed } = await stripe.refundInDashboard(intent, { post: false });
+      await deliver(signed);
+      if (paidEvent) await deliver(paidEvent);
+      return;
+    }
+    await sleep(record.money === "dispute_late" ? 2_500 + random() * 2_000 : random() * 1_500);
+    if (record.money === "refund_full") await deliver((await stripe.refundInDashboard(intent, { post: false })).signed);
+    if (record.money === "refund_partial") await deliver((await stripe.refundInDashboard(intent, { amount: 100, post: false })).signed);
+    if (record.money === "dispute" || record.money === "dispute_late") {
+      for (const signed of (await stripe.openDispute(intent, { post: false })).signed) await deliver(signed);
+    }
+  }
+
   const records: OrderRecord[] = [];
   const leaving = new Set<number>();
   let opened = 0;
@@ -282,12 +364,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         continue;
       }
       const payment = pick(random, PAYMENT_FAULTS);
-      if (payment !== "normal") count(`stripe: ${payment.replace(/_/g, " ")}`);
+      if (payment !== "normal") count(`${STARS_FAULTS.has(payment) ? "stars" : "stripe"}: ${payment.replace(/^stars_?/, "").replace(/_/g, " ") || "paid in Stars"}`);
+      const money: MoneyFault = STARS_FAULTS.has(payment) || !["normal", "duplicate", "out_of_order"].includes(payment) ? "none" : pick(random, MONEY_FAULTS);
+      if (money !== "none") count(`stripe: ${money.replace(/_/g, " ")}`);
       // Buying the same thing again while an order is open returns that order: one record per order.
       const earlier = records.find((r) => r.orderId === order.orderId);
-      const record: OrderRecord = earlier ?? { ...order, customerId, sku: product.sku, payment, paid: false };
+      if (earlier?.paid) continue;
+      const record: OrderRecord = earlier ?? { ...order, customerId, sku: product.sku, payment, paid: false, money };
       record.payment = payment;
+      record.money = money;
       if (!earlier) records.push(record);
+      if (STARS_FAULTS.has(payment)) {
+        record.paid = await payInStars(record, payment);
+        continue;
+      }
       // A few customers block the bot right after paying: the delivery meets a 403.
       if (payment === "normal" && random() < 0.04) {
         leaving.add(customerId);
@@ -297,15 +387,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const session = stripe.sessions.get(order.sessionId);
       if (!session) continue;
       switch (payment) {
-        case "normal":
+        case "normal": {
           record.paid = true;
-          await deliver(stripe.pay(order.sessionId));
+          const paid = stripe.pay(order.sessionId);
+          if (money === "refund_first") {
+            await moveMoney(record, paid);
+            break;
+          }
+          await deliver(paid);
+          void moveMoney(record, undefined);
           break;
+        }
         case "duplicate": {
           record.paid = true;
           const signed = stripe.pay(order.sessionId);
           await Promise.all([deliver(signed), deliver(signed)]);
           void sleep(500).then(() => deliver(signed));
+          void moveMoney(record, money === "refund_first" ? signed : undefined);
           break;
         }
         case "out_of_order": {
@@ -316,6 +414,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           // Older news arriving after the payment: still processing, then an expiry. Neither may undo it.
           await deliver(processing);
           await deliver(stripe.signedEvent("checkout.session.expired", { ...session, status: "expired" }));
+          void moveMoney(record, money === "refund_first" ? paid : undefined);
           break;
         }
         case "amount_mismatch":
@@ -346,11 +445,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     "SELECT status, review_alerted_at, paid_at FROM orders WHERE id = ?",
   );
   const SETTLED = new Set(["delivered", "refunded", "delivery_failed"]);
+  const secondChargesReturned = (r: OrderRecord) =>
+    r.payment !== "stars_second_charge" ||
+    telegram.starTransactions
+      .filter((t) => (t["source"] as { invoice_payload?: string } | undefined)?.invoice_payload === r.orderId)
+      .slice(1)
+      .every((t) => telegram.starRefunds.some((refund) => refund.chargeId === t.id));
   const settled = (r: OrderRecord) => {
     const row = statusOf.get(r.orderId);
     if (!row) return false;
     if (!r.paid) return true;
-    return SETTLED.has(row.status) || (row.status === "needs_review" && row.review_alerted_at !== null);
+    return (SETTLED.has(row.status) || (row.status === "needs_review" && row.review_alerted_at !== null)) && secondChargesReturned(r);
   };
   const deadline = Date.now() + options.settleTimeoutMs;
   let lastReport = Date.now();
@@ -405,9 +510,59 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   for (const [reference, times] of supplier.createdByReference) {
     if (times > 1) violations.push(`${reference}: ordered from the supplier ${times} times`);
   }
-  const refundsByIntent = new Map<string, number>();
-  for (const refund of stripe.refunds) refundsByIntent.set(refund.payment_intent, (refundsByIntent.get(refund.payment_intent) ?? 0) + 1);
-  for (const [intent, times] of refundsByIntent) if (times > 1) violations.push(`${intent}: refunded ${times} times`);
+  // Never more refunded than paid (a partial refund in the dashboard, then the shop's refund of the rest, is fine).
+  const refundedByIntent = new Map<string, number>();
+  for (const refund of stripe.refunds) refundedByIntent.set(refund.payment_intent, (refundedByIntent.get(refund.payment_intent) ?? 0) + refund.amount);
+  for (const [intent, amount] of refundedByIntent) {
+    const charge = stripe.charges.get(intent);
+    if (charge && amount > charge.amount) violations.push(`${intent}: refunded ${amount}, more than the ${charge.amount} paid`);
+  }
+
+  // Refunded in Stripe or disputed before delivery: the code never left after that (a message already on its way
+  // when the hold came is recorded as sent_before_hold, and must have started before the hold).
+  const eventsOf = db.prepare<[string], { to_status: string; cause: string; at: number; detail: string | null }>(
+    "SELECT to_status, cause, at, detail FROM order_events WHERE order_id = ? ORDER BY id",
+  );
+  for (const record of records) {
+    const events = eventsOf.all(record.orderId);
+    const hold = events.find((e) => e.cause.startsWith("hold:") || e.cause === "refunded_in_stripe");
+    const delivered = events.find((e) => e.to_status === "delivered" && e.cause !== "resent");
+    if (record.money !== "none") {
+      const key = `${record.money.replace(/_/g, " ")} → ${byId.get(record.orderId)?.status}`;
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+    }
+    if (!hold || !delivered) continue;
+    const startedAt = (JSON.parse(delivered.detail ?? "{}") as { send_started_at?: number }).send_started_at ?? delivered.at;
+    if (delivered.cause !== "sent_before_hold" || startedAt > hold.at) {
+      violations.push(`${record.orderId}: held (${hold.cause}) at ${hold.at}, yet its code was sent (${delivered.cause}, started ${startedAt})`);
+    }
+  }
+
+  // Every Stars charge ends in an order delivered (or in review, announced) or back on the customer's balance; never
+  // charged for an order left expired or unpaid.
+  const refundedCharges = new Set(telegram.starRefunds.map((r) => r.chargeId));
+  const orderOfCharge = db.prepare<[string], { id: string; status: string; telegram_charge_id: string | null }>(
+    "SELECT id, status, telegram_charge_id FROM orders WHERE id = ?",
+  );
+  let starsCharges = 0;
+  for (const transaction of telegram.starTransactions) {
+    const source = transaction["source"] as { invoice_payload?: string } | undefined;
+    if (!source?.invoice_payload) continue;
+    starsCharges += 1;
+    if (refundedCharges.has(transaction.id)) continue;
+    const order = orderOfCharge.get(source.invoice_payload);
+    if (!order) {
+      violations.push(`Stars charge ${transaction.id}: names no order, and was not returned`);
+      continue;
+    }
+    if (order.telegram_charge_id !== transaction.id) {
+      violations.push(`Stars charge ${transaction.id} of ${order.id}: not the order's charge (${order.telegram_charge_id}), and not returned`);
+    } else if (!["delivered", "delivery_failed", "needs_review", "refunded"].includes(order.status)) {
+      violations.push(`Stars charge ${transaction.id} of ${order.id}: the order is ${order.status}`);
+    }
+  }
+  faults["stars: charges made"] = starsCharges;
+  faults["stars: charges returned (second or unknown)"] = [...refundedCharges].filter((id) => !records.some((r) => byId.get(r.orderId)?.status === "refunded" && orderOfCharge.get(r.orderId)?.telegram_charge_id === id)).length;
 
   // Codes: each reached its buyer's chat and no other; a delivered order's chat holds exactly the issued codes.
   const codeOwner = new Map<string, string>();
@@ -435,6 +590,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       continue;
     }
     for (const item of issued.items) if (!text.includes(`<code>${item.code}</code>`)) violations.push(`${record.orderId}: delivered, but its code is not in the buyer's chat`);
+  }
+  // No code rests in plaintext: not in the database file, its WAL, or a backup of it.
+  const backupPath = join(dir, "backup.sqlite");
+  await backupDatabase(dbPath, backupPath);
+  const everyCode = [...codeOwner.keys()];
+  for (const file of [dbPath, `${dbPath}-wal`, backupPath]) {
+    if (!existsSync(file)) continue;
+    const bytes = readFileSync(file).toString("latin1");
+    const found = everyCode.filter((code) => bytes.includes(code));
+    if (found.length > 0) violations.push(`${found.length} code(s) in plaintext in ${file}`);
   }
   db.close();
   await Promise.all([telegram.close(), stripe.close(), supplier.close()]);

@@ -49,7 +49,9 @@ describe("Telegram Stars", () => {
     await waitForStatus(h, orderId, "refunded");
     expect(h.telegram.starRefunds).toEqual([{ userId: 5002, chargeId: paid.chargeId }]);
     expect(getOrder(h.shop.db, orderId)!.refundId).toBe(`stars:${paid.chargeId}`);
-    await c.expect("has been refunded");
+    // A Stars refund goes back to the Telegram balance: never "reaches your card".
+    const notice = await c.expect("returned to your Telegram Stars balance");
+    expect(notice.text).not.toMatch(/card/i);
     // A second refund of the same charge (an admin's, a replay) is answered CHARGE_ALREADY_REFUNDED: done, not an error.
     const { refundStars } = await import("../../src/payments/stars.js");
     await expect(refundStars(h.shop.bot.api, getOrder(h.shop.db, orderId)!)).resolves.toEqual({ refundId: `stars:${paid.chargeId}` });

@@ -5,8 +5,9 @@ import { Composer, InlineKeyboard } from "grammy";
 import { orders } from "../../db/schema.js";
 import { escapeHtml } from "../../lib/html.js";
 import { formatMoney } from "../../lib/money.js";
+import { disputedOrderIds, disputesOfOrder } from "../../orders/disputes.js";
 import { getOrder, getOrderEvents } from "../../orders/repository.js";
-import { enterCode, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../fulfilment/admin-actions.js";
+import { enterCode, refundedByHand, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../fulfilment/admin-actions.js";
 import type { Monitors } from "../../ops/monitors.js";
 import type { SyncReport } from "../../catalog/supplier-sync.js";
 import type { ShopContext } from "../context.js";
@@ -57,6 +58,11 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
         `<b>${order.id}</b> · ${escapeHtml(order.product.name)} × ${order.quantity} · ${escapeHtml(formatMoney({ amount: order.amount, currency: order.currency }))}`,
         `Status: <b>${order.status}</b> · customer <code>${order.customerId}</code>${order.recipient ? ` · recipient <code>${escapeHtml(order.recipient)}</code>` : ""}`,
         order.supplierOrderId ? `Supplier order: <code>${escapeHtml(order.supplierOrderId)}</code>` : "",
+        order.holdReason ? `⏸ Held: ${escapeHtml(order.holdReason)} (no new supplier order, code not sent)` : "",
+        order.refundedAmount ? `Refunded: ${escapeHtml(formatMoney({ amount: order.refundedAmount, currency: order.currency }))}${order.refundedAmount < order.amount ? " (partial)" : ""}` : "",
+        ...disputesOfOrder(db, order.id).map(
+          (d) => `⚖️ Dispute <code>${escapeHtml(d.id)}</code>: ${escapeHtml(d.reason)}, ${escapeHtml(formatMoney({ amount: d.amount, currency: d.currency }))}, ${escapeHtml(d.status)}${d.evidenceDueBy ? `, evidence due ${time(d.evidenceDueBy)} UTC` : ""}`,
+        ),
         order.lastError ? `Last error: ${escapeHtml(order.lastError)}` : "",
         "",
         ...getOrderEvents(db, id).map(
@@ -93,7 +99,14 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   });
 
   admin.command("retry", (ctx) => withId(ctx, (id) => answer(ctx, retryOrder(deps, id, ctx.from!.id))));
-  admin.command("refund", (ctx) => withId(ctx, (id) => answer(ctx, refundOrder(deps, id, ctx.from!.id))));
+  admin.command("refund", (ctx) => {
+    // /refund <id> — through the shop's flow; /refund <id> manual [note] — closes one refunded outside the shop.
+    const [idText = "", mode, ...note] = ctx.match.trim().split(/\s+/);
+    const id = idText.toUpperCase();
+    if (!ID.test(id) || (mode !== undefined && mode.toLowerCase() !== "manual")) return ctx.reply("Use: /refund ORD-XXXXXXXX, or /refund ORD-XXXXXXXX manual [note] for one refunded by hand");
+    if (mode) return answer(ctx, refundedByHand(deps, id, ctx.from!.id, note.join(" ")));
+    return answer(ctx, refundOrder(deps, id, ctx.from!.id));
+  });
   admin.command("resend", (ctx) => withId(ctx, async (id) => answer(ctx, await resendOrder(deps, id, ctx.from!.id))));
   admin.command("code", async (ctx) => {
     const [id, code, pin] = ctx.match.trim().split(/\s+/);
@@ -133,8 +146,13 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     const lines = [`<b>Stats</b> (UTC)`];
     for (const [label, since] of [["Today", today.getTime()], ["7 days", now - 7 * 86_400_000]] as const) {
       const paid = db.select().from(orders).where(and(isNotNull(orders.paidAt), gte(orders.paidAt, since))).all();
+      // A sale under an open (or lost) dispute is not revenue; a partial refund takes its amount off.
+      const disputed = disputedOrderIds(db, paid.map((o) => o.id));
       const revenue = new Map<string, number>();
-      for (const o of paid) if (o.status !== "refunded") revenue.set(o.currency, (revenue.get(o.currency) ?? 0) + o.amount);
+      for (const o of paid) {
+        if (o.status === "refunded" || disputed.has(o.id)) continue;
+        revenue.set(o.currency, (revenue.get(o.currency) ?? 0) + o.amount - (o.refundedAmount ?? 0));
+      }
       const failed = paid.filter((o) => ["needs_review", "failed", "refunding", "refunded"].includes(o.status)).length;
       const times = paid.filter((o) => o.deliveredAt !== null).map((o) => o.deliveredAt! - o.paidAt!);
       const mid = median(times);

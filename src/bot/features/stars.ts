@@ -2,7 +2,8 @@
 // successful payment, which joins the pipeline the Stripe payments use.
 import { Composer } from "grammy";
 import { getOrder } from "../../orders/repository.js";
-import { applyStarsPayment, checkPreCheckout, sendStarsInvoice, switchToStars } from "../../payments/stars.js";
+import { checkPreCheckout, sendStarsInvoice, switchToStars } from "../../payments/stars.js";
+import { storeStarsPayment } from "../../payments/stars-inbox.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 import { answer } from "../ui.js";
@@ -38,11 +39,13 @@ export function starsFeature(deps: BotDeps): Composer<ShopContext> {
     else await ctx.answerPreCheckoutQuery(false, { error_message: ctx.t(REFUSALS[verdict.reason]) });
   });
 
+  // Stored before anything else (the worker applies it): the runner may already have confirmed this update to
+  // Telegram, so a crash after this line loses nothing, and one before it is found in Telegram's ledger.
   feature.on("message:successful_payment", async (ctx) => {
     const payment = ctx.message.successful_payment;
-    const outcome = applyStarsPayment(deps, payment, ctx.from.id);
-    ctx.logger.info({ order_id: payment.invoice_payload, outcome }, "Stars payment");
-    if (outcome === "paid") deps.onPaid(payment.invoice_payload);
+    const stored = storeStarsPayment(deps.db, payment, ctx.from.id, "update", deps.now());
+    ctx.logger.info({ order_id: payment.invoice_payload, charge_id: payment.telegram_payment_charge_id, stored }, "Stars payment received");
+    if (stored) deps.onStarsPayment();
   });
   return feature;
 }
