@@ -14,7 +14,7 @@ import { createPacer, type PacerOptions } from "./bot/pacing.js";
 import { connectBot, createTelegramApi, createUpdateSource } from "./bot/telegram.js";
 import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
 import { syncFromSupplier } from "./catalog/supplier-sync.js";
-import type { Config } from "./config.js";
+import { riskSettingsOf, type Config } from "./config.js";
 import { createCustomerNotifier } from "./customers/notify.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { createLease } from "./db/lease.js";
@@ -22,6 +22,7 @@ import { schedulePaidNotice } from "./fulfilment/notify.js";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { processSupplierEvents } from "./fulfilment/supplier-events.js";
 import { createWorker, type Worker } from "./fulfilment/worker.js";
+import { refundExpiredRiskHolds } from "./fulfilment/risk-step.js";
 import { createHttpServer, listenOn, type HttpRoutes } from "./http/server.js";
 import { createLifecycle, repeating, type Component } from "./lib/component.js";
 import { createCodeCipher } from "./lib/crypto.js";
@@ -31,7 +32,7 @@ import { createAlerter } from "./ops/alerts.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
 import { createMonitors, createSupplierCallLog, type MonitorSettings, type Monitors } from "./ops/monitors.js";
 import { markReviewAlerted } from "./orders/repository.js";
-import { createPaymentProviders } from "./payments/refund-providers.js";
+import { createPaymentProviders } from "./payments/providers.js";
 import { expireStarsOrders } from "./payments/stars.js";
 import { createStripeClient } from "./payments/stripe-client.js";
 import { processStripeEvents } from "./payments/stripe-events.js";
@@ -165,6 +166,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     sealer,
     metrics,
     notify,
+    risk: riskSettingsOf(config),
     supportContact: config.SUPPORT_CONTACT,
     settings: {
       ...DEFAULT_PIPELINE_SETTINGS,
@@ -311,6 +313,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const timers: Component[] = [
     repeating("monitor checks", config.MONITOR_INTERVAL_MS, () => monitors.check(), { logger }),
     repeating("Stars invoice expiry", config.MONITOR_INTERVAL_MS, () => expireStarsOrders(pipeline), { logger }),
+    repeating("fraud hold expiry", config.MONITOR_INTERVAL_MS, () => refundExpiredRiskHolds(pipeline) > 0 && worker.wake(), { logger }),
   ];
   if (stars) {
     // Telegram's own ledger of Stars payments, at start and then periodically: a payment whose update was lost

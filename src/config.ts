@@ -1,5 +1,6 @@
 // The shop's configuration: the environment, validated once with zod; every variable is in .env.example.
 import { z } from "zod";
+import type { RiskSettings } from "./risk/rules.js";
 
 const csvIntegers = z
   .string()
@@ -29,6 +30,51 @@ const encryptionKey = z
   });
 
 const url = z.url({ protocol: /^https?$/ });
+
+/** "5000" (any currency), "USD:5000,EUR:4500", or both ("5000,XTR:3000"); "off" or "0" turns a rule off. */
+const amountLimit = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (value === "off" || value === "0") return null;
+    const limit: { any?: number; byCurrency: Record<string, number> } = { byCurrency: {} };
+    for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const match = /^(?:([A-Za-z]{3}):)?(\d{1,12})$/.exec(part);
+      if (!match) {
+        ctx.addIssue({ code: "custom", message: `"${part}" is not an amount in minor units or CURRENCY:amount` });
+        return z.NEVER;
+      }
+      if (match[1]) limit.byCurrency[match[1].toUpperCase()] = Number(match[2]);
+      else limit.any = Number(match[2]);
+    }
+    return limit;
+  });
+
+/** A whole number, where "off" or 0 turns the rule off. */
+const countOrOff = (max: number) =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      if (value === "off" || value === "0") return null;
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < 0 || number > max) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number up to ${max}, or off` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((value, ctx) => {
+    if (["1", "true", "on", "yes"].includes(value)) return true;
+    if (["0", "false", "off", "no"].includes(value)) return false;
+    ctx.addIssue({ code: "custom", message: "must be on or off" });
+    return z.NEVER;
+  });
 
 export const configSchema = z.object({
   BOT_TOKEN: z
@@ -85,6 +131,14 @@ export const configSchema = z.object({
   TELEGRAM_STARTUP_TIMEOUT_MS: integer(1_000, 3_600_000).default(60_000),
   INSTANCE_LEASE: z.enum(["wait", "refuse"]).default("wait"),
   STARS_RECONCILE_INTERVAL_MS: integer(10_000, 86_400_000).default(600_000),
+  RISK_HOLD_LEVEL: z.enum(["normal", "elevated", "highest", "off"]).default("elevated"),
+  RISK_NEW_CUSTOMER_MAX: amountLimit.default({ any: 15_000, byCurrency: {} }),
+  RISK_NEW_CUSTOMER_DAYS: integer(0, 3650).default(7),
+  RISK_MAX_ORDERS_PER_DAY: countOrOff(100_000).default(10),
+  RISK_MAX_VALUE_PER_DAY: amountLimit.default({ any: 50_000, byCurrency: {} }),
+  RISK_MAX_ACCOUNTS_PER_CARD: countOrOff(1_000).default(2),
+  RISK_HOLD_AUTO_REFUND_HOURS: countOrOff(24 * 365).default(24),
+  RISK_BAN_ON_DISPUTE: flag.default(true),
 }).superRefine((config, ctx) => {
   // Stripe's keys are needed only when Stripe takes payments; webhook mode needs its URL and secret.
   if (config.PAYMENT_METHODS.includes("stripe")) {
@@ -100,6 +154,20 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The fraud rules' settings, from the RISK_* variables. */
+export function riskSettingsOf(config: Config): RiskSettings {
+  return {
+    holdLevel: config.RISK_HOLD_LEVEL,
+    newCustomerMax: config.RISK_NEW_CUSTOMER_MAX,
+    newCustomerDays: config.RISK_NEW_CUSTOMER_DAYS,
+    maxOrdersPerDay: config.RISK_MAX_ORDERS_PER_DAY,
+    maxValuePerDay: config.RISK_MAX_VALUE_PER_DAY,
+    maxAccountsPerCard: config.RISK_MAX_ACCOUNTS_PER_CARD,
+    holdAutoRefundHours: config.RISK_HOLD_AUTO_REFUND_HOURS,
+    banOnDispute: config.RISK_BAN_ON_DISPUTE,
+  };
+}
 
 /** What to do about each variable, appended to the one-line error that names it. */
 const HINTS: Record<string, string> = {
@@ -141,6 +209,14 @@ const HINTS: Record<string, string> = {
   TELEGRAM_STARTUP_TIMEOUT_MS: "give how long to keep trying to reach Telegram at start, in ms, e.g. 60000",
   INSTANCE_LEASE: "use wait (a second process on the same database stands by) or refuse (it exits at once)",
   STARS_RECONCILE_INTERVAL_MS: "give how often to compare Stars payments with Telegram's ledger (getStarTransactions), in ms, e.g. 600000",
+  RISK_HOLD_LEVEL: "use normal, elevated (the default), highest, or off: Stripe Radar's risk level at which a payment is held",
+  RISK_NEW_CUSTOMER_MAX: "give an amount in minor units (e.g. 15000), per currency (USD:15000,EUR:14000), or off",
+  RISK_NEW_CUSTOMER_DAYS: "give how many days a customer counts as new, e.g. 7",
+  RISK_MAX_ORDERS_PER_DAY: "give how many paid orders a customer may make in 24 hours before a hold, e.g. 10, or off",
+  RISK_MAX_VALUE_PER_DAY: "give the most a customer may pay in 24 hours before a hold, in minor units (e.g. 50000) or per currency (USD:50000), or off",
+  RISK_MAX_ACCOUNTS_PER_CARD: "give how many Telegram accounts may pay with one card before a hold, e.g. 2, or off",
+  RISK_HOLD_AUTO_REFUND_HOURS: "give after how many hours an unreleased held order is refunded, e.g. 24, or off",
+  RISK_BAN_ON_DISPUTE: "use on (a dispute bans its customer and card) or off",
 };
 
 /** Production: NODE_ENV=production, or the compiled shop (dist/) as the image runs it; `npm start` runs src/ with tsx. */

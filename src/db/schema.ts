@@ -72,6 +72,21 @@ export interface RecipientRule {
   hint?: string | undefined;
 }
 
+/** What the fraud rules saw of a payment and why they held it (risk/rules.ts). */
+export interface RiskAssessment {
+  level?: string | null;
+  score?: number | null;
+  outcome?: string | null;
+  cardCountry?: string | null;
+  cardFunding?: string | null;
+  cvcCheck?: string | null;
+  addressCheck?: string | null;
+  /** Rules that held the order, each a sentence for the admin. */
+  holds: string[];
+  /** Things worth a look that are not a hold (card country and the customer's language differ). */
+  signals: string[];
+}
+
 /** What an order sold, frozen at the moment it was made; a later catalog change never touches it. */
 export interface ProductSnapshot {
   sku: string;
@@ -141,6 +156,14 @@ export const orders = sqliteTable(
      * A held order never gets a new supplier order and never has its code sent (fulfilment/hold.ts).
      */
     holdReason: text("hold_reason", { enum: ["stripe_refund", "dispute", "admin_refund"] }),
+    /** When the fraud rules looked at this payment (risk/): until then no supplier order is placed. */
+    riskCheckedAt: integer("risk_checked_at"),
+    /** When the rules held it for a person (null: not held, or released). */
+    riskHeldAt: integer("risk_held_at"),
+    /** What the rules saw: Radar's level and score, the card's country and funding, and the reasons for a hold. */
+    risk: text("risk", { mode: "json" }).$type<RiskAssessment | null>(),
+    /** Stripe's fingerprint of the card that paid (the same card gives the same fingerprint in every account). */
+    cardFingerprint: text("card_fingerprint"),
     telegramMessageId: integer("telegram_message_id"),
     expiresAt: integer("expires_at").notNull(),
     paidAt: integer("paid_at"),
@@ -157,6 +180,7 @@ export const orders = sqliteTable(
     uniqueIndex("orders_stripe_session_idx").on(table.stripeSessionId),
     index("orders_payment_intent_idx").on(table.stripePaymentIntentId),
     index("orders_charge_idx").on(table.stripeChargeId),
+    index("orders_card_idx").on(table.cardFingerprint),
   ],
 );
 
@@ -262,10 +286,30 @@ export const disputes = sqliteTable(
     fundsWithdrawnAt: integer("funds_withdrawn_at"),
     fundsReinstatedAt: integer("funds_reinstated_at"),
     closedAt: integer("closed_at"),
+    /** When the admin sent the shop's evidence (stripe.disputes.update with submit). */
+    evidenceSubmittedAt: integer("evidence_submitted_at"),
+    /** When the ops chat was reminded that the evidence is due soon. */
+    dueAlertedAt: integer("due_alerted_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (table) => [index("disputes_order_idx").on(table.orderId), index("disputes_status_idx").on(table.status)],
+);
+
+/** Customers and cards the shop no longer sells to: a Telegram user id, or a card fingerprint. */
+export const bans = sqliteTable(
+  "bans",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["customer", "card"] }).notNull(),
+    /** The Telegram user id (as text) or the card fingerprint. */
+    value: text("value").notNull(),
+    reason: text("reason").notNull(),
+    /** "admin:<id>", or "system" for an automatic ban (a dispute, a banned card). */
+    actor: text("actor").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [uniqueIndex("bans_kind_value_idx").on(table.kind, table.value)],
 );
 
 /** Small facts the shop keeps between runs (the position reached in Telegram's Stars ledger, …). */

@@ -4,8 +4,9 @@ import type { Db } from "../db/connection.js";
 import type { Sealer } from "../lib/crypto.js";
 import type { Logger } from "../logger.js";
 import type { Alerts } from "../ops/alerts.js";
-import type { PaymentProviders } from "../payments/refund-providers.js";
+import type { PaymentProviders } from "../payments/providers.js";
 import type { NotifyCustomer } from "../customers/notify.js";
+import type { RiskSettings } from "../risk/rules.js";
 import type { Supplier } from "../supplier/types.js";
 import type { Translate } from "../bot/i18n.js";
 import type { Metrics } from "../ops/metrics.js";
@@ -48,6 +49,8 @@ export interface PipelineDeps {
   sealer: Sealer;
   metrics: Metrics;
   notify: NotifyCustomer;
+  /** The fraud rules' settings (RISK_* in config.ts). */
+  risk: RiskSettings;
   supportContact: string;
   settings: PipelineSettings;
 }
@@ -59,7 +62,7 @@ export interface PipelineDeps {
 export function scheduleRetry(
   deps: Pick<PipelineDeps, "db" | "now" | "random" | "settings" | "metrics">,
   order: Pick<OrderRow, "id" | "status" | "attempts">,
-  step: "supplier" | "delivery" | "refund",
+  step: "risk" | "supplier" | "delivery" | "refund",
   lastError: string,
   retryAfterMs?: number,
 ): void {

@@ -1,5 +1,5 @@
 // The refund step of the pipeline: `failed` → `refunding` → a refund at the provider the order was paid with
-// (payments/refund-providers.ts) → `refunded` with the refund id. A refund the provider refuses goes to review;
+// (payments/providers.ts) → `refunded` with the refund id. A refund the provider refuses goes to review;
 // a passing error is retried with backoff.
 import { sendToReview } from "../orders/review.js";
 import { transition, type OrderRow } from "../orders/state-machine.js";

@@ -6,6 +6,7 @@ import { StaleTransitionError, type OrderRow } from "../orders/state-machine.js"
 import { runDeliveryStep } from "./delivery.js";
 import type { PipelineDeps } from "./pipeline.js";
 import { runRefundStep } from "./refund-step.js";
+import { runRiskStep } from "./risk-step.js";
 import { runSupplierStep } from "./supplier-step.js";
 
 export interface WorkerOptions {
@@ -123,7 +124,12 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     const current = getOrder(deps.db, order.id);
     if (!current || current.nextAttemptAt === null || current.nextAttemptAt > deps.now()) return;
     switch (current.status) {
-      case "paid":
+      case "paid": {
+        // The fraud rules first: nothing is bought from a supplier for a payment they have not passed.
+        const passed = current.riskCheckedAt === null ? await runRiskStep(deps, current) : current;
+        if (passed) await runSupplierStep(deps, passed);
+        return;
+      }
       case "supplier_pending":
         return runSupplierStep(deps, current);
       case "fulfilled":

@@ -16,6 +16,8 @@ export const ALERT_KINDS = {
   refund_failed: { title: "Refund could not be made", action: "Refund the card payment by hand in the Stripe dashboard, then close the order with /refund <id> manual." },
   stars_refund_failed: { title: "Stars refund could not be made", action: "Try again later with /refund <id>; if Telegram keeps refusing, settle with the customer and close it with /refund <id> manual." },
   stars_payment: { title: "Telegram Stars payment needs attention", action: "Check /order <id>; a second charge is returned automatically, an unmatched one needs a look at the customer's chat." },
+  risk_hold: { title: "Orders held by the fraud rules", action: "Open /review: Release the ones you trust, Refund the others (held orders are refunded automatically after RISK_HOLD_AUTO_REFUND_HOURS)." },
+  dispute_due: { title: "Dispute evidence due soon", action: "Open /disputes and send the evidence before the due date, or accept the dispute in Stripe." },
   stripe_refund: { title: "Refund made in Stripe", action: "Nothing to do if you refunded on purpose; an order not yet delivered is held and its code is not sent." },
   dispute: { title: "Payment disputed", action: "Answer the dispute in the Stripe dashboard with the delivery log from /order <id>; /disputes lists what is due." },
   payment_mismatch: { title: "Payment does not match its order", action: "Compare the amounts in Stripe and /order <id>, then Retry or Refund." },
@@ -29,6 +31,8 @@ export type AlertKind = keyof typeof ALERT_KINDS;
  */
 export const COOLDOWNS: Record<AlertKind, number> = {
   needs_review: 30_000,
+  risk_hold: 30_000,
+  dispute_due: 0,
   insufficient_balance: 60_000,
   payment_mismatch: 30_000,
   // Money moving back (refunds, disputes) is news at once: never held back by a cooldown.

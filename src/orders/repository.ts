@@ -1,5 +1,5 @@
 // Reads of orders and their event logs, and the non-status bookkeeping the worker keeps on a row.
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { perDatabase, type Db } from "../db/connection.js";
 import { deliveredItems, orderEvents, orders, type OrderStatus } from "../db/schema.js";
 import type { OrderPatch, OrderRow } from "./state-machine.js";
@@ -63,13 +63,14 @@ export function nextDueAt(db: Db): number | undefined {
 
 /**
  * The fence before a supplier order is placed: records that a request is about to leave, only while the order is
- * still `paid` and not held. False means it moved on (refunded, disputed, held) and nothing may be ordered.
+ * still `paid`, not held, and passed by the fraud rules. False means it moved on (refunded, disputed, held) or
+ * was never assessed, and nothing may be ordered.
  */
 export function claimSupplierRequest(db: Db, id: string, now: number): boolean {
   return db
     .update(orders)
     .set({ supplierRequestedAt: now, updatedAt: now })
-    .where(and(eq(orders.id, id), eq(orders.status, "paid"), isNull(orders.holdReason)))
+    .where(and(eq(orders.id, id), eq(orders.status, "paid"), isNull(orders.holdReason), isNotNull(orders.riskCheckedAt)))
     .run().changes > 0;
 }
 
@@ -129,6 +130,39 @@ export function listExpiredStarsOrders(db: Db, now: number, limit = 500): Array<
     .select({ id: orders.id })
     .from(orders)
     .where(and(eq(orders.status, "awaiting_payment"), eq(orders.paymentMethod, "stars"), lte(orders.expiresAt, now)))
+    .limit(limit)
+    .all();
+}
+
+/** A customer's paid orders since `since`: how many (any currency), and their value in `currency`. */
+export function paidSince(db: Db, customerId: number, currency: string, since: number): { count: number; value: number } {
+  const row = db
+    .select({
+      count: sql<number>`count(*)`,
+      value: sql<number>`coalesce(sum(CASE WHEN ${orders.currency} = ${currency} THEN ${orders.amount} ELSE 0 END), 0)`,
+    })
+    .from(orders)
+    .where(and(eq(orders.customerId, customerId), isNotNull(orders.paidAt), gte(orders.paidAt, since)))
+    .get();
+  return { count: row?.count ?? 0, value: row?.value ?? 0 };
+}
+
+/** Distinct customers who paid with this card. */
+export function customersOnCard(db: Db, fingerprint: string): number[] {
+  return db
+    .selectDistinct({ customerId: orders.customerId })
+    .from(orders)
+    .where(eq(orders.cardFingerprint, fingerprint))
+    .all()
+    .map((row) => row.customerId);
+}
+
+/** Orders held by the fraud rules since before `before` (held orders not released are refunded after a while). */
+export function listRiskHeldBefore(db: Db, before: number, limit = 100): OrderRow[] {
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.status, "needs_review"), isNotNull(orders.riskHeldAt), lte(orders.riskHeldAt, before)))
     .limit(limit)
     .all();
 }

@@ -106,6 +106,8 @@ export function transition(deps: StateMachineDeps, request: TransitionRequest): 
     lastError: null,
     // Each stay in review is announced to ops once the alert is really sent (ops/monitors.ts re-raises until then).
     ...(to === "needs_review" ? { reviewAlertedAt: null } : {}),
+    // Leaving review ends a fraud hold (released, refunded): a later stay in review is not one.
+    ...(from === "needs_review" ? { riskHeldAt: null } : {}),
     ...request.patch,
     status: to,
     updatedAt: at,

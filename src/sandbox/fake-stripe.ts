@@ -36,7 +36,17 @@ export interface FakeRefund {
   metadata: Record<string, string>;
 }
 
-/** A charge as Stripe reports it in charge.* events (the fields the shop reads). */
+/** The card behind a payment, as Radar and the card network describe it. */
+export interface FakeCard {
+  fingerprint: string;
+  country: string;
+  funding: "credit" | "debit" | "prepaid" | "unknown";
+  risk_level: "normal" | "elevated" | "highest";
+  risk_score: number;
+  cvc_check: "pass" | "fail" | "unchecked";
+}
+
+/** A charge as Stripe reports it in charge.* events and payment_intent.latest_charge (the fields the shop reads). */
 export interface FakeCharge {
   id: string;
   object: "charge";
@@ -48,6 +58,11 @@ export interface FakeCharge {
   disputed: boolean;
   created: number;
   metadata: Record<string, string>;
+  outcome: { network_status: string; risk_level: string; risk_score: number; type: string; seller_message: string };
+  payment_method_details: {
+    type: "card";
+    card: { brand: string; country: string; fingerprint: string; funding: string; last4: string; checks: { cvc_check: string; address_line1_check: string | null; address_postal_code_check: string | null } };
+  };
 }
 
 export interface FakeDispute {
@@ -101,18 +116,20 @@ export interface FakeStripe {
   /** The charge of each paid session, by payment intent. */
   readonly charges: Map<string, FakeCharge>;
   readonly disputes: Map<string, FakeDispute>;
+  /** Files uploaded (dispute evidence), with the raw multipart body as received. */
+  readonly files: Array<{ id: string; body: string }>;
   /** Requests by path, with the idempotency key sent. */
   readonly requests: Array<{ method: string; path: string; idempotencyKey: string | undefined; status: number }>;
   setWebhookUrl(url: string): void;
   setCheckoutBaseUrl(url: string): void;
   /** Marks the session paid and returns the signed `checkout.session.completed` (not yet sent). */
-  pay(sessionId: string, overrides?: { amount_total?: number; currency?: string }): { payload: string; header: string; event: Stripe.Event };
+  pay(sessionId: string, overrides?: { amount_total?: number; currency?: string; card?: Partial<FakeCard> }): { payload: string; header: string; event: Stripe.Event };
   /** Builds and signs any event around an object. */
   signedEvent(type: string, object: Record<string, unknown>): { payload: string; header: string; event: Stripe.Event };
   /** Posts a signed event to the shop's webhook; returns the HTTP status. */
   post(signed: { payload: string; header: string }): Promise<number>;
   /** Pays (and posts) in one step, as a customer on the checkout page would. */
-  completeCheckout(sessionId: string, overrides?: { amount_total?: number; currency?: string }): Promise<number>;
+  completeCheckout(sessionId: string, overrides?: { amount_total?: number; currency?: string; card?: Partial<FakeCard> }): Promise<number>;
   /** Expires the session (Stripe's 30-minute timer or a Cancel) and posts the event. */
   expireCheckout(sessionId: string): Promise<number>;
   /**
@@ -137,6 +154,7 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
   const refunds: FakeRefund[] = [];
   const charges = new Map<string, FakeCharge>();
   const disputes = new Map<string, FakeDispute>();
+  const files: Array<{ id: string; body: string }> = [];
   const idempotent = new Map<string, { status: number; body: unknown }>();
   let webhookUrl = options.webhookUrl;
   let checkoutBaseUrl = options.checkoutBaseUrl;
@@ -149,6 +167,7 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
     refunds,
     charges,
     disputes,
+    files,
     sendRefundEvents: true,
     requests: [],
     setWebhookUrl(url) {
@@ -158,26 +177,39 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
       checkoutBaseUrl = url;
     },
     pay(sessionId, overrides = {}) {
+      const { card: cardOverride, ...sessionOverrides } = overrides;
       const session = sessions.get(sessionId);
       if (!session) throw new Error(`no session ${sessionId}`);
       session.status = "complete";
       session.payment_status = "paid";
       session.payment_intent ??= id("pi");
       if (!charges.has(session.payment_intent)) {
+        const card: FakeCard = { fingerprint: randomBytes(8).toString("hex"), country: "US", funding: "credit", risk_level: "normal", risk_score: 12, cvc_check: "pass", ...cardOverride };
         charges.set(session.payment_intent, {
           id: id("ch"),
           object: "charge",
-          amount: overrides.amount_total ?? session.amount_total,
+          amount: sessionOverrides.amount_total ?? session.amount_total,
           amount_refunded: 0,
-          currency: overrides.currency ?? session.currency,
+          currency: sessionOverrides.currency ?? session.currency,
           payment_intent: session.payment_intent,
           refunded: false,
           disputed: false,
           created: Math.floor(now() / 1000),
           metadata: {},
+          outcome: {
+            network_status: "approved_by_network",
+            risk_level: card.risk_level,
+            risk_score: card.risk_score,
+            type: card.risk_level === "highest" ? "manual_review" : "authorized",
+            seller_message: "Payment complete.",
+          },
+          payment_method_details: {
+            type: "card",
+            card: { brand: "visa", country: card.country, fingerprint: card.fingerprint, funding: card.funding, last4: "4242", checks: { cvc_check: card.cvc_check, address_line1_check: null, address_postal_code_check: null } },
+          },
         });
       }
-      return fake.signedEvent("checkout.session.completed", { ...session, ...overrides });
+      return fake.signedEvent("checkout.session.completed", { ...session, ...sessionOverrides });
     },
     signedEvent(type, object) {
       const event = {
@@ -339,7 +371,8 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const params = parseStripeForm(Buffer.concat(chunks).toString("utf8"));
+    const rawBody = Buffer.concat(chunks);
+    const params = String(req.headers["content-type"] ?? "").startsWith("multipart/") ? {} : parseStripeForm(rawBody.toString("utf8"));
     const path = new URL(req.url ?? "/", "http://stripe").pathname;
     const key = req.headers["idempotency-key"] as string | undefined;
     const record = { method: req.method ?? "", path, idempotencyKey: key, status: 0 };
@@ -369,6 +402,34 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
       const session = sessions.get(get[1]!);
       result = session ? { status: 200, body: session } : stripeError(404, "invalid_request_error", "No such checkout.session", "resource_missing");
     } else if (req.method === "POST" && path === "/v1/refunds") result = createRefund(params);
+    else if (req.method === "GET" && /^\/v1\/payment_intents\/[^/]+$/.test(path)) {
+      const intentId = decodeURIComponent(path.split("/").at(-1)!);
+      const charge = charges.get(intentId);
+      if (!charge) result = stripeError(404, "invalid_request_error", `No such payment_intent: '${intentId}'`, "resource_missing");
+      else {
+        const expand = new URL(req.url ?? "/", "http://stripe").searchParams.getAll("expand[]");
+        const latest = expand.includes("latest_charge") ? charge : charge.id;
+        result = { status: 200, body: { id: intentId, object: "payment_intent", amount: charge.amount, currency: charge.currency, status: "succeeded", latest_charge: latest, metadata: {} } };
+      }
+    } else if (req.method === "POST" && /^\/v1\/disputes\/[^/]+$/.test(path)) {
+      const dispute = disputes.get(decodeURIComponent(path.split("/").at(-1)!));
+      if (!dispute) result = stripeError(404, "invalid_request_error", "No such dispute", "resource_missing");
+      else if (!["needs_response", "warning_needs_response"].includes(dispute.status)) {
+        result = stripeError(400, "invalid_request_error", `This dispute is ${dispute.status} and cannot be updated.`);
+      } else {
+        Object.assign(dispute.evidence, (params["evidence"] as Record<string, unknown> | undefined) ?? {});
+        if (params["submit"] === "true") {
+          dispute.status = "under_review";
+          dispute.evidence_details.submission_count += 1;
+          dispute.evidence_details.has_evidence = true;
+        }
+        result = { status: 200, body: dispute };
+      }
+    } else if (req.method === "POST" && path === "/v1/files") {
+      const file = { id: id("file"), object: "file", purpose: "dispute_evidence", size: Number(req.headers["content-length"] ?? 0), type: "txt" };
+      files.push({ ...file, body: rawBody.toString("utf8") });
+      result = { status: 200, body: file };
+    }
     else result = stripeError(404, "invalid_request_error", `Unrecognized request URL (${req.method}: ${path})`);
     if (key && result.status < 500) idempotent.set(`${path}:${key}`, result);
     answer(result);

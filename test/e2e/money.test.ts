@@ -167,12 +167,14 @@ describe("/refund from the ops chat", () => {
   });
 
   it("a refund Stripe refuses for good can be closed as refunded by hand, with a note", async () => {
-    h = await startHarness({ shop: fast, simulator: { behaviours: { "steam-20-usd": { outcome: "fail" } } } });
+    h = await startHarness({ shop: fast, simulator: { behaviours: { "steam-20-usd": { outcome: "pending", resolveTo: "failed", webhook: "once" } } } });
     const { orderId, sessionId } = await openOrder(h, h.customer(7021), STEAM_20);
     expect(await h.stripe.completeCheckout(sessionId)).toBe(200);
+    await waitForStatus(h, orderId, "supplier_pending");
     // The payment no longer exists at Stripe by the time the shop refunds it.
     h.stripe.sessions.delete(sessionId);
     h.stripe.charges.clear();
+    h.supplier.resolvePending();
     await waitForStatus(h, orderId, "needs_review");
     expect(getOrder(h.shop.db, orderId)!.lastError).toMatch(/No such payment_intent/);
     await opsMessage(h, /Refund could not be made[\s\S]*Stripe dashboard/);
