@@ -1,7 +1,8 @@
-// What the bot shows: enabled products grouped by category, in catalog order.
+// What the bot shows: enabled products grouped by category, in catalog order. Categories and brands are
+// keyed by their English name, so callback data and deep links are the same in every language.
 import { and, asc, eq } from "drizzle-orm";
 import { perDatabase, type Db } from "../db/connection.js";
-import { products } from "../db/schema.js";
+import { products, type LocalizedText } from "../db/schema.js";
 import type { ProductRow } from "./catalog.js";
 
 /** A short, stable key for a category name, fit for callback data. */
@@ -18,7 +19,10 @@ export function categoryKey(category: string): string {
 
 export interface CategoryEntry {
   key: string;
+  /** The English name. */
   name: string;
+  /** The name by locale (English only for products the catalog file did not write). */
+  texts: LocalizedText;
   count: number;
 }
 
@@ -35,9 +39,9 @@ export function listEnabledProducts(db: Db): ProductRow[] {
 export function listCategories(db: Db): CategoryEntry[] {
   const rows = listEnabledProducts(db);
   const categories = new Map<string, CategoryEntry>();
-  for (const { category } of rows) {
+  for (const { category, texts } of rows) {
     const key = categoryKey(category);
-    const entry = categories.get(key) ?? { key, name: category, count: 0 };
+    const entry = categories.get(key) ?? { key, name: category, texts: texts?.category ?? { en: category }, count: 0 };
     entry.count += 1;
     categories.set(key, entry);
   }
@@ -50,8 +54,11 @@ export function listProductsInCategory(db: Db, key: string): ProductRow[] {
 
 export interface BrandEntry {
   key: string;
+  /** The English name. */
   name: string;
+  texts: LocalizedText;
   category: string;
+  categoryTexts: LocalizedText;
   products: ProductRow[];
 }
 
@@ -60,7 +67,14 @@ export function listBrandsInCategory(db: Db, key: string): BrandEntry[] {
   const brands = new Map<string, BrandEntry>();
   for (const product of listProductsInCategory(db, key)) {
     const brandKey = categoryKey(product.brand);
-    const entry = brands.get(brandKey) ?? { key: brandKey, name: product.brand, category: product.category, products: [] };
+    const entry = brands.get(brandKey) ?? {
+      key: brandKey,
+      name: product.brand,
+      texts: product.texts?.brand ?? { en: product.brand },
+      category: product.category,
+      categoryTexts: product.texts?.category ?? { en: product.category },
+      products: [],
+    };
     entry.products.push(product);
     brands.set(brandKey, entry);
   }

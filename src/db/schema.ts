@@ -45,6 +45,7 @@ export const products = sqliteTable(
     brand: text("brand").notNull(),
     kind: text("kind", { enum: ["code", "topup"] }).notNull(),
     faceValueAmount: integer("face_value_amount").notNull(),
+    /** An ISO 4217 currency, or "" when the face value counts a unit (texts.unit: game diamonds, UC). */
     faceValueCurrency: text("face_value_currency").notNull(),
     priceAmount: integer("price_amount").notNull(),
     priceCurrency: text("price_currency").notNull(),
@@ -58,6 +59,12 @@ export const products = sqliteTable(
     /** JSON of the recipient rule for top-ups ({ type, pattern, hint }), null for codes. */
     recipientRule: text("recipient_rule", { mode: "json" }).$type<RecipientRule | null>(),
     instructions: text("instructions").notNull(),
+    /**
+     * JSON of the customer-facing texts in every language the catalog gives (ProductTexts). The text columns
+     * above hold the English, which ops read and every other language falls back to; null for products the
+     * catalog file did not write (the supplier sync), which speak English only.
+     */
+    texts: text("texts", { mode: "json" }).$type<ProductTexts | null>(),
     maxQuantity: integer("max_quantity").notNull().default(1),
     enabled: integer("enabled", { mode: "boolean" }).notNull(),
     sortOrder: integer("sort_order").notNull().default(0),
@@ -72,12 +79,39 @@ export interface RecipientRule {
   hint?: string | undefined;
 }
 
+/** A customer-facing text by locale; "en" is always there, and every other language falls back to it. */
+export interface LocalizedText {
+  en: string;
+  [locale: string]: string | undefined;
+}
+
+/** A unit's word ("Diamonds"): one for every count, or plural forms by CLDR category, "other" required. */
+export type UnitForms = string | { zero?: string; one?: string; two?: string; few?: string; many?: string; other: string };
+
+export interface LocalizedUnit {
+  en: UnitForms;
+  [locale: string]: UnitForms | undefined;
+}
+
+/** Every text a customer reads about a product, in every language the catalog gives. */
+export interface ProductTexts {
+  name: LocalizedText;
+  category: LocalizedText;
+  brand: LocalizedText;
+  instructions: LocalizedText;
+  /** The recipient hint of a top-up. */
+  hint?: LocalizedText | undefined;
+  /** The unit of a face value that is not money (game diamonds); the face value's currency is "" then. */
+  unit?: LocalizedUnit | undefined;
+}
+
 /** What an order sold, frozen at the moment it was made; a later catalog change never touches it. */
 export interface ProductSnapshot {
   sku: string;
   name: string;
   category: string;
   kind: "code" | "topup";
+  /** The currency is "" when the face value counts a unit (texts.unit), e.g. game diamonds. */
   faceValue: { amount: number; currency: string };
   unitPrice: { amount: number; currency: string };
   /** The unit price in Telegram Stars at the moment of the order, when it had one. */
@@ -85,6 +119,8 @@ export interface ProductSnapshot {
   requiresPin: boolean;
   instructions: string;
   recipientRule: RecipientRule | null;
+  /** The product's texts in every language (orders made before the shop spoke them have only the English above). */
+  texts?: ProductTexts | null;
 }
 
 export const orders = sqliteTable(

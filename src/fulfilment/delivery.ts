@@ -3,7 +3,7 @@
 import { GrammyError, HttpError } from "grammy";
 import { markCustomerBlocked } from "../customers/repository.js";
 import { escapeHtml } from "../lib/html.js";
-import { formatMoney } from "../lib/money.js";
+import { faceValueText, textOf } from "../catalog/texts.js";
 import { getDeliveredItems } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
@@ -19,7 +19,7 @@ export function deliveryMessage(deps: Pick<PipelineDeps, "db" | "t" | "sealer" |
 
 function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportContact">, order: OrderRow, locale: string): string {
   const product = order.product;
-  const common = { order: order.id, name: escapeHtml(product.name), support: escapeHtml(deps.supportContact) };
+  const common = { order: order.id, name: escapeHtml(textOf(product, "name", locale)), support: escapeHtml(deps.supportContact) };
   if (product.kind === "topup") {
     const confirmation = order.supplierConfirmation ?? {};
     const reference = String(confirmation["operator_transaction_id"] ?? order.supplierOrderId ?? "");
@@ -34,9 +34,9 @@ function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportC
   }
   return deps.t(locale, "delivery-code", {
     ...common,
-    face: escapeHtml(formatMoney(product.faceValue, locale)),
+    face: escapeHtml(faceValueText(product.faceValue, product.texts?.unit, locale, (key, variables) => deps.t(locale, key, variables))),
     codes: lines.join("\n"),
-    instructions: escapeHtml(product.instructions),
+    instructions: escapeHtml(textOf(product, "instructions", locale)),
   });
 }
 
