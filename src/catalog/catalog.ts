@@ -118,8 +118,10 @@ export const catalogSchema = z.object({ products: z.array(catalogProductSchema).
   // A category (or a brand within it) is one thing whatever product names it: its translations must agree.
   const groups = new Map<string, { sku: string; text: LocalizedText }>();
   catalog.products.forEach((product, index) => {
-    const category = categoryKey(englishOf(product.category));
     const brand = product.brand ?? product.name;
+    // A product whose English is missing is already reported; its keys would mean nothing.
+    if (!englishOf(product.category) || !englishOf(brand)) return;
+    const category = categoryKey(englishOf(product.category));
     for (const [field, key, value] of [["category", category, product.category], ["brand", `${category}/${categoryKey(englishOf(brand))}`, brand]] as const) {
       if (field === "brand" && product.brand === undefined) continue;
       const text = asLocalized(value);
@@ -142,9 +144,9 @@ export type CatalogProduct = z.infer<typeof catalogProductSchema>;
 
 type Localizable = string | Record<string, string>;
 
-/** The English of a text from the file (validation made sure there is one). */
+/** The English of a text from the file ("" only while validation is still reporting that it has none). */
 function englishOf(text: Localizable): string {
-  return typeof text === "string" ? text : text[DEFAULT_LOCALE]!;
+  return typeof text === "string" ? text : (text[DEFAULT_LOCALE] ?? "");
 }
 
 function asLocalized(text: Localizable): LocalizedText {
