@@ -8,7 +8,7 @@ import { createBot, registerCommands } from "./bot/bot.js";
 import { createPacer, type PacerOptions } from "./bot/pacing.js";
 import type { BotDeps } from "./bot/deps.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
-import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
+import { missingTranslations, readCatalogFile, syncCatalog } from "./catalog/catalog.js";
 import type { Config } from "./config.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { orders } from "./db/schema.js";
@@ -78,7 +78,12 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const now = options.now ?? Date.now;
   const db = openDatabase(config.DATABASE_PATH);
-  syncCatalog(db, readCatalogFile(config.CATALOG_PATH), now());
+  const catalog = readCatalogFile(config.CATALOG_PATH);
+  syncCatalog(db, catalog, now());
+  const untranslated = missingTranslations(catalog);
+  if (untranslated.length > 0) {
+    logger.warn({ count: untranslated.length, first: untranslated.slice(0, 5) }, "catalog texts without a translation: customers in those languages read the English");
+  }
   const metrics = createMetrics(db);
   const sealer = createCodeCipher(config.CODE_ENCRYPTION_KEY);
   // Without Stripe among the payment methods the client is never called; it still exists for one code path.

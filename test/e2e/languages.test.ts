@@ -1,6 +1,9 @@
 // Every customer in their own language, the catalog included: categories, product names, units, hints,
 // instructions and the delivery; the language picker, the Stripe page's language, and orders that keep the
 // texts they were sold with (old orders with English-only snapshots included).
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCustomer } from "../../src/customers/repository.js";
 import { formatDateTime } from "../../src/lib/datetime.js";
@@ -146,5 +149,36 @@ describe("deep links", () => {
     const r = h.customer(7402, "ru");
     r.say("/start buy_no-such-card");
     await r.expect("Этого товара больше нет в продаже");
+  });
+});
+
+describe("an operator's catalog in English only", () => {
+  it("still serves every language (the bot's words translated, the catalog's in English) and says so at start", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "catalog-en-"));
+    const path = join(dir, "catalog.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        products: [
+          {
+            sku: "netflix-25-usd", name: "Netflix 25 USD", category: "Streaming", kind: "code",
+            face_value: { amount: 2500, currency: "USD" }, price: { amount: 2799, currency: "USD" }, instructions: "Open netflix.com/redeem.",
+          },
+        ],
+      }),
+    );
+    const english = await startHarness({ env: { CATALOG_PATH: path } });
+    try {
+      expect(english.logs.join("")).toContain("catalog texts without a translation");
+      const c = english.customer(7501, "tr");
+      c.say("/start");
+      const home = await c.expect("hoş geldiniz");
+      expect(labels(home)[0]).toBe("Streaming (1)");
+      c.tap("Streaming");
+      await c.expect("Streaming: bir ürün seçin");
+    } finally {
+      await english.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
