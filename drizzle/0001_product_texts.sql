@@ -1,1 +1,2 @@
-ALTER TABLE `products` ADD `texts` text;
+ALTER TABLE `products` ADD `labels` text;--> statement-breakpoint
+ALTER TABLE `products` ADD `details` text;

@@ -2,7 +2,7 @@
 import { InlineKeyboard } from "grammy";
 import type { ProductRow } from "../catalog/catalog.js";
 import { categoryKey, listBrandsInCategory, listCategories, type BrandEntry } from "../catalog/queries.js";
-import { faceValueText, localize, textOf } from "../catalog/texts.js";
+import { faceValueText, localize, textOf, unitOf } from "../catalog/texts.js";
 import type { Db } from "../db/connection.js";
 import { formatDateTime, formatTime } from "../lib/datetime.js";
 import { escapeHtml } from "../lib/html.js";
@@ -112,7 +112,7 @@ export function productView(t: T, locale: string, product: ProductRow, back: str
   const lines = [
     t("product-card", {
       name: escapeHtml(textOf(product, "name", locale)),
-      face: escapeHtml(faceValueText({ amount: product.faceValueAmount, currency: product.faceValueCurrency }, product.texts?.unit, locale, t)),
+      face: escapeHtml(faceValueText({ amount: product.faceValueAmount, currency: product.faceValueCurrency }, unitOf(product), locale, t)),
       price: escapeHtml(price(product, locale)),
     }),
   ];

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { and, eq, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { perDatabase, type Db } from "../db/connection.js";
-import { products, type LocalizedText, type LocalizedUnit, type ProductTexts, type RecipientRule } from "../db/schema.js";
+import { products, type LocalizedText, type LocalizedUnit, type ProductDetails, type ProductLabels, type ProductTexts, type RecipientRule } from "../db/schema.js";
 import { DEFAULT_LOCALE, isShippedLocale, SHIPPED_LOCALES } from "../lib/locales.js";
 import { isIsoCurrency } from "../lib/money.js";
 import { categoryKey } from "./queries.js";
@@ -229,6 +229,11 @@ export function readCatalogFile(path: string): CatalogProduct[] {
   return parseCatalog(data, path);
 }
 
+/** The short texts every catalog screen reads, apart from the longer ones only a product's own screens read. */
+function splitTexts({ instructions, hint, ...labels }: ProductTexts): { labels: ProductLabels; details: ProductDetails } {
+  return { labels, details: { instructions, ...(hint ? { hint } : {}) } };
+}
+
 /**
  * Writes the catalog to the products table: new products added, changed ones updated, products no
  * longer in the file disabled (never deleted: old orders and old buttons still point at them).
@@ -264,7 +269,7 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): voi
         requiresPin: product.requires_pin,
         recipientRule: (product.recipient ? { ...product.recipient, hint: product.recipient.hint === undefined ? undefined : englishOf(product.recipient.hint) } : null) as RecipientRule | null,
         instructions: englishOf(product.instructions),
-        texts: texts[position]!,
+        ...splitTexts(texts[position]!),
         maxQuantity: product.max_quantity,
         enabled: product.enabled,
         sortOrder: position,

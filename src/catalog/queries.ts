@@ -1,6 +1,6 @@
 // What the bot shows: enabled products grouped by category, in catalog order. Categories and brands are
 // keyed by their English name, so callback data and deep links are the same in every language.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, getTableColumns } from "drizzle-orm";
 import { perDatabase, type Db } from "../db/connection.js";
 import { products, type LocalizedText } from "../db/schema.js";
 import type { ProductRow } from "./catalog.js";
@@ -26,29 +26,34 @@ export interface CategoryEntry {
   count: number;
 }
 
+/** A product as the catalog screens list it: everything but the longer texts (details), which they never show. */
+export type ListedProduct = Omit<ProductRow, "details">;
+
+const { details: _details, ...listedColumns } = getTableColumns(products);
+
 // Out of stock at the supplier: hidden until the next sync says otherwise.
 const forSale = perDatabase((db) =>
-  db.select().from(products).where(and(eq(products.enabled, true), eq(products.inStock, true))).orderBy(asc(products.sortOrder)).prepare(),
+  db.select(listedColumns).from(products).where(and(eq(products.enabled, true), eq(products.inStock, true))).orderBy(asc(products.sortOrder)).prepare(),
 );
 
 /** Every product for sale in catalog order (a prepared statement: the catalog is read on every tap). */
-export function listEnabledProducts(db: Db): ProductRow[] {
+export function listEnabledProducts(db: Db): ListedProduct[] {
   return forSale(db).all();
 }
 
 export function listCategories(db: Db): CategoryEntry[] {
   const rows = listEnabledProducts(db);
   const categories = new Map<string, CategoryEntry>();
-  for (const { category, texts } of rows) {
+  for (const { category, labels } of rows) {
     const key = categoryKey(category);
-    const entry = categories.get(key) ?? { key, name: category, texts: texts?.category ?? { en: category }, count: 0 };
+    const entry = categories.get(key) ?? { key, name: category, texts: labels?.category ?? { en: category }, count: 0 };
     entry.count += 1;
     categories.set(key, entry);
   }
   return [...categories.values()];
 }
 
-export function listProductsInCategory(db: Db, key: string): ProductRow[] {
+export function listProductsInCategory(db: Db, key: string): ListedProduct[] {
   return listEnabledProducts(db).filter((product) => categoryKey(product.category) === key);
 }
 
@@ -59,7 +64,7 @@ export interface BrandEntry {
   texts: LocalizedText;
   category: string;
   categoryTexts: LocalizedText;
-  products: ProductRow[];
+  products: ListedProduct[];
 }
 
 /** The brands of a category in catalog order, each with its enabled denominations. */
@@ -70,9 +75,9 @@ export function listBrandsInCategory(db: Db, key: string): BrandEntry[] {
     const entry = brands.get(brandKey) ?? {
       key: brandKey,
       name: product.brand,
-      texts: product.texts?.brand ?? { en: product.brand },
+      texts: product.labels?.brand ?? { en: product.brand },
       category: product.category,
-      categoryTexts: product.texts?.category ?? { en: product.category },
+      categoryTexts: product.labels?.category ?? { en: product.category },
       products: [],
     };
     entry.products.push(product);

@@ -3,7 +3,7 @@
 import { GrammyError, HttpError } from "grammy";
 import { markCustomerBlocked } from "../customers/repository.js";
 import { escapeHtml } from "../lib/html.js";
-import { faceValueText, textOf } from "../catalog/texts.js";
+import { faceValueText, textOf, unitOf } from "../catalog/texts.js";
 import { getDeliveredItems } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
@@ -34,7 +34,7 @@ function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportC
   }
   return deps.t(locale, "delivery-code", {
     ...common,
-    face: escapeHtml(faceValueText(product.faceValue, product.texts?.unit, locale, (key, variables) => deps.t(locale, key, variables))),
+    face: escapeHtml(faceValueText(product.faceValue, unitOf(product), locale, (key, variables) => deps.t(locale, key, variables))),
     codes: lines.join("\n"),
     instructions: escapeHtml(textOf(product, "instructions", locale)),
   });

@@ -52,7 +52,7 @@ export function snapshotOf(product: ProductRow): ProductSnapshot {
     instructions: product.instructions,
     recipientRule: product.recipientRule ?? null,
     // Every language, so that the delivery (by the worker, later) and /orders speak the customer's.
-    texts: product.texts ?? null,
+    texts: product.labels && product.details ? { ...product.labels, ...product.details } : null,
   };
 }
 

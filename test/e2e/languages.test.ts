@@ -110,7 +110,7 @@ describe("orders keep the texts they were sold with", () => {
   it("a catalog change after the order does not change what the delivery says", async () => {
     const c = h.customer(7301, "ru");
     const { orderId, sessionId } = await openOrder(h, c, ["/start buy_xbox-15-usd"]);
-    const rename = (name: string) => h.shop.db.$client.prepare("UPDATE products SET texts = json_set(texts, '$.name.ru', ?) WHERE sku = 'xbox-15-usd'").run(name);
+    const rename = (name: string) => h.shop.db.$client.prepare("UPDATE products SET labels = json_set(labels, '$.name.ru', ?) WHERE sku = 'xbox-15-usd'").run(name);
     rename("Другое имя");
     try {
       await h.stripe.completeCheckout(sessionId);

@@ -105,7 +105,7 @@ describe("texts in the customer's language", () => {
     const row = getProduct(db, "mlbb-86")!;
     expect([row.name, row.category, row.instructions, row.recipientRule?.hint]).toEqual(["Mobile Legends 86 Diamonds", "Game top-ups", "Arrives in minutes.", "Your ID and zone."]);
     expect(row.faceValueCurrency).toBe("");
-    expect(textOf({ ...row, texts: null }, "name", "ru")).toBe("Mobile Legends 86 Diamonds");
+    expect(textOf({ ...row, labels: null, details: null }, "name", "ru")).toBe("Mobile Legends 86 Diamonds");
   });
 
   it("keys categories and brands by their English name, whatever the language", () => {
