@@ -7,7 +7,7 @@ import { deliveryMessage } from "../../fulfilment/delivery.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 import { orderView, ordersView, paidReturnView } from "../views.js";
-import { show } from "./shop.js";
+import { show } from "../show.js";
 
 const SHOWS_CODES = new Set(["fulfilled", "delivered", "delivery_failed"]);
 

@@ -6,7 +6,7 @@ import { getOrder } from "../../orders/repository.js";
 import { applyStarsPayment, checkPreCheckout, sendStarsInvoice, switchToStars } from "../../payments/stars.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
-import { answer } from "./shop.js";
+import { answer } from "../show.js";
 
 const REFUSALS = {
   unknown: "stars-refused-unknown",
