@@ -262,6 +262,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         "    • PlayStation (pending → webhook), Google Play (polling), Xbox (fails → refund)",
         "    • Game top-ups: a wrong player id is explained; PUBG fails and is refunded",
         "    • In the ops chat: /review, /stats, /pending, /order <id>",
+        "    • Customers in six languages: pick one beside + New, or /language in the chat",
         "",
         `  Data: ${databasePath}  ·  set BOT_TOKEN in .env to run the real shop.`,
         line,
