@@ -29,9 +29,12 @@ checkout-ready =
     { $name } × { $quantity }
     Total: <b>{ $total }</b>
 
-    Tap <b>Pay</b> to pay securely with Stripe. The payment link is valid for 30 minutes, until { $until } UTC.
+    Tap <b>Pay</b> to pay securely with Stripe. The payment link is valid for 30 minutes, until { $until }.
 checkout-reused = You already have this order open; here is its payment link again.
-checkout-too-many-unpaid = You have { $count } unpaid orders open. Pay or cancel one of them (/orders) before starting another.
+checkout-too-many-unpaid = You have { $count ->
+        [one] { $count } unpaid order open. Pay or cancel it
+       *[other] { $count } unpaid orders open. Pay or cancel one of them
+    } (/orders) before starting another.
 checkout-rate-limited = You have made many orders in the last hour. Please try again later, or write to { $support }.
 checkout-provider-down = Payments are not available right now. Nothing was charged. Please try again in a few minutes.
 checkout-bad-quantity = That quantity is not available for this product.
@@ -87,7 +90,7 @@ order-view =
     📦 <b>Order { $order }</b>
     { $name } × { $quantity }: { $total }
     Status: <b>{ $status }</b>
-    Created: { $created } UTC
+    Created: { $created }
 order-not-found = No order { $order } was found for you.
 help =
     This bot sells gift cards and top-ups. Pick a product, pay on Stripe's page and the code arrives here in seconds.
@@ -96,6 +99,7 @@ help =
     /orders: your orders and codes
     /support: talk to a person
     /cancel: cancel what you are doing
+    /language: change the language
 support = Need help? Write to { $support }.{ $last }
 support-last-order = { " " }Please quote your last order: <code>{ $order }</code>.
 unknown-command = I don't know that command. /help lists what I can do.
@@ -141,9 +145,24 @@ ask-quantity = <b>{ $name }</b>: how many codes? (up to { $max })
 language-choose = Choose your language:
 language-set = Done: I will speak English with you.
 paid-header = ✅ Payment received for order { $order }.
-button-pay-stars = ⭐ Pay { $stars } Stars
+button-pay-stars = ⭐ Pay { $stars ->
+        [one] { $stars } Star
+       *[other] { $stars } Stars
+    }
 stars-invoice-description = Order { $order }: { $quantity } × delivered in this chat right after payment.
 stars-refused-unknown = This invoice is not one of your orders.
 stars-refused-not-payable = This order is already paid or closed.
 stars-refused-expired = This order has expired. Please start again from the catalog.
 stars-refused-price = The price has changed. Please start again from the catalog.
+# A face value that is not money: "86 Diamonds". The unit's forms come from the catalog; Fluent picks the
+# one for $count by this language's plural rules (a form the catalog does not give is its "other").
+face-value-units = { $amount } { $count ->
+        [one] { $one }
+       *[other] { $other }
+    }
+order-status-line = 📦 Order { $order }: { $status }.
+order-paid-confirming = ⏳ Order { $order }: we are confirming your payment. Your order arrives in this chat in a moment.
+button-show-code = 🔑 Show the code again
+button-order-details = 📦 Order details
+# This language's name in itself, for the /language picker.
+language-name = 🇬🇧 English

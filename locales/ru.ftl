@@ -29,9 +29,13 @@ checkout-ready =
     { $name } × { $quantity }
     Итого: <b>{ $total }</b>
 
-    Нажмите <b>Оплатить</b>, чтобы безопасно оплатить через Stripe. Ссылка действует 30 минут, до { $until } UTC.
+    Нажмите <b>Оплатить</b>, чтобы безопасно оплатить через Stripe. Ссылка действует 30 минут, до { $until }.
 checkout-reused = Этот заказ уже открыт; вот его ссылка на оплату.
-checkout-too-many-unpaid = У вас { $count } неоплаченных заказа. Оплатите или отмените один из них (/orders), прежде чем начать новый.
+checkout-too-many-unpaid = У вас { $count ->
+        [one] { $count } неоплаченный заказ. Оплатите или отмените его
+        [few] { $count } неоплаченных заказа. Оплатите или отмените один из них
+       *[other] { $count } неоплаченных заказов. Оплатите или отмените один из них
+    } (/orders), прежде чем начать новый.
 checkout-rate-limited = За последний час вы сделали много заказов. Попробуйте позже или напишите { $support }.
 checkout-provider-down = Оплата сейчас недоступна. Деньги не списаны. Попробуйте через несколько минут.
 checkout-bad-quantity = Такое количество для этого товара недоступно.
@@ -87,7 +91,7 @@ order-view =
     📦 <b>Заказ { $order }</b>
     { $name } × { $quantity }: { $total }
     Статус: <b>{ $status }</b>
-    Создан: { $created } UTC
+    Создан: { $created }
 order-not-found = Заказ { $order } не найден.
 help =
     Этот бот продаёт подарочные карты и пополнения. Выберите товар, оплатите на странице Stripe, и код придёт сюда через секунды.
@@ -96,6 +100,7 @@ help =
     /orders: ваши заказы и коды
     /support: связаться с человеком
     /cancel: отменить текущее действие
+    /language: сменить язык
 support = Нужна помощь? Напишите { $support }.{ $last }
 support-last-order = { " " }Укажите ваш последний заказ: <code>{ $order }</code>.
 unknown-command = Я не знаю такой команды. /help покажет, что я умею.
@@ -141,9 +146,28 @@ ask-quantity = <b>{ $name }</b>: сколько кодов? (до { $max })
 language-choose = Выберите язык:
 language-set = Готово: теперь я говорю с вами по-русски.
 paid-header = ✅ Оплата заказа { $order } получена.
-button-pay-stars = ⭐ Оплатить { $stars } звёзд
+button-pay-stars = ⭐ Оплатить { $stars } { $stars ->
+        [one] звезду
+        [few] звезды
+        [many] звёзд
+       *[other] звезды
+    }
 stars-invoice-description = Заказ { $order }: { $quantity } ×, придёт в этот чат сразу после оплаты.
 stars-refused-unknown = Этот счёт не относится к вашим заказам.
 stars-refused-not-payable = Этот заказ уже оплачен или закрыт.
 stars-refused-expired = Срок заказа истёк. Начните заново из каталога.
 stars-refused-price = Цена изменилась. Начните заново из каталога.
+# Номинал, который не деньги: «86 алмазов». Формы единицы берутся из каталога; Fluent выбирает форму для
+# $count по правилам множественного числа русского языка (недостающая форма — это «other»).
+face-value-units = { $amount } { $count ->
+        [one] { $one }
+        [few] { $few }
+        [many] { $many }
+       *[other] { $other }
+    }
+order-status-line = 📦 Заказ { $order }: { $status }.
+order-paid-confirming = ⏳ Заказ { $order }: подтверждаем оплату. Заказ придёт в этот чат через мгновение.
+button-show-code = 🔑 Показать код ещё раз
+button-order-details = 📦 Подробнее о заказе
+# Название этого языка на нём самом, для выбора в /language.
+language-name = 🇷🇺 Русский

@@ -12,7 +12,7 @@ import { adminFeature } from "./bot/features/admin.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
 import { createPacer, type PacerOptions } from "./bot/pacing.js";
 import { connectBot, createTelegramApi, createUpdateSource } from "./bot/telegram.js";
-import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
+import { missingTranslations, readCatalogFile, syncCatalog } from "./catalog/catalog.js";
 import { syncFromSupplier } from "./catalog/supplier-sync.js";
 import { riskSettingsOf, type Config } from "./config.js";
 import { createCustomerNotifier } from "./customers/notify.js";
@@ -102,7 +102,12 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
 
   // The database, brought up to date by its migrations, with the catalog file written into it.
   const db = openDatabase(config.DATABASE_PATH);
-  syncCatalog(db, readCatalogFile(config.CATALOG_PATH), now());
+  const catalog = readCatalogFile(config.CATALOG_PATH);
+  syncCatalog(db, catalog, now());
+  const untranslated = missingTranslations(catalog);
+  if (untranslated.length > 0) {
+    logger.warn({ count: untranslated.length, first: untranslated.slice(0, 5) }, "catalog texts without a translation: customers in those languages read the English");
+  }
   const lease = createLease(db, { mode: config.INSTANCE_LEASE, logger, ...options.lease, onLost: (message) => onFatal(message) });
   const database: Component = { name: "database", stop: () => void db.$client.close() };
   const metrics = createMetrics(db);

@@ -4,7 +4,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Middleware, type NextFunction } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
+import type { LanguageCode, UserFromGetMe } from "grammy/types";
 import { upsertCustomer, type CustomerRow } from "../customers/repository.js";
 import type { BaseContext, ShopContext } from "./context.js";
 import { sqliteConversationStorage } from "./conversation-storage.js";
@@ -16,6 +16,7 @@ import { starsFeature } from "./features/stars.js";
 import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
 import { createI18n } from "./i18n.js";
 import { createPacer, type Pacer } from "./pacing.js";
+import { DEFAULT_LOCALE, SHIPPED_LOCALES, telegramLanguageCode } from "../lib/locales.js";
 
 export interface CreateBotOptions {
   apiRoot?: string;
@@ -102,10 +103,11 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   return bot;
 }
 
-/** Registers the command menu in every language we speak. */
+/** Registers the command menu in every language we speak (English is the default for everyone else). */
 export async function registerCommands(bot: Bot<ShopContext>, t: (locale: string, key: string) => string): Promise<void> {
-  for (const locale of ["en", "ru"]) {
+  for (const locale of SHIPPED_LOCALES) {
     const commands = CUSTOMER_COMMANDS.map((command) => ({ command, description: t(locale, `command-${command}`) }));
-    await bot.api.setMyCommands(commands, locale === "en" ? {} : { language_code: locale as "ru" });
+    // Telegram takes a two-letter code here: pt-BR's menu is the one for every Portuguese speaker.
+    await bot.api.setMyCommands(commands, locale === DEFAULT_LOCALE ? {} : { language_code: telegramLanguageCode(locale) as LanguageCode });
   }
 }

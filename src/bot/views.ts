@@ -2,7 +2,9 @@
 import { InlineKeyboard } from "grammy";
 import type { ProductRow } from "../catalog/catalog.js";
 import { categoryKey, listBrandsInCategory, listCategories, type BrandEntry } from "../catalog/queries.js";
+import { faceValueText, localize, textOf, unitOf } from "../catalog/texts.js";
 import type { Db } from "../db/connection.js";
+import { formatDateTime, formatTime } from "../lib/datetime.js";
 import { escapeHtml } from "../lib/html.js";
 import { formatMoney } from "../lib/money.js";
 import type { OrderRow } from "../orders/state-machine.js";
@@ -34,10 +36,10 @@ export function price(product: Pick<ProductRow, "priceAmount" | "priceCurrency">
   return formatMoney({ amount: product.priceAmount, currency: product.priceCurrency }, locale);
 }
 
-export function categoriesView(db: Db, t: T, heading = "catalog-title"): View {
+export function categoriesView(db: Db, t: T, locale: string, heading = "catalog-title"): View {
   const categories = listCategories(db);
   const keyboard = new InlineKeyboard();
-  for (const category of categories) keyboard.text(`${category.name} (${category.count})`, cb.category(category.key)).row();
+  for (const category of categories) keyboard.text(`${localize(category.texts, locale)} (${category.count})`, cb.category(category.key)).row();
   keyboard.text(t("button-my-orders"), cb.orders());
   return { text: categories.length === 0 ? t("catalog-empty") : t(heading, { shop: "" }), keyboard };
 }
@@ -81,12 +83,12 @@ export function categoryView(db: Db, t: T, locale: string, key: string, page: nu
     page,
     (brand) =>
       brand.products.length === 1
-        ? [`${brand.products[0]!.name} · ${price(brand.products[0]!, locale)}`, cb.product(brand.products[0]!.sku)]
-        : [`${brand.name} · ${t("from-price", { price: fromPrice(brand, locale) })}`, cb.brand(key, brand.key)],
+        ? [`${textOf(brand.products[0]!, "name", locale)} · ${price(brand.products[0]!, locale)}`, cb.product(brand.products[0]!.sku)]
+        : [`${localize(brand.texts, locale)} · ${t("from-price", { price: fromPrice(brand, locale) })}`, cb.brand(key, brand.key)],
     (p) => cb.category(key, p),
   );
   keyboard.text(t("button-back"), cb.categories());
-  return { text: t("category-title", { category: escapeHtml(brands[0]!.category) }), keyboard };
+  return { text: t("category-title", { category: escapeHtml(localize(brands[0]!.categoryTexts, locale)!) }), keyboard };
 }
 
 /** A brand: its denominations. */
@@ -94,9 +96,9 @@ export function brandView(db: Db, t: T, locale: string, category: string, brandK
   const brand = listBrandsInCategory(db, category).find((entry) => entry.key === brandKey);
   if (!brand) return undefined;
   const keyboard = new InlineKeyboard();
-  paginate(keyboard, t, brand.products, page, (product) => [`${product.name} · ${price(product, locale)}`, cb.product(product.sku)], (p) => cb.brand(category, brandKey, p));
+  paginate(keyboard, t, brand.products, page, (product) => [`${textOf(product, "name", locale)} · ${price(product, locale)}`, cb.product(product.sku)], (p) => cb.brand(category, brandKey, p));
   keyboard.text(t("button-back"), cb.category(category));
-  return { text: t("brand-title", { brand: escapeHtml(brand.name) }), keyboard };
+  return { text: t("brand-title", { brand: escapeHtml(localize(brand.texts, locale)!) }), keyboard };
 }
 
 /** Where the Back button of a product card leads: its brand's list, or its category when it stands alone. */
@@ -109,8 +111,8 @@ export function backFromProduct(db: Db, product: ProductRow): string {
 export function productView(t: T, locale: string, product: ProductRow, back: string): View {
   const lines = [
     t("product-card", {
-      name: escapeHtml(product.name),
-      face: escapeHtml(formatMoney({ amount: product.faceValueAmount, currency: product.faceValueCurrency }, locale)),
+      name: escapeHtml(textOf(product, "name", locale)),
+      face: escapeHtml(faceValueText({ amount: product.faceValueAmount, currency: product.faceValueCurrency }, unitOf(product), locale, t)),
       price: escapeHtml(price(product, locale)),
     }),
   ];
@@ -123,10 +125,6 @@ export function productView(t: T, locale: string, product: ProductRow, back: str
   return { text: lines.join("\n"), keyboard };
 }
 
-function utc(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
-}
-
 export function checkoutView(t: T, locale: string, order: OrderRow, methods: ReadonlyArray<"stripe" | "stars"> = ["stripe"]): View {
   const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
   const keyboard = new InlineKeyboard();
@@ -137,10 +135,10 @@ export function checkoutView(t: T, locale: string, order: OrderRow, methods: Rea
   return {
     text: t("checkout-ready", {
       order: order.id,
-      name: escapeHtml(order.product.name),
+      name: escapeHtml(textOf(order.product, "name", locale)),
       quantity: order.quantity,
       total: escapeHtml(total),
-      until: utc(order.expiresAt),
+      until: escapeHtml(formatTime(order.expiresAt, locale)),
     }),
     keyboard,
   };
@@ -151,11 +149,11 @@ export function orderView(t: T, locale: string, order: OrderRow, codesText: stri
   const parts = [
     t("order-view", {
       order: order.id,
-      name: escapeHtml(order.product.name),
+      name: escapeHtml(textOf(order.product, "name", locale)),
       quantity: order.quantity,
       total: escapeHtml(total),
       status: t(`status-${order.status}`),
-      created: utc(order.createdAt),
+      created: escapeHtml(formatDateTime(order.createdAt, locale)),
     }),
   ];
   if (codesText) parts.push("", codesText);
@@ -172,7 +170,7 @@ export function ordersView(db: Db, t: T, locale: string, customerId: number, pag
   const keyboard = new InlineKeyboard();
   for (const order of rows.slice(0, PAGE_SIZE)) {
     const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
-    keyboard.text(`${order.id} · ${order.product.name} · ${total} · ${t(`status-${order.status}`)}`, cb.order(order.id)).row();
+    keyboard.text(`${order.id} · ${textOf(order.product, "name", locale)} · ${total} · ${t(`status-${order.status}`)}`, cb.order(order.id)).row();
   }
   if (page > 0 || rows.length > PAGE_SIZE) {
     if (page > 0) keyboard.text(t("button-prev"), cb.orders(page - 1));
@@ -181,4 +179,19 @@ export function ordersView(db: Db, t: T, locale: string, customerId: number, pag
   }
   keyboard.text(t("button-catalog"), cb.categories());
   return { text: rows.length === 0 && page === 0 ? t("orders-empty") : t("orders-title"), keyboard };
+}
+
+/**
+ * Back from the payment page (/start paid_<id>): the order's state in one line, not the delivery again (it
+ * arrived just before); a button shows the code again, or the order.
+ */
+export function paidReturnView(t: T, order: OrderRow, showsCodes: boolean): View {
+  const text =
+    order.status === "awaiting_payment"
+      ? t("order-paid-confirming", { order: order.id })
+      : t("order-status-line", { order: order.id, status: t(`status-${order.status}`) });
+  const keyboard = new InlineKeyboard();
+  keyboard.text(showsCodes && order.product.kind === "code" ? t("button-show-code") : t("button-order-details"), cb.order(order.id)).row();
+  keyboard.text(t("button-my-orders"), cb.orders()).text(t("button-catalog"), cb.categories());
+  return { text, keyboard };
 }

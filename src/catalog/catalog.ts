@@ -1,16 +1,64 @@
-// The catalog file: parsed and validated with zod at start (an error names the product and the field),
-// then written to the products table, which the bot reads.
+// The catalog file: parsed and validated with zod at start (an error names the product, the field and, for a
+// text, the language), then written to the products table, which the bot reads. Every customer-facing text
+// is a plain string (English, the same for everyone) or an object keyed by locale.
 import { readFileSync } from "node:fs";
 import { and, eq, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { perDatabase, type Db } from "../db/connection.js";
-import { products, type RecipientRule } from "../db/schema.js";
+import { products, type LocalizedText, type LocalizedUnit, type ProductDetails, type ProductLabels, type ProductTexts, type RecipientRule } from "../db/schema.js";
+import { DEFAULT_LOCALE, isShippedLocale, SHIPPED_LOCALES } from "../lib/locales.js";
 import { isIsoCurrency } from "../lib/money.js";
+import { categoryKey } from "./queries.js";
 
 const money = z.object({
   amount: z.number().int().nonnegative(),
   currency: z.string().regex(/^[A-Z]{3}$/, "must be three capital letters, e.g. USD"),
 });
+
+/** Checks the locales of a by-locale object: English present (the fallback), every key a shipped locale. */
+function checkLocales(value: unknown, ctx: z.RefinementCtx): void {
+  if (typeof value !== "object" || value === null) return;
+  if (!(DEFAULT_LOCALE in value)) {
+    ctx.addIssue({ code: "custom", path: [], message: `has no "${DEFAULT_LOCALE}" text (missing locale "${DEFAULT_LOCALE}": English is what every other language falls back to)` });
+  }
+  for (const locale of Object.keys(value)) {
+    if (!isShippedLocale(locale)) ctx.addIssue({ code: "custom", path: [locale], message: `"${locale}" is not a shipped locale (${SHIPPED_LOCALES.join(", ")})` });
+  }
+}
+
+/** A text customers read: one string for everyone, or { "en": …, "ru": … }. */
+const localized = (max: number) =>
+  z.union([z.string().min(1).max(max), z.record(z.string(), z.string().min(1).max(max))]).superRefine(checkLocales);
+
+const PLURAL_CATEGORIES = ["zero", "one", "two", "few", "many", "other"] as const;
+const unitForms = z.union([
+  z.string().min(1).max(32),
+  z
+    .record(z.string(), z.string().min(1).max(32))
+    .superRefine((forms, ctx) => {
+      if (!("other" in forms)) ctx.addIssue({ code: "custom", path: [], message: 'plural forms need "other" (used for every count without its own form)' });
+      for (const key of Object.keys(forms)) {
+        if (!(PLURAL_CATEGORIES as readonly string[]).includes(key)) ctx.addIssue({ code: "custom", path: [key], message: `is not a plural category (${PLURAL_CATEGORIES.join(", ")})` });
+      }
+    }),
+]);
+
+/** The word for a unit by locale ("Diamonds", "алмазов"), each a string or plural forms by CLDR category. */
+const localizedUnit = z.union([z.string().min(1).max(32), z.record(z.string(), unitForms)]).superRefine(checkLocales);
+
+/** Money ({ amount, currency }), or a count of something that is not money ({ amount, unit }: game diamonds). */
+const faceValue = z
+  .object({
+    amount: z.number().int().nonnegative(),
+    currency: z.string().regex(/^[A-Z]{3}$/, "must be three capital letters, e.g. USD").refine(isIsoCurrency, 'must be an ISO 4217 currency; a game currency takes a "unit" instead').optional(),
+    unit: localizedUnit.optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.currency === undefined) === (value.unit === undefined)) {
+      ctx.addIssue({ code: "custom", path: [], message: 'give either "currency" (money) or "unit" (a game currency, e.g. { "en": "Diamonds", "ru": "алмазов" })' });
+    }
+  });
 
 const recipientRule = z
   .object({
@@ -23,25 +71,25 @@ const recipientRule = z
         return false;
       }
     }, "must be a valid regular expression"),
-    hint: z.string().optional(),
+    hint: localized(300).optional(),
   })
   .strict();
 
 export const catalogProductSchema = z
   .object({
     sku: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,47}$/i, "must be 2–48 letters, digits, dots, dashes or underscores"),
-    name: z.string().min(1).max(64),
-    category: z.string().min(1).max(40),
+    name: localized(64),
+    category: localized(40),
     /** The family shown before the denominations; products without one stand alone. */
-    brand: z.string().min(1).max(40).optional(),
+    brand: localized(40).optional(),
     kind: z.enum(["code", "topup"]),
-    face_value: money,
+    face_value: faceValue,
     price: money.refine((value) => isIsoCurrency(value.currency), "currency must be an ISO 4217 code Stripe can charge"),
     /** The price in Telegram Stars, for PAYMENT_METHODS=stars. */
     stars_price: z.number().int().min(1).max(100_000).optional(),
     requires_pin: z.boolean().default(false),
     recipient: recipientRule.nullable().optional(),
-    instructions: z.string().min(1).max(1000),
+    instructions: localized(1000),
     max_quantity: z.number().int().min(1).max(10).default(1),
     enabled: z.boolean().default(true),
   })
@@ -67,9 +115,85 @@ export const catalogSchema = z.object({ products: z.array(catalogProductSchema).
     if (seen.has(product.sku)) ctx.addIssue({ code: "custom", path: ["products", index, "sku"], message: "appears twice" });
     seen.add(product.sku);
   });
+  // A category (or a brand within it) is one thing whatever product names it: its translations must agree.
+  const groups = new Map<string, { sku: string; text: LocalizedText }>();
+  catalog.products.forEach((product, index) => {
+    const brand = product.brand ?? product.name;
+    // A product whose English is missing is already reported; its keys would mean nothing.
+    if (!englishOf(product.category) || !englishOf(brand)) return;
+    const category = categoryKey(englishOf(product.category));
+    for (const [field, key, value] of [["category", category, product.category], ["brand", `${category}/${categoryKey(englishOf(brand))}`, brand]] as const) {
+      if (field === "brand" && product.brand === undefined) continue;
+      const text = asLocalized(value);
+      const first = groups.get(`${field}:${key}`);
+      if (!first) {
+        groups.set(`${field}:${key}`, { sku: product.sku, text });
+        continue;
+      }
+      for (const [locale, words] of Object.entries(text)) {
+        const earlier = first.text[locale];
+        if (earlier !== undefined && earlier !== words) {
+          ctx.addIssue({ code: "custom", path: ["products", index, field, locale], message: `"${words}" differs from product "${first.sku}", which calls the same ${field} "${earlier}"` });
+        } else if (earlier === undefined) first.text[locale] = words;
+      }
+    }
+  });
 });
 
 export type CatalogProduct = z.infer<typeof catalogProductSchema>;
+
+type Localizable = string | Record<string, string>;
+
+/** The English of a text from the file ("" only while validation is still reporting that it has none). */
+function englishOf(text: Localizable): string {
+  return typeof text === "string" ? text : (text[DEFAULT_LOCALE] ?? "");
+}
+
+function asLocalized(text: Localizable): LocalizedText {
+  return typeof text === "string" ? { en: text } : ({ ...text } as LocalizedText);
+}
+
+/** The customer-facing texts of a product from the file, by locale. */
+export function textsOf(product: CatalogProduct): ProductTexts {
+  return {
+    name: asLocalized(product.name),
+    category: asLocalized(product.category),
+    brand: asLocalized(product.brand ?? product.name),
+    instructions: asLocalized(product.instructions),
+    ...(product.recipient?.hint !== undefined ? { hint: asLocalized(product.recipient.hint) } : {}),
+    ...(product.face_value.unit !== undefined
+      ? { unit: (typeof product.face_value.unit === "string" ? { en: product.face_value.unit } : product.face_value.unit) as LocalizedUnit }
+      : {}),
+  };
+}
+
+export interface MissingTranslation {
+  sku: string;
+  field: string;
+  locale: string;
+}
+
+/** Every text of the catalog that a shipped locale has no translation of (its customers read English there). */
+export function missingTranslations(catalog: CatalogProduct[]): MissingTranslation[] {
+  const missing: MissingTranslation[] = [];
+  for (const product of catalog) {
+    const fields: Array<[string, unknown]> = [
+      ["name", product.name],
+      ["category", product.category],
+      ["brand", product.brand],
+      ["instructions", product.instructions],
+      ["recipient.hint", product.recipient?.hint],
+      ["face_value.unit", product.face_value.unit],
+    ];
+    for (const [field, value] of fields) {
+      if (value === undefined) continue;
+      for (const locale of SHIPPED_LOCALES) {
+        if (typeof value === "string" ? locale !== DEFAULT_LOCALE : !(locale in (value as object))) missing.push({ sku: product.sku, field, locale });
+      }
+    }
+  }
+  return missing;
+}
 
 export class CatalogError extends Error {
   override readonly name = "CatalogError";
@@ -105,28 +229,47 @@ export function readCatalogFile(path: string): CatalogProduct[] {
   return parseCatalog(data, path);
 }
 
+/** The short texts every catalog screen reads, apart from the longer ones only a product's own screens read. */
+function splitTexts({ instructions, hint, ...labels }: ProductTexts): { labels: ProductLabels; details: ProductDetails } {
+  return { labels, details: { instructions, ...(hint ? { hint } : {}) } };
+}
+
 /**
  * Writes the catalog to the products table: new products added, changed ones updated, products no
  * longer in the file disabled (never deleted: old orders and old buttons still point at them).
  */
 export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): void {
+  // A category or brand reads the same on every product that names it: the translations any of them give.
+  const shared = new Map<string, LocalizedText>();
+  const texts = catalog.map((product) => {
+    const own = textsOf(product);
+    const category = categoryKey(own.category.en);
+    const merge = (key: string, text: LocalizedText) => {
+      const merged = shared.get(key) ?? { en: text.en };
+      for (const [locale, words] of Object.entries(text)) merged[locale] ??= words;
+      shared.set(key, merged);
+      return merged;
+    };
+    return { ...own, category: merge(`category:${category}`, own.category), brand: merge(`brand:${category}/${categoryKey(own.brand.en)}`, own.brand) };
+  });
   db.transaction((tx) => {
     catalog.forEach((product, position) => {
       const row = {
         sku: product.sku,
-        name: product.name,
-        category: product.category,
-        brand: product.brand ?? product.name,
+        name: englishOf(product.name),
+        category: englishOf(product.category),
+        brand: englishOf(product.brand ?? product.name),
         kind: product.kind,
         faceValueAmount: product.face_value.amount,
-        faceValueCurrency: product.face_value.currency,
+        faceValueCurrency: product.face_value.currency ?? "",
         priceAmount: product.price.amount,
         priceCurrency: product.price.currency,
         starsPrice: product.stars_price ?? null,
         priceSource: "file",
         requiresPin: product.requires_pin,
-        recipientRule: (product.recipient ?? null) as RecipientRule | null,
-        instructions: product.instructions,
+        recipientRule: (product.recipient ? { ...product.recipient, hint: product.recipient.hint === undefined ? undefined : englishOf(product.recipient.hint) } : null) as RecipientRule | null,
+        instructions: englishOf(product.instructions),
+        ...splitTexts(texts[position]!),
         maxQuantity: product.max_quantity,
         enabled: product.enabled,
         sortOrder: position,

@@ -2,17 +2,10 @@
 import { eq, sql } from "drizzle-orm";
 import { perDatabase, type Db } from "../db/connection.js";
 import { customers } from "../db/schema.js";
+import { nearestLocale, type Locale } from "../lib/locales.js";
 
 export type CustomerRow = typeof customers.$inferSelect;
 
-export const SUPPORTED_LANGUAGES = ["en", "ru"] as const;
-export type Language = (typeof SUPPORTED_LANGUAGES)[number];
-
-/** The shop language for a Telegram language code ("ru-RU" → "ru"), English when we do not speak it. */
-export function pickLanguage(telegramLanguage: string | undefined | null): Language {
-  const base = telegramLanguage?.toLowerCase().split("-")[0];
-  return (SUPPORTED_LANGUAGES as readonly string[]).includes(base ?? "") ? (base as Language) : "en";
-}
 
 export interface SeenUser {
   id: number;
@@ -35,7 +28,8 @@ export function upsertCustomer(db: Db, user: SeenUser, now: number): CustomerRow
       username: user.username ?? null,
       firstName: user.firstName ?? null,
       telegramLanguage: user.languageCode ?? null,
-      language: pickLanguage(user.languageCode),
+      // The nearest language the shop speaks ("pt-br" → pt-BR, "es-419" → es), English when none is near.
+      language: nearestLocale(user.languageCode),
       createdAt: now,
       updatedAt: now,
     })
@@ -59,7 +53,7 @@ export function getCustomer(db: Db, id: number): CustomerRow | undefined {
   return byId(db).get({ id });
 }
 
-export function setCustomerLanguage(db: Db, id: number, language: Language, now: number): void {
+export function setCustomerLanguage(db: Db, id: number, language: Locale, now: number): void {
   db.update(customers).set({ language, updatedAt: now }).where(eq(customers.id, id)).run();
 }
 

@@ -2,6 +2,7 @@
 // money is integer minor units beside an ISO 4217 currency.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { jsonParsedOnce } from "./json-once.js";
 
 export const ORDER_STATUSES = [
   "awaiting_payment",
@@ -45,6 +46,7 @@ export const products = sqliteTable(
     brand: text("brand").notNull(),
     kind: text("kind", { enum: ["code", "topup"] }).notNull(),
     faceValueAmount: integer("face_value_amount").notNull(),
+    /** An ISO 4217 currency, or "" when the face value counts a unit (labels.unit: game diamonds, UC). */
     faceValueCurrency: text("face_value_currency").notNull(),
     priceAmount: integer("price_amount").notNull(),
     priceCurrency: text("price_currency").notNull(),
@@ -58,6 +60,15 @@ export const products = sqliteTable(
     /** JSON of the recipient rule for top-ups ({ type, pattern, hint }), null for codes. */
     recipientRule: text("recipient_rule", { mode: "json" }).$type<RecipientRule | null>(),
     instructions: text("instructions").notNull(),
+    /**
+     * JSON of the short texts the catalog screens show (name, category, brand, unit), in every language the
+     * catalog gives. The text columns above hold the English, which ops read and every other language falls
+     * back to; null for products the catalog file did not write (the supplier sync), which speak English
+     * only. Parsed once per distinct value: the catalog screens read it on every tap.
+     */
+    labels: jsonParsedOnce<ProductLabels>("labels"),
+    /** JSON of the longer texts (instructions, the recipient hint) by language; not read by the catalog screens. */
+    details: jsonParsedOnce<ProductDetails>("details"),
     maxQuantity: integer("max_quantity").notNull().default(1),
     enabled: integer("enabled", { mode: "boolean" }).notNull(),
     sortOrder: integer("sort_order").notNull().default(0),
@@ -87,12 +98,46 @@ export interface RiskAssessment {
   signals: string[];
 }
 
+/** A customer-facing text by locale; "en" is always there, and every other language falls back to it. */
+export interface LocalizedText {
+  en: string;
+  [locale: string]: string | undefined;
+}
+
+/** A unit's word ("Diamonds"): one for every count, or plural forms by CLDR category, "other" required. */
+export type UnitForms = string | { zero?: string; one?: string; two?: string; few?: string; many?: string; other: string };
+
+export interface LocalizedUnit {
+  en: UnitForms;
+  [locale: string]: UnitForms | undefined;
+}
+
+/** What the catalog screens show of a product, in every language the catalog gives. */
+export interface ProductLabels {
+  name: LocalizedText;
+  category: LocalizedText;
+  brand: LocalizedText;
+  /** The unit of a face value that is not money (game diamonds); the face value's currency is "" then. */
+  unit?: LocalizedUnit | undefined;
+}
+
+/** The longer texts of a product: the product card, the checkout and the delivery read them. */
+export interface ProductDetails {
+  instructions: LocalizedText;
+  /** The recipient hint of a top-up. */
+  hint?: LocalizedText | undefined;
+}
+
+/** Every text a customer reads about a product, in every language the catalog gives. */
+export type ProductTexts = ProductLabels & ProductDetails;
+
 /** What an order sold, frozen at the moment it was made; a later catalog change never touches it. */
 export interface ProductSnapshot {
   sku: string;
   name: string;
   category: string;
   kind: "code" | "topup";
+  /** The currency is "" when the face value counts a unit (texts.unit), e.g. game diamonds. */
   faceValue: { amount: number; currency: string };
   unitPrice: { amount: number; currency: string };
   /** The unit price in Telegram Stars at the moment of the order, when it had one. */
@@ -100,6 +145,8 @@ export interface ProductSnapshot {
   requiresPin: boolean;
   instructions: string;
   recipientRule: RecipientRule | null;
+  /** The product's texts in every language (orders made before the shop spoke them have only the English above). */
+  texts?: ProductTexts | null;
 }
 
 export const orders = sqliteTable(

@@ -3,7 +3,7 @@
 import { GrammyError, HttpError } from "grammy";
 import { markCustomerBlocked } from "../customers/repository.js";
 import { escapeHtml } from "../lib/html.js";
-import { formatMoney } from "../lib/money.js";
+import { faceValueText, textOf, unitOf } from "../catalog/texts.js";
 import { resolveHold } from "../orders/hold.js";
 import { getDeliveredItems, getOrder } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
@@ -20,7 +20,7 @@ export function deliveryMessage(deps: Pick<PipelineDeps, "db" | "t" | "sealer" |
 
 function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportContact">, order: OrderRow, locale: string): string {
   const product = order.product;
-  const common = { order: order.id, name: escapeHtml(product.name), support: escapeHtml(deps.supportContact) };
+  const common = { order: order.id, name: escapeHtml(textOf(product, "name", locale)), support: escapeHtml(deps.supportContact) };
   if (product.kind === "topup") {
     const confirmation = order.supplierConfirmation ?? {};
     const reference = String(confirmation["operator_transaction_id"] ?? order.supplierOrderId ?? "");
@@ -35,9 +35,9 @@ function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportC
   }
   return deps.t(locale, "delivery-code", {
     ...common,
-    face: escapeHtml(formatMoney(product.faceValue, locale)),
+    face: escapeHtml(faceValueText(product.faceValue, unitOf(product), locale, (key, variables) => deps.t(locale, key, variables))),
     codes: lines.join("\n"),
-    instructions: escapeHtml(product.instructions),
+    instructions: escapeHtml(textOf(product, "instructions", locale)),
   });
 }
 

@@ -45,6 +45,11 @@ function formatter(locale: string, currency: string | undefined): Intl.NumberFor
   return cached;
 }
 
+/** A whole count in the locale's form ("1,500", "1 500"). */
+export function formatCount(count: number, locale = "en"): string {
+  return formatter(locale, undefined).format(count);
+}
+
 /** "$20.00", "20,00 €", "1 500 ₽", "⭐ 1,695": the locale decides the shape, the currency its digits. */
 export function formatMoney(money: Money, locale = "en"): string {
   const digits = minorDigits(money.currency);

@@ -4,6 +4,7 @@ import type { Db } from "../db/connection.js";
 import type { ProductSnapshot } from "../db/schema.js";
 import { countCustomerOrders, findOpenOrder, getOrder, updateOrderFields } from "../orders/repository.js";
 import { isForSale, type ProductRow } from "../catalog/catalog.js";
+import { textOf } from "../catalog/texts.js";
 import type { IdGenerator } from "../lib/ids.js";
 import { multiply } from "../lib/money.js";
 import type { Logger } from "../logger.js";
@@ -50,7 +51,19 @@ export function snapshotOf(product: ProductRow): ProductSnapshot {
     requiresPin: product.requiresPin,
     instructions: product.instructions,
     recipientRule: product.recipientRule ?? null,
+    // Every language, so that the delivery (by the worker, later) and /orders speak the customer's.
+    texts: product.labels && product.details ? { ...product.labels, ...product.details } : null,
   };
+}
+
+/**
+ * The Checkout page's language for a shop locale, where Stripe Checkout has it (its list of locales);
+ * "auto" (the browser's language) where it does not, as for Ukrainian.
+ */
+const STRIPE_LOCALES: Record<string, Stripe.Checkout.SessionCreateParams.Locale> = { en: "en", ru: "ru", es: "es", "pt-BR": "pt-BR", tr: "tr" };
+
+export function stripeCheckoutLocale(locale: string): Stripe.Checkout.SessionCreateParams.Locale {
+  return STRIPE_LOCALES[locale] ?? "auto";
 }
 
 export function isValidRecipient(product: Pick<ProductRow, "kind" | "recipientRule">, recipient: string | null): boolean {
@@ -140,14 +153,14 @@ async function createCheckoutSession(deps: CheckoutDeps, order: OrderRow, langua
           price_data: {
             currency: snapshot.unitPrice.currency.toLowerCase(),
             unit_amount: snapshot.unitPrice.amount,
-            product_data: { name: snapshot.name, metadata: { sku: snapshot.sku } },
+            product_data: { name: textOf(snapshot, "name", language), metadata: { sku: snapshot.sku } },
           },
         },
       ],
       expires_at: expiresAt,
       success_url: paidDeepLink(bot, order.id),
       cancel_url: orderDeepLink(bot, order.id),
-      locale: language === "ru" ? "ru" : "auto",
+      locale: stripeCheckoutLocale(language),
     },
     { idempotencyKey: `checkout-${order.id}` },
   );

@@ -23,6 +23,8 @@ export interface FakeSession {
   mode: string;
   allowed_payment_method_types: string[];
   line_items: Array<{ name: string; quantity: number; unit_amount: number }>;
+  /** The page's language as the shop asked for it ("auto": the browser's). */
+  locale: string;
   created: number;
 }
 
@@ -335,6 +337,7 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
       mode: String(params["mode"] ?? "payment"),
       allowed_payment_method_types: (params["allowed_payment_method_types"] as string[] | undefined) ?? [],
       line_items: lineItems,
+      locale: String(params["locale"] ?? "auto"),
       created,
     };
     sessions.set(sessionId, session);

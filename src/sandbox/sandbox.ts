@@ -8,6 +8,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { createShop, type Shop } from "../app.js";
 import { loadConfig } from "../config.js";
+import { getCustomer } from "../customers/repository.js";
+import { escapeHtml } from "../lib/html.js";
+import { nearestLocale, SHIPPED_LOCALES } from "../lib/locales.js";
 import { readRawBody, sendJson } from "../http/server.js";
 import { startSupplierSimulator, type SupplierSimulator } from "../supplier/simulator.js";
 import { SIMULATOR_CATALOG } from "../supplier/simulator-catalog.js";
@@ -15,7 +18,7 @@ import { startFakeStripe, type FakeStripe } from "./fake-stripe.js";
 import { startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
 import { BEHAVIOUR_PRESETS, SANDBOX_BEHAVIOURS } from "./presets.js";
 import { CHAT_PAGE } from "./web/chat-page.js";
-import { checkoutPage } from "./web/checkout-page.js";
+import { checkoutLocale, checkoutPage } from "./web/checkout-page.js";
 
 export const SANDBOX_OPS_CHAT_ID = -100_100;
 export const SANDBOX_ADMIN_ID = 1;
@@ -98,7 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
 
   let baseUrl = "";
-  const page = CHAT_PAGE.replace("__OPS_CHAT_ID__", String(SANDBOX_OPS_CHAT_ID)).replace("__ADMIN_ID__", String(SANDBOX_ADMIN_ID));
+  let page = "";
   let nextCustomerId = 100_001;
 
   /** t.me deep links (Stripe's success and cancel URLs) open the web chat, which sends /start <param>. */
@@ -134,16 +137,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (req.method === "GET" && path === "/sandbox/api/state") {
       await waitForState(Number(url.searchParams.get("since") ?? -1));
-      const customers = [...telegram.users()].filter((user) => user.id > SANDBOX_ADMIN_ID);
+      // Each customer with the language the shop speaks to them (chosen with /language, or from Telegram's).
+      const customers = [...telegram.users()]
+        .filter((user) => user.id > SANDBOX_ADMIN_ID)
+        .map((user) => ({ ...user, language: getCustomer(shop.db, user.id)?.language ?? nearestLocale(user.language_code) }));
       const chats = Object.fromEntries([...customers.map((c) => c.id), SANDBOX_OPS_CHAT_ID].map((id) => [id, telegram.messages(id)]));
       sendJson(res, 200, { version: telegram.version, customers, chats });
       return true;
     }
     if (req.method === "POST" && path === "/sandbox/api/customers") {
-      const body = z.object({ id: z.number().int().positive().optional(), language: z.enum(["en", "ru"]).default("en") }).parse(await json());
+      const body = z.object({ id: z.number().int().positive().optional(), language: z.enum(SHIPPED_LOCALES).optional() }).parse(await json());
       const id = body.id ?? nextCustomerId++;
       const names = ["Alice", "Boris", "Carmen", "Dmitri", "Emeka", "Fatima", "Giulia", "Hiro"];
-      const user = { id, first_name: `${names[id % names.length]} ${id}`, language_code: body.language };
+      // A customer the shop already knows (the page remembers one across a restart) keeps their language.
+      const language = getCustomer(shop.db, id)?.language ?? body.language ?? "en";
+      // As Telegram reports it: "pt-br", not "pt-BR".
+      const user = { id, first_name: `${names[id % names.length]} ${id}`, language_code: language.toLowerCase() };
       telegram.addUser(user);
       nextCustomerId = Math.max(nextCustomerId, id + 1);
       sendJson(res, 200, user);
@@ -192,7 +201,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       if (req.method === "GET" && !checkout[2]) {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(checkoutPage(session, Date.now()));
+        res.end(checkoutPage(session, Date.now(), checkoutLocale(session, req.headers["accept-language"])));
         return true;
       }
       if (req.method === "POST" && checkout[2] === "pay") {
@@ -218,6 +227,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }),
   });
   await shop.start();
+  // After a restart the fake Telegram knows no one: new customers start past every id the database has
+  // seen, so that + New never hands out a customer who already has orders.
+  const { maxId } = shop.db.$client.prepare<[], { maxId: number | null }>("SELECT max(id) AS maxId FROM customers").get()!;
+  nextCustomerId = Math.max(nextCustomerId, (maxId ?? 0) + 1);
+  const languages = SHIPPED_LOCALES.map((locale) => `<option value="${locale}">${escapeHtml(shop.t(locale, "language-name"))}</option>`).join("");
+  page = CHAT_PAGE.replace("__OPS_CHAT_ID__", String(SANDBOX_OPS_CHAT_ID)).replace("__ADMIN_ID__", String(SANDBOX_ADMIN_ID)).replace("__LANGUAGES__", languages);
   baseUrl = `http://${["0.0.0.0", "127.0.0.1"].includes(config.HTTP_HOST) ? "localhost" : config.HTTP_HOST}:${shop.port}`;
   stripe.setWebhookUrl(`http://127.0.0.1:${shop.port}/webhooks/stripe`);
   stripe.setCheckoutBaseUrl(baseUrl);
@@ -247,6 +262,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         "    • PlayStation (pending → webhook), Google Play (polling), Xbox (fails → refund)",
         "    • Game top-ups: a wrong player id is explained; PUBG fails and is refunded",
         "    • In the ops chat: /review, /stats, /pending, /order <id>",
+        "    • Customers in six languages: pick one beside + New, or /language in the chat",
         "",
         `  Data: ${databasePath}  ·  set BOT_TOKEN in .env to run the real shop.`,
         line,

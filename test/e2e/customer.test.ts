@@ -220,9 +220,11 @@ describe("orders, help and support", () => {
     await c.expect(`Please quote your last order: ${orderId}`);
     c.say("/help");
     await c.expect("/orders: your orders and codes");
-    await waitUntil(() => h.telegram.commands.size === 2);
+    await waitUntil(() => h.telegram.commands.size === 6);
     expect((h.telegram.commands.get("default") as Array<{ command: string }>).map((x) => x.command)).toEqual(["start", "orders", "help", "support", "cancel", "language"]);
     expect((h.telegram.commands.get("ru") as Array<{ description: string }>)[0]!.description).toBe("Каталог");
+    expect((h.telegram.commands.get("pt") as Array<{ description: string }>)[1]!.description).toBe("Meus pedidos e códigos");
+    expect((h.telegram.commands.get("tr") as Array<{ description: string }>)[5]!.description).toBe("Dili değiştir");
   });
 
   it("refuses a fourth unpaid order and says what to do", async () => {
@@ -261,7 +263,7 @@ describe("languages", () => {
     const c = h.customer(4301, "ru");
     c.say("/start");
     await c.expect("Добро пожаловать");
-    const { orderId, sessionId } = await openOrder(h, c, STEAM_20);
+    const { orderId, sessionId } = await openOrder(h, c, ["Подарочные карты", "Steam Wallet ·", "Steam Wallet 20 USD"]);
     const checkout = c.lastBotMessage()!;
     expect(stripHtml(checkout.text)).toMatch(/Итого: 21,99\s\$/);
     await h.stripe.completeCheckout(sessionId);

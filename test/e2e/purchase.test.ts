@@ -110,14 +110,26 @@ describe("a customer buys a gift card", () => {
     await waitUntil(() => getOrder(h.shop.db, orderId)?.status === "expired");
   });
 
-  it("lands /start paid_<id> on the order view", async () => {
+  it("lands /start paid_<id> on one line with the order's status, not the delivery again; a button shows the code", async () => {
     const { alice, checkout, orderId } = await buySteam(1006);
     await h.stripe.completeCheckout(payButton(checkout).sessionId);
-    await alice.expect("How to redeem");
+    const delivery = await alice.expect("How to redeem");
+    await waitUntil(() => getOrder(h.shop.db, orderId)?.status === "delivered");
+    const code = h.supplier.orderByReference(orderId)!.items[0]!.code!;
     alice.say(`/start paid_${orderId}`);
-    const view = await alice.expect(`Order ${orderId}`);
-    await alice.expect("Status: delivered");
-    expect(view).toBeDefined();
+    const status = await alice.expect(`Order ${orderId}: delivered.`);
+    expect(stripHtml(status.text).split("\n")).toHaveLength(1);
+    expect(status.text).not.toContain(code);
+    expect(alice.messages().filter((m) => m.from === "bot" && m.text.includes(code))).toEqual([delivery]);
+    alice.tap("Show the code again");
+    const view = await h.telegram.waitFor(alice.id, (m) => m.text.includes("Status: <b>delivered") && m.text.includes(code));
+    expect(stripHtml(view.text)).toContain("How to redeem");
+  });
+
+  it("says the payment is being confirmed when the customer is back before Stripe's event", async () => {
+    const { alice, orderId } = await buySteam(1008);
+    alice.say(`/start paid_${orderId}`);
+    await alice.expect(`Order ${orderId}: we are confirming your payment.`);
   });
 
   it("opens a product card from /start buy_<sku>", async () => {

@@ -1,6 +1,7 @@
 // The offline sandbox in a real browser: Playwright (playwright-core) driving Debian's Chromium.
-// Buy a gift card, pay on the checkout page, see the code in the chat; then a top-up that fails and is
-// refunded, with the alert visible in the ops chat.
+// Buy a gift card, pay on the checkout page, see the code in the chat; a top-up that fails and is refunded,
+// with the alert visible in the ops chat; a Russian customer from the catalog to the delivery; a message
+// 3,000 characters long; a phone-sized window; /start typed before any customer exists.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,6 +39,9 @@ describe.runIf(run)("the sandbox in a browser", () => {
   const chat = () => page.getByTestId("customer-chat");
   const ops = () => page.getByTestId("ops-chat");
   const button = (name: string | RegExp) => chat().getByRole("button", { name }).last();
+  /** How wide the page's content is, against the window (run in the page; this project has no DOM types). */
+  const widths = (on: Page) =>
+    on.evaluate("({ page: document.documentElement.scrollWidth, body: document.body.scrollWidth, window: window.innerWidth })") as Promise<{ page: number; body: number; window: number }>;
 
   it("sells a gift card: browse, pay on the checkout page, the code arrives in the chat", async () => {
     await page.goto(sandbox.url + "/");
@@ -60,6 +64,7 @@ describe.runIf(run)("the sandbox in a browser", () => {
     const orderId = /ORD-[0-9A-Z]{8}/.exec(text)![0];
     const code = sandbox.supplier.orderByReference(orderId)!.items[0]!.code!;
     expect(text).toContain(code);
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toMatch(/Order ORD-\w{8}: (delivered|ready|paid)/);
     await page.screenshot({ path: "test-results/sandbox-gift-card.png" });
   }, 60_000);
 
@@ -86,6 +91,99 @@ describe.runIf(run)("the sandbox in a browser", () => {
     expect(sandbox.stripe.refunds).toHaveLength(1);
     await page.screenshot({ path: "test-results/sandbox-refund.png" });
   }, 60_000);
+
+  it("a Russian customer sees the catalog, the checkout page and the delivery in Russian, and the page keeps their language", async () => {
+    await page.locator("#lang").selectOption("ru");
+    await page.getByRole("button", { name: "+ New" }).click();
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Добро пожаловать");
+    await button(/^Подарочные карты \(8\)$/).click();
+    await button(/^Steam Wallet ·/).click();
+    await button(/^Steam Wallet 20 USD/).click();
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Номинал: 20,00");
+    await button(/^🛒 Купить за 21,99\s\$/).click();
+    await button(/^1 × 21,99\s\$/).click();
+    // The menu now prepares another customer's language; coming back from the payment page must not keep it.
+    await page.locator("#lang").selectOption("es");
+    await button(/^💳 Оплатить 21,99\s\$/).click();
+
+    await page.waitForURL(/\/checkout\/cs_test_/);
+    expect(await page.locator("html").getAttribute("lang")).toBe("ru");
+    await expect.poll(() => page.locator("main").innerText()).toContain("К оплате");
+    await page.screenshot({ path: "test-results/sandbox-checkout-ru.png" });
+    await page.getByRole("button", { name: /^Оплатить 21,99\s\$/ }).click();
+
+    await page.waitForURL((url) => url.pathname === "/");
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Как активировать: Откройте store.steampowered.com");
+    expect(await chat().innerText()).not.toContain("How to redeem");
+    expect(await page.locator("#lang").inputValue()).toBe("ru");
+    // Back from the payment page: the order's status in one line, not the delivery again.
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toMatch(/Заказ ORD-\w{8}: (доставлен|готов|оплачен)/);
+    await page.screenshot({ path: "test-results/sandbox-ru.png" });
+  }, 60_000);
+
+  it("holds a 3,000-character message without a space: it wraps, and every panel keeps its width", async () => {
+    const input = page.locator("#customerInput");
+    await input.fill("Ж".repeat(3_000));
+    await input.press("Enter");
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Ж".repeat(100));
+    const width = await widths(page);
+    expect(width.page).toBeLessThanOrEqual(width.window);
+    expect(width.body).toBeLessThanOrEqual(width.window);
+    for (const panel of [chat(), ops(), page.locator("#supplier")]) {
+      const box = (await panel.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(1400);
+    }
+    const bubble = (await chat().locator(".msg.mine").last().boundingBox())!;
+    expect(bubble.height).toBeGreaterThan(100); // wrapped over many lines, not one line 30,000 px wide
+  }, 30_000);
+
+  it("on a phone-sized window (390 × 844) shows one panel at a time, with tabs, and nothing overflows", async () => {
+    // The customer with the long message, on a phone.
+    const customer = await page.evaluate("localStorage.getItem('customer')");
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await phone.goto(`${sandbox.url}/?user=${String(customer)}`);
+      await expect.poll(() => phone.getByTestId("customer-chat").innerText()).toContain("Ж".repeat(100));
+      const panels = { customers: phone.locator("aside"), chat: phone.getByTestId("customer-chat"), ops: phone.getByTestId("ops-chat"), supplier: phone.locator("#supplier") };
+      for (const tab of ["chat", "customers", "ops", "supplier"] as const) {
+        if (tab !== "chat") await phone.locator(`#tabs [data-tab="${tab}"]`).click();
+        for (const [name, panel] of Object.entries(panels)) expect(await panel.isVisible(), `${name} visible on the ${tab} tab`).toBe(name === tab);
+        const box = (await panels[tab].boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(390);
+        expect((await widths(phone)).page).toBeLessThanOrEqual(390);
+        if (tab === "chat") await phone.screenshot({ path: "test-results/sandbox-phone.png" });
+      }
+      // Choosing a customer on the Customers tab opens their chat.
+      await phone.locator("#tabs [data-tab=customers]").click();
+      await phone.locator(".customer").first().click();
+      expect(await panels.chat.isVisible()).toBe(true);
+      expect(await panels.customers.isVisible()).toBe(false);
+    } finally {
+      await phone.close();
+    }
+  }, 30_000);
+
+  it("with no customer selected, /start opens a new customer; anything else says to press + New", async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const other = await fresh.newPage();
+    try {
+      await other.goto(sandbox.url + "/");
+      const input = other.locator("#customerInput");
+      await input.fill("hello");
+      await input.press("Enter");
+      await expect.poll(() => other.locator("#toast").innerText()).toContain("+ New");
+      const before = (await other.locator(".customer").count());
+      await input.fill("/start");
+      await input.press("Enter");
+      await expect.poll(() => other.getByTestId("customer-chat").innerText(), { timeout: 15_000 }).toContain("Welcome to");
+      expect(await other.locator(".customer").count()).toBe(before + 1);
+      await expect.poll(() => other.locator(".customer.active").innerText()).toMatch(/id \d+ · en/);
+    } finally {
+      await fresh.close();
+    }
+  }, 30_000);
 });
 
 if (!run) {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await waitForStatus(h, b, "delivered");
   // The customer opens the order again: the code is decrypted for the view, and must not leak into logs.
   const c = h.customer(9001);
-  c.say(`/start paid_${a}`);
+  c.say(`/start order_${a}`);
   await c.expect("Status: delivered");
   secrets.push(TOKEN, STRIPE_SECRET, SUPPLIER_KEY, SUPPLIER_SECRET, ENCRYPTION_KEY, "sk_test_fake");
 });

@@ -5,6 +5,7 @@
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, type Middleware } from "grammy";
 import { getProduct, isForSale } from "../../catalog/catalog.js";
+import { textOf } from "../../catalog/texts.js";
 import { isValidRecipient } from "../../payments/checkout.js";
 import { escapeHtml } from "../../lib/html.js";
 import { formatMoney, multiply } from "../../lib/money.js";
@@ -18,12 +19,14 @@ export const CHECKOUT_CONVERSATION_VERSION = 3;
 const CANCEL = "cc";
 const CONFIRM = "ok";
 
-/** The recipient as we send it: "+52 55 1234-5678" → "+525512345678". */
+/** The recipient as we send it: "+52 55 1234-5678" → "+525512345678", "12345678 (2345)" → "12345678(2345)". */
 export function normalizeRecipient(type: string, text: string): string {
-  const trimmed = text.trim();
+  // NFKC: full-width digits, brackets and @ (Asian keyboards) become ASCII.
+  const trimmed = text.normalize("NFKC").trim();
   if (type === "phone") return trimmed.replace(/[\s().-]/g, "").replace(/^00/, "+");
   if (type === "email") return trimmed.toLowerCase();
-  return trimmed;
+  // A player id with its zone: no spaces around the brackets.
+  return trimmed.replace(/\s*\(\s*/g, "(").replace(/\s*\)/g, ")");
 }
 
 type Step = { kind: "cancel"; ctx: BaseContext } | { kind: "leave" } | { kind: "tap"; data: string; ctx: BaseContext } | { kind: "text"; text: string; ctx: BaseContext };
@@ -54,6 +57,8 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
       return;
     }
     const locale = ctx.customer?.language ?? "en";
+    const name = escapeHtml(textOf(product, "name", locale));
+    const hint = escapeHtml(textOf(product, "hint", locale));
     const cancelKeyboard = new InlineKeyboard().text(ctx.t("button-cancel"), CANCEL);
 
     let quantity = 1;
@@ -66,7 +71,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
         if (n % 2 === 0) keyboard.row();
       }
       keyboard.row().text(ctx.t("button-cancel"), CANCEL);
-      const text = ctx.t("ask-quantity", { name: escapeHtml(product.name), max: product.maxQuantity });
+      const text = ctx.t("ask-quantity", { name, max: product.maxQuantity });
       // The card the customer tapped Buy on becomes the question: one message, edited in place.
       if (ctx.callbackQuery?.message) await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
       else await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
@@ -84,7 +89,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
 
     if (product.kind === "topup" && product.recipientRule) {
       const rule = product.recipientRule;
-      await ctx.reply(ctx.t(`ask-recipient-${rule.type}`, { name: escapeHtml(product.name), hint: escapeHtml(rule.hint ?? "") }), {
+      await ctx.reply(ctx.t(`ask-recipient-${rule.type}`, { name, hint }), {
         parse_mode: "HTML",
         reply_markup: cancelKeyboard,
       });
@@ -99,7 +104,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
         const candidate = normalizeRecipient(rule.type, step.text);
         if (candidate.length <= 64 && isValidRecipient(product, candidate)) recipient = candidate;
         else {
-          await step.ctx.reply(ctx.t(`bad-recipient-${rule.type}`, { value: escapeHtml(step.text.slice(0, 64)), hint: escapeHtml(rule.hint ?? "") }), {
+          await step.ctx.reply(ctx.t(`bad-recipient-${rule.type}`, { value: escapeHtml(step.text.slice(0, 64)), hint }), {
             parse_mode: "HTML",
             reply_markup: cancelKeyboard,
           });
@@ -107,7 +112,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
       }
       const total = formatMoney(multiply({ amount: product.priceAmount, currency: product.priceCurrency }, 1), locale);
       await ctx.reply(
-        ctx.t("confirm-topup", { name: escapeHtml(product.name), recipient: escapeHtml(recipient), what: ctx.t(`recipient-${rule.type}`), total: escapeHtml(total) }),
+        ctx.t("confirm-topup", { name, recipient: escapeHtml(recipient), what: ctx.t(`recipient-${rule.type}`), total: escapeHtml(total) }),
         { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("button-confirm"), CONFIRM).text(ctx.t("button-cancel"), CANCEL) },
       );
       const step = await next(conversation, (data) => data === CONFIRM);

@@ -1,6 +1,7 @@
 // The shop window: /start (with its deep links), categories → products → the product card, Buy, cancel.
 import { Composer, InlineKeyboard } from "grammy";
 import { getProduct, isForSale } from "../../catalog/catalog.js";
+import { textOf } from "../../catalog/texts.js";
 import { getOrder } from "../../orders/repository.js";
 import { transition } from "../../orders/state-machine.js";
 import { openCheckout } from "../../payments/checkout.js";
@@ -9,7 +10,7 @@ import { ORDER_ID_PATTERN } from "../../lib/ids.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 import { backFromProduct, brandView, categoriesView, categoryView, checkoutView, productView } from "../views.js";
-import { showOrder } from "./orders.js";
+import { showOrder, showPaidReturn } from "./orders.js";
 import { answer, show } from "../ui.js";
 
 export function shopFeature(deps: BotDeps): Composer<ShopContext> {
@@ -21,7 +22,8 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     const product = getProduct(deps.db, sku);
     if (!product || !isForSale(product)) {
       await answer(ctx, { text: ctx.t("product-unavailable") });
-      return show(ctx, categoriesView(deps.db, t(ctx)));
+      // Said in the message too: a deep link (/start buy_<sku>) has no tap to answer.
+      return show(ctx, categoriesView(deps.db, t(ctx), locale(ctx), "product-unavailable"));
     }
     await show(ctx, productView(t(ctx), locale(ctx), product, backFromProduct(deps.db, product)));
   }
@@ -30,22 +32,24 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     const payload = ctx.match.trim();
     if (payload.startsWith("buy_")) return showProduct(ctx, payload.slice(4));
     const orderLink = /^(paid|order)_(.+)$/.exec(payload);
-    if (orderLink && ORDER_ID_PATTERN.test(orderLink[2]!)) return showOrder(deps, ctx, orderLink[2]!);
-    const view = categoriesView(deps.db, t(ctx), "welcome");
+    if (orderLink && ORDER_ID_PATTERN.test(orderLink[2]!)) {
+      return orderLink[1] === "paid" ? showPaidReturn(deps, ctx, orderLink[2]!) : showOrder(deps, ctx, orderLink[2]!);
+    }
+    const view = categoriesView(deps.db, t(ctx), locale(ctx), "welcome");
     view.text = ctx.t("welcome", { shop: deps.shopName });
     await show(ctx, view);
   });
 
   feature.callbackQuery("c", async (ctx) => {
     await ctx.answerCallbackQuery();
-    await show(ctx, categoriesView(deps.db, t(ctx)));
+    await show(ctx, categoriesView(deps.db, t(ctx), locale(ctx)));
   });
 
   feature.callbackQuery(/^c:([a-z0-9-]{1,24}):(\d{1,3})$/, async (ctx) => {
     const view = categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, Number(ctx.match[2]));
     if (!view) {
       await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
-      return show(ctx, categoriesView(deps.db, t(ctx)));
+      return show(ctx, categoriesView(deps.db, t(ctx), locale(ctx)));
     }
     await ctx.answerCallbackQuery();
     await show(ctx, view);
@@ -55,7 +59,7 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     const view = brandView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, ctx.match[2]!, Number(ctx.match[3]));
     if (!view) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable") });
-      return show(ctx, categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, 0) ?? categoriesView(deps.db, t(ctx)));
+      return show(ctx, categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, 0) ?? categoriesView(deps.db, t(ctx), locale(ctx)));
     }
     await ctx.answerCallbackQuery();
     await show(ctx, view);
@@ -71,7 +75,7 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     const product = getProduct(deps.db, sku!);
     if (!product || !isForSale(product)) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable"), show_alert: true });
-      return show(ctx, categoriesView(deps.db, t(ctx)));
+      return show(ctx, categoriesView(deps.db, t(ctx), locale(ctx)));
     }
     if (product.priceAmount !== Number(priceText)) {
       await ctx.answerCallbackQuery({ text: ctx.t("price-changed"), show_alert: true });
@@ -145,6 +149,6 @@ export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, qua
   await show(ctx, checkoutView(t, customer.language, result.order, deps.paymentMethods));
   // Stars only: the invoice (Telegram's own Pay button) follows the summary.
   if (result.order.paymentMethod === "stars" && !result.reused) {
-    await sendStarsInvoice(ctx.api, result.order, result.order.product.name, t("stars-invoice-description", { order: result.order.id, quantity: result.order.quantity }));
+    await sendStarsInvoice(ctx.api, result.order, textOf(result.order.product, "name", customer.language), t("stars-invoice-description", { order: result.order.id, quantity: result.order.quantity }));
   }
 }

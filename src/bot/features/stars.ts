@@ -1,6 +1,7 @@
 // Paying in Telegram Stars: the "Pay in Stars" button (an invoice in XTR), the pre-checkout check, and the
 // successful payment, which joins the pipeline the Stripe payments use.
 import { Composer } from "grammy";
+import { textOf } from "../../catalog/texts.js";
 import { getOrder } from "../../orders/repository.js";
 import { checkPreCheckout, sendStarsInvoice, switchToStars } from "../../payments/stars.js";
 import { storeStarsPayment } from "../../payments/stars-inbox.js";
@@ -24,7 +25,7 @@ export async function offerStarsInvoice(deps: BotDeps, ctx: ShopContext, orderId
     return;
   }
   await answer(ctx);
-  await sendStarsInvoice(ctx.api, stars, stars.product.name, ctx.t("stars-invoice-description", { order: stars.id, quantity: stars.quantity }));
+  await sendStarsInvoice(ctx.api, stars, textOf(stars.product, "name", ctx.customer?.language ?? "en"), ctx.t("stars-invoice-description", { order: stars.id, quantity: stars.quantity }));
 }
 
 export function starsFeature(deps: BotDeps): Composer<ShopContext> {

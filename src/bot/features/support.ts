@@ -1,8 +1,9 @@
 // /help, /support (with the last order id to quote), /cancel, and the answer to anything unknown.
 import { Composer, InlineKeyboard } from "grammy";
-import { setCustomerLanguage, type Language } from "../../customers/repository.js";
+import { setCustomerLanguage } from "../../customers/repository.js";
 import { lastOrderOf } from "../../orders/repository.js";
 import { escapeHtml } from "../../lib/html.js";
+import { isShippedLocale, SHIPPED_LOCALES } from "../../lib/locales.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 
@@ -17,12 +18,20 @@ export function supportFeature(deps: BotDeps): Composer<ShopContext> {
     await ctx.reply(ctx.t("support", { support: escapeHtml(deps.supportContact), last: lastLine }), { parse_mode: "HTML" });
   });
   feature.command("language", async (ctx) => {
-    await ctx.reply(ctx.t("language-choose"), {
-      reply_markup: new InlineKeyboard().text("🇬🇧 English", "lang:en").text("🇷🇺 Русский", "lang:ru"),
+    // Each language by its own name (language-name in its own file), two to a row.
+    const keyboard = new InlineKeyboard();
+    SHIPPED_LOCALES.forEach((locale, index) => {
+      keyboard.text(deps.t(locale, "language-name"), `lang:${locale}`);
+      if (index % 2 === 1) keyboard.row();
     });
+    await ctx.reply(ctx.t("language-choose"), { reply_markup: keyboard });
   });
-  feature.callbackQuery(/^lang:(en|ru)$/, async (ctx) => {
-    const language = ctx.match[1] as Language;
+  feature.callbackQuery(/^lang:([A-Za-z-]{2,8})$/, async (ctx) => {
+    const language = ctx.match[1]!;
+    if (!isShippedLocale(language)) {
+      await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
+      return;
+    }
     setCustomerLanguage(deps.db, ctx.from.id, language, deps.now());
     if (ctx.customer) ctx.customer.language = language;
     ctx.i18n.useLocale(language);

@@ -1,5 +1,7 @@
 // The sandbox's web chat: customers on the left, their chat in the middle, the ops chat and the supplier's
-// controls on the right. Plain HTML and JS, no build step; it talks to /sandbox/api/*.
+// controls on the right (on a phone: one of them at a time, behind tabs). Plain HTML and JS, no build step;
+// it talks to /sandbox/api/*. Whatever a message holds (3,000 characters without a space), it wraps: the
+// panels keep their width.
 export const CHAT_PAGE = /* html */ `<!doctype html>
 <html lang="en">
 <head>
@@ -9,31 +11,32 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
 <style>
   :root { --bg:#0e1621; --panel:#17212b; --bubble:#182533; --mine:#2b5278; --text:#e9edf1; --muted:#7f91a4; --accent:#5eb5f7; --warn:#f5a623; }
   * { box-sizing: border-box; }
-  body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background:var(--bg); color:var(--text); height:100vh; display:grid; grid-template-columns: 210px 1fr 1fr; }
-  aside, section { display:flex; flex-direction:column; min-height:0; border-right:1px solid #0b121a; }
-  header { padding:10px 14px; background:var(--panel); font-weight:600; display:flex; gap:8px; align-items:center; justify-content:space-between; }
+  body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background:var(--bg); color:var(--text); height:100vh; height:100dvh; overflow:hidden; display:grid; grid-template-columns: 210px minmax(0, 1fr) minmax(0, 1fr); }
+  aside, section { display:flex; flex-direction:column; min-height:0; min-width:0; border-right:1px solid #0b121a; }
+  header { padding:10px 14px; background:var(--panel); font-weight:600; display:flex; flex-wrap:wrap; gap:0 8px; align-items:center; justify-content:space-between; }
   header small { color:var(--muted); font-weight:400; }
   .customers { flex:1; overflow:auto; }
   .customer { padding:10px 14px; cursor:pointer; border-bottom:1px solid #0b121a; }
   .customer.active { background:var(--mine); }
   .customer small { color:var(--muted); display:block; }
   .new { padding:10px; display:flex; gap:6px; }
-  .messages { flex:1; overflow:auto; padding:12px; display:flex; flex-direction:column; gap:6px; }
-  .msg { max-width:85%; padding:7px 10px; border-radius:10px; background:var(--bubble); white-space:pre-wrap; word-wrap:break-word; }
+  .new select { flex:1; min-width:0; }
+  .messages { flex:1; overflow-y:auto; overflow-x:hidden; padding:12px; display:flex; flex-direction:column; gap:6px; }
+  .msg { max-width:85%; min-width:0; padding:7px 10px; border-radius:10px; background:var(--bubble); white-space:pre-wrap; overflow-wrap:anywhere; }
   .msg.mine { align-self:flex-end; background:var(--mine); }
   .msg .who { color:var(--accent); font-size:12px; }
   .msg code { background:#0b121a; padding:1px 4px; border-radius:4px; cursor:copy; font-family:ui-monospace, monospace; }
   .msg a { color:var(--accent); }
   .kb { display:grid; gap:4px; margin-top:6px; }
   .kb .row { display:flex; gap:4px; }
-  .kb button { flex:1; background:#22303f; color:var(--text); border:0; border-radius:6px; padding:7px 6px; cursor:pointer; font:inherit; }
+  .kb button { flex:1; min-width:0; overflow-wrap:anywhere; background:#22303f; color:var(--text); border:0; border-radius:6px; padding:7px 6px; cursor:pointer; font:inherit; }
   .kb button:hover { background:#2b3d50; }
   .kb button.url::after { content:" ↗"; color:var(--muted); }
   form.compose { display:flex; gap:6px; padding:10px; background:var(--panel); }
-  form.compose input { flex:1; background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:8px; padding:8px 10px; font:inherit; }
+  form.compose input { flex:1; min-width:0; background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:8px; padding:8px 10px; font:inherit; }
   button.primary, .new button, form.compose button { background:var(--accent); color:#06121d; border:0; border-radius:8px; padding:8px 12px; font-weight:600; cursor:pointer; }
   select { background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:6px; padding:5px; font:inherit; }
-  .right { display:grid; grid-template-rows: 1fr auto; min-height:0; }
+  .right { display:grid; grid-template-rows: minmax(0, 1fr) auto; min-height:0; min-width:0; }
   .ops { display:flex; flex-direction:column; min-height:0; }
   .supplier { max-height:42vh; overflow:auto; background:var(--panel); padding:8px 12px; border-top:1px solid #0b121a; }
   .supplier table { width:100%; border-collapse:collapse; font-size:12px; }
@@ -41,21 +44,37 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   .toast { position:fixed; left:50%; top:14px; transform:translateX(-50%); background:#000c; padding:9px 16px; border-radius:8px; display:none; z-index:9; max-width:60vw; }
   .toast.show { display:block; }
   .hint { color:var(--muted); padding:12px; }
-  .replying { color:var(--warn); font-size:12px; padding:0 10px 6px; background:var(--panel); display:none; }
+  .replying { color:var(--warn); font-size:12px; padding:0 10px 6px; background:var(--panel); display:none; overflow-wrap:anywhere; }
+  nav.tabs { display:none; background:var(--panel); border-bottom:1px solid #0b121a; }
+  nav.tabs button { flex:1; background:none; color:var(--muted); border:0; border-bottom:2px solid transparent; padding:10px 4px; font:inherit; font-weight:600; cursor:pointer; }
+  body[data-tab="customers"] nav.tabs [data-tab="customers"], body[data-tab="chat"] nav.tabs [data-tab="chat"],
+  body[data-tab="ops"] nav.tabs [data-tab="ops"], body[data-tab="supplier"] nav.tabs [data-tab="supplier"] { color:var(--text); border-bottom-color:var(--accent); }
+  /* A phone: one panel at a time, the tabs choose which. */
+  @media (max-width: 760px) {
+    body { display:flex; flex-direction:column; }
+    nav.tabs { display:flex; }
+    .right { display:contents; }
+    aside, section.chat, section.ops, .supplier { display:none; flex:1; min-height:0; border:0; }
+    .supplier { max-height:none; }
+    body[data-tab="customers"] aside, body[data-tab="chat"] section.chat, body[data-tab="ops"] section.ops { display:flex; }
+    body[data-tab="supplier"] .supplier { display:block; }
+    .toast { max-width:90vw; }
+  }
 </style>
 </head>
-<body>
+<body data-tab="chat">
+<nav class="tabs" id="tabs"><button type="button" data-tab="customers">Customers</button><button type="button" data-tab="chat">Chat</button><button type="button" data-tab="ops">Ops</button><button type="button" data-tab="supplier">Supplier</button></nav>
 <aside>
   <header>Customers</header>
   <div class="customers" id="customers"></div>
   <div class="new">
-    <select id="lang" aria-label="language"><option value="en">English</option><option value="ru">Русский</option></select>
+    <select id="lang" aria-label="language">__LANGUAGES__</select>
     <button id="newCustomer">+ New</button>
   </div>
 </aside>
-<section>
+<section class="chat">
   <header><span id="chatTitle">Chat</span><small>the bot as your customer sees it</small></header>
-  <div class="messages" id="chat" data-testid="customer-chat"><div class="hint">Create a customer to start.</div></div>
+  <div class="messages" id="chat" data-testid="customer-chat"><div class="hint">Press + New, or type /start below, to open a customer.</div></div>
   <form class="compose" id="composeCustomer"><input id="customerInput" placeholder="Message…" autocomplete="off"><button>Send</button></form>
 </section>
 <div class="right">
@@ -73,6 +92,9 @@ const OPS = __OPS_CHAT_ID__, ADMIN = __ADMIN_ID__;
 let state = { version: 0, chats: {}, customers: [] };
 let current = Number(localStorage.getItem("customer")) || 0;
 let opsReplyTo = null;
+// The language menu shows the selected customer's language (after a return from the checkout page too),
+// set once per selection so that a choice for the next + New is not undone by the next update.
+let languageShownFor = null;
 const $ = (id) => document.getElementById(id);
 
 function toast(text) { const t = $("toast"); t.textContent = text; t.classList.add("show"); clearTimeout(toast.timer); toast.timer = setTimeout(() => t.classList.remove("show"), 3500); }
@@ -141,13 +163,16 @@ function render() {
   for (const c of state.customers) {
     const div = document.createElement("div");
     div.className = "customer" + (c.id === current ? " active" : "");
-    div.innerHTML = escapeHtml(c.first_name) + "<small>id " + c.id + " · " + (c.language_code || "en") + "</small>";
-    div.onclick = () => { current = c.id; localStorage.setItem("customer", String(c.id)); render(); };
+    div.innerHTML = escapeHtml(c.first_name) + "<small>id " + c.id + " · " + escapeHtml(c.language || "en") + "</small>";
+    div.onclick = () => { select(c.id); showTab("chat"); render(); };
     list.appendChild(div);
   }
   const me = state.customers.find((c) => c.id === current);
+  if (me && languageShownFor !== me.id) { $("lang").value = me.language; languageShownFor = me.id; }
   $("chatTitle").textContent = me ? me.first_name : "Chat";
-  renderMessages($("chat"), me ? state.chats[current] || [] : [], current, current);
+  $("customerInput").placeholder = me ? "Message…" : "/start opens a new customer";
+  if (me) renderMessages($("chat"), state.chats[current] || [], current, current);
+  else $("chat").innerHTML = '<div class="hint">Press + New, or type /start below, to open a customer.</div>';
   renderMessages($("ops"), state.chats[OPS] || [], OPS, ADMIN);
 }
 async function poll() {
@@ -159,18 +184,39 @@ async function poll() {
     } catch (e) { await new Promise((r) => setTimeout(r, 1000)); }
   }
 }
-async function adopt(id) { await api("customers", { id, language: localStorage.getItem("lang") || "en" }); }
+/** A customer the page remembers but the sandbox does not (it restarted): the shop's database keeps their language. */
+async function adopt(id) { await api("customers", { id }); }
+function select(id) { current = id; localStorage.setItem("customer", String(id)); }
+function showTab(tab) { document.body.dataset.tab = tab; }
+async function newCustomer() {
+  const c = await api("customers", { language: $("lang").value });
+  select(c.id);
+  languageShownFor = c.id;
+  showTab("chat");
+  return c;
+}
 async function send(chatId, userId, text, replyTo) { await api("send", { chatId, userId, text, replyTo }); }
 async function tap(chatId, userId, messageId, data) {
   const result = await api("tap", { chatId, userId, messageId, data });
   if (result.answer && result.answer.text) toast(result.answer.text);
 }
 $("newCustomer").onclick = async () => {
-  const c = await api("customers", { language: $("lang").value });
-  current = c.id; localStorage.setItem("customer", String(c.id)); localStorage.setItem("lang", $("lang").value);
+  await newCustomer();
   await send(current, current, "/start");
 };
-$("composeCustomer").onsubmit = async (e) => { e.preventDefault(); const v = $("customerInput").value.trim(); if (!v || !current) return; $("customerInput").value = ""; await send(current, current, v); };
+$("composeCustomer").onsubmit = async (e) => {
+  e.preventDefault();
+  const v = $("customerInput").value.trim();
+  if (!v) return;
+  if (!current) {
+    // No customer yet: /start opens one, as a new user's first message does in Telegram.
+    if (!/^\\/start(\\s|$)/.test(v)) { toast("Press + New (or type /start) to open a customer first"); return; }
+    await newCustomer();
+  }
+  $("customerInput").value = "";
+  await send(current, current, v);
+};
+for (const tab of document.querySelectorAll("#tabs button")) tab.onclick = () => showTab(tab.dataset.tab);
 $("composeOps").onsubmit = async (e) => { e.preventDefault(); const v = $("opsInput").value.trim(); if (!v) return; $("opsInput").value = ""; await send(OPS, ADMIN, v, opsReplyTo || undefined); opsReplyTo = null; $("replying").style.display = "none"; };
 document.addEventListener("keydown", (e) => { if (e.key === "Escape") { opsReplyTo = null; $("replying").style.display = "none"; } });
 

@@ -1,0 +1,169 @@
+# Textos para clientes, português do Brasil. As variáveis já chegam escapadas para o HTML do Telegram.
+
+welcome =
+    👋 Boas-vindas à loja <b>{ $shop }</b>!
+    Gift cards, recargas de jogos e de celular, entregues neste chat segundos depois do pagamento.
+    Escolha uma categoria:
+catalog-title = 🛍 Escolha uma categoria:
+category-title = <b>{ $category }</b>: escolha um produto
+catalog-empty = A loja não tem nada à venda agora. Volte mais tarde.
+button-back = ⬅️ Voltar
+button-next = Próximo ➡️
+button-prev = ⬅️ Anterior
+button-catalog = 🛍 Catálogo
+button-buy = 🛒 Comprar por { $price }
+button-pay = 💳 Pagar { $price }
+button-cancel-order = ✖️ Cancelar pedido
+button-my-orders = 📦 Meus pedidos
+
+product-card =
+    <b>{ $name }</b>
+    Valor: { $face }
+    Preço: <b>{ $price }</b>
+product-topup-note = Vamos pedir o { $recipient } para a recarga.
+product-unavailable = Este produto não está mais disponível. Veja o que a loja tem agora.
+price-changed = O preço mudou desde que esta mensagem foi enviada. Este é o preço atual.
+
+checkout-ready =
+    🧾 <b>Pedido { $order }</b>
+    { $name } × { $quantity }
+    Total: <b>{ $total }</b>
+
+    Toque em <b>Pagar</b> para pagar com segurança pelo Stripe. O link de pagamento vale por 30 minutos, até { $until }.
+checkout-reused = Você já tem este pedido aberto; aqui está o link de pagamento de novo.
+checkout-too-many-unpaid = Você tem { $count ->
+        [one] { $count } pedido não pago. Pague ou cancele esse pedido
+       *[other] { $count } pedidos não pagos. Pague ou cancele um deles
+    } (/orders) antes de começar outro.
+checkout-rate-limited = Você fez muitos pedidos na última hora. Tente de novo mais tarde ou escreva para { $support }.
+checkout-provider-down = Os pagamentos não estão disponíveis agora. Nada foi cobrado. Tente de novo em alguns minutos.
+checkout-bad-quantity = Essa quantidade não está disponível para este produto.
+checkout-bad-recipient = Esse { $recipient } não parece correto.
+
+order-cancelled = O pedido { $order } foi cancelado. Nada foi cobrado.
+order-cannot-cancel = O pedido { $order } não pode mais ser cancelado: { $status }.
+
+paid-received = ✅ Pagamento do pedido { $order } recebido. Buscando seu código…
+paid-topup-received = ✅ Pagamento do pedido { $order } recebido. Enviando sua recarga…
+supplier-slow = ⏳ Pagamento recebido. Seu pedido { $order } está a caminho: o fornecedor está demorando mais do que o normal. Você vai recebê-lo aqui assim que estiver pronto.
+
+delivery-code =
+    🎁 <b>{ $name }</b> ({ $face })
+    Pedido { $order }
+
+    { $codes }
+
+    <b>Como resgatar:</b> { $instructions }
+
+    Dúvidas? Escreva para { $support } e informe o pedido { $order }.
+delivery-code-line = Código: <code>{ $code }</code>
+delivery-pin-line = PIN: <code>{ $pin }</code>
+delivery-serial-line = Número de série: <code>{ $serial }</code>
+delivery-topup =
+    ✅ <b>{ $name }</b> enviado para <code>{ $recipient }</code>
+    Pedido { $order }
+    Referência da operadora: <code>{ $reference }</code>
+
+    Dúvidas? Escreva para { $support } e informe o pedido { $order }.
+
+refunded-customer = ↩️ Não conseguimos concluir o pedido { $order }, então seu pagamento de { $amount } foi reembolsado. Ele volta para o seu cartão em 5 a 10 dias. Desculpe pelo transtorno.
+review-customer = ⏳ O pedido { $order } está passando por uma verificação rápida da nossa equipe. Você não precisa fazer nada: seu código ou o reembolso chegam aqui.
+refunded-customer-stars = ↩️ Não conseguimos concluir o pedido { $order }, então suas { $amount } voltaram para o seu saldo de Telegram Stars. Desculpe pelo transtorno.
+refunded-before-delivery = ↩️ O pagamento do pedido { $order } foi reembolsado, então o pedido foi cancelado e nada será entregue. O dinheiro volta para o seu cartão em 5 a 10 dias.
+disputed-before-delivery = ⏸ O pedido { $order } está em espera: o pagamento foi contestado junto ao seu banco. Se foi um engano, fale com o nosso suporte.
+stars-second-charge-refunded = ↩️ O pedido { $order } foi pago duas vezes. O segundo pagamento de { $amount } voltou para o seu saldo de Telegram Stars.
+
+status-awaiting_payment = aguardando pagamento
+status-paid = pago, buscando seu código
+status-supplier_pending = pago, a caminho do fornecedor
+status-fulfilled = pronto, sendo enviado
+status-delivered = entregue
+status-delivery_failed = pronto (não foi possível enviar: abra aqui)
+status-failed = não foi possível concluir, reembolso a caminho
+status-refunding = sendo reembolsado
+status-refunded = reembolsado
+status-needs_review = em verificação pela nossa equipe
+status-expired = o link de pagamento expirou
+status-cancelled = cancelado
+
+order-view =
+    📦 <b>Pedido { $order }</b>
+    { $name } × { $quantity }: { $total }
+    Status: <b>{ $status }</b>
+    Criado em: { $created }
+order-not-found = Nenhum pedido { $order } foi encontrado para você.
+help =
+    Este bot vende gift cards e recargas. Escolha um produto, pague na página do Stripe e o código chega aqui em segundos.
+
+    /start: o catálogo
+    /orders: seus pedidos e códigos
+    /support: falar com uma pessoa
+    /cancel: cancelar o que você está fazendo
+    /language: mudar o idioma
+support = Precisa de ajuda? Escreva para { $support }.{ $last }
+support-last-order = { " " }Informe seu último pedido: <code>{ $order }</code>.
+unknown-command = Não conheço esse comando. /help mostra o que eu sei fazer.
+error-generic = Algo deu errado do nosso lado. Nada foi cobrado duas vezes; tente de novo.
+recipient-phone = número de telefone
+recipient-player_id = ID de jogador
+recipient-email = e-mail
+orders-title = 📦 Seus pedidos, do mais recente ao mais antigo:
+orders-empty = Você ainda não tem pedidos. /start abre o catálogo.
+button-open = Abrir
+cancelled-nothing-pending = Pronto. /start abre o catálogo.
+stale-button = Este botão está desatualizado. Esta é a tela atual.
+button-cancel = ✖️ Cancelar
+button-confirm = ✅ Confirmar
+ask-recipient-phone =
+    <b>{ $name }</b>
+    Envie o número de telefone para a recarga no formato internacional, com o código do país, por exemplo <code>+5215512345678</code>.
+ask-recipient-player_id =
+    <b>{ $name }</b>
+    Envie o ID de jogador para a recarga. { $hint }
+ask-recipient-email =
+    <b>{ $name }</b>
+    Envie o e-mail da conta para a recarga.
+bad-recipient-phone = "{ $value }" não é um número de telefone no formato internacional. Comece com + e o código do país, por exemplo <code>+5215512345678</code>. Tente de novo:
+bad-recipient-player_id = "{ $value }" não é um ID de jogador válido para este jogo. { $hint } Tente de novo:
+bad-recipient-email = "{ $value }" não é um e-mail. Tente de novo:
+confirm-topup =
+    Confira seu pedido:
+    <b>{ $name }</b>
+    { $what }: <code>{ $recipient }</code>
+    Quantidade: 1
+    Total: <b>{ $total }</b>
+checkout-cancelled = Compra cancelada. Nada foi cobrado.
+command-start = Catálogo
+command-orders = Meus pedidos e códigos
+command-help = Como funciona
+command-support = Falar com uma pessoa
+command-cancel = Cancelar o que estou fazendo
+command-language = Mudar o idioma
+brand-title = <b>{ $brand }</b>: escolha um valor
+from-price = a partir de { $price }
+ask-quantity = <b>{ $name }</b>: quantos códigos? (até { $max })
+language-choose = Escolha seu idioma:
+language-set = Pronto: agora vou falar com você em português.
+paid-header = ✅ Pagamento do pedido { $order } recebido.
+button-pay-stars = ⭐ Pagar { $stars ->
+        [one] { $stars } estrela
+       *[other] { $stars } estrelas
+    }
+stars-invoice-description = Pedido { $order }: { $quantity } ×, entregue neste chat logo após o pagamento.
+stars-refused-unknown = Esta fatura não é de nenhum dos seus pedidos.
+stars-refused-not-payable = Este pedido já foi pago ou encerrado.
+stars-refused-expired = Este pedido expirou. Comece de novo pelo catálogo.
+stars-refused-price = O preço mudou. Comece de novo pelo catálogo.
+# Um valor que não é dinheiro: "86 diamantes". As formas da unidade vêm do catálogo; o Fluent escolhe a de
+# $count pelas regras de plural do português (uma forma que falte é a "other").
+face-value-units = { $amount } { $count ->
+        [one] { $one }
+        [many] { $many }
+       *[other] { $other }
+    }
+order-status-line = 📦 Pedido { $order }: { $status }.
+order-paid-confirming = ⏳ Pedido { $order }: estamos confirmando seu pagamento. Seu pedido chega neste chat em instantes.
+button-show-code = 🔑 Ver o código de novo
+button-order-details = 📦 Detalhes do pedido
+# O nome deste idioma nele mesmo, para o seletor de /language.
+language-name = 🇧🇷 Português (Brasil)
