@@ -37,6 +37,7 @@ checkout-too-many-unpaid = You have { $count ->
     } (/orders) before starting another.
 checkout-rate-limited = You have made many orders in the last hour. Please try again later, or write to { $support }.
 checkout-provider-down = Payments are not available right now. Nothing was charged. Please try again in a few minutes.
+checkout-not-allowed = Sorry, we cannot take this order. If you think this is a mistake, write to { $support }.
 checkout-bad-quantity = That quantity is not available for this product.
 checkout-bad-recipient = That { $recipient } does not look right.
 

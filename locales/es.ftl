@@ -37,6 +37,7 @@ checkout-too-many-unpaid = Tienes { $count ->
     } (/orders) antes de empezar otro.
 checkout-rate-limited = Hiciste muchos pedidos en la última hora. Inténtalo más tarde o escribe a { $support }.
 checkout-provider-down = Los pagos no están disponibles en este momento. No se cobró nada. Inténtalo de nuevo en unos minutos.
+checkout-not-allowed = Lo sentimos, no podemos aceptar este pedido. Si crees que es un error, escribe a { $support }.
 checkout-bad-quantity = Esa cantidad no está disponible para este producto.
 checkout-bad-recipient = Ese { $recipient } no parece correcto.
 

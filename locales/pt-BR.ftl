@@ -37,6 +37,7 @@ checkout-too-many-unpaid = Você tem { $count ->
     } (/orders) antes de começar outro.
 checkout-rate-limited = Você fez muitos pedidos na última hora. Tente de novo mais tarde ou escreva para { $support }.
 checkout-provider-down = Os pagamentos não estão disponíveis agora. Nada foi cobrado. Tente de novo em alguns minutos.
+checkout-not-allowed = Desculpe, não podemos aceitar este pedido. Se achar que é um engano, escreva para { $support }.
 checkout-bad-quantity = Essa quantidade não está disponível para este produto.
 checkout-bad-recipient = Esse { $recipient } não parece correto.
 

@@ -38,6 +38,7 @@ checkout-too-many-unpaid = У вас { $count ->
     } (/orders), прежде чем начать новый.
 checkout-rate-limited = За последний час вы сделали много заказов. Попробуйте позже или напишите { $support }.
 checkout-provider-down = Оплата сейчас недоступна. Деньги не списаны. Попробуйте через несколько минут.
+checkout-not-allowed = К сожалению, мы не можем принять этот заказ. Если это ошибка, напишите { $support }.
 checkout-bad-quantity = Такое количество для этого товара недоступно.
 checkout-bad-recipient = Похоже, { $recipient } указан неверно.
 

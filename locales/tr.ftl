@@ -37,6 +37,7 @@ checkout-too-many-unpaid = Ödenmemiş { $count } açık siparişiniz var. Yenis
     } ödeyin veya iptal edin (/orders).
 checkout-rate-limited = Son bir saatte çok sayıda sipariş verdiniz. Lütfen daha sonra tekrar deneyin veya { $support } adresine yazın.
 checkout-provider-down = Ödemeler şu anda kullanılamıyor. Hiçbir ücret alınmadı. Lütfen birkaç dakika sonra tekrar deneyin.
+checkout-not-allowed = Üzgünüz, bu siparişi alamıyoruz. Bunun bir hata olduğunu düşünüyorsanız { $support } adresine yazın.
 checkout-bad-quantity = Bu ürün için bu miktar mevcut değil.
 checkout-bad-recipient = Bu { $recipient } doğru görünmüyor.
 

@@ -38,6 +38,7 @@ checkout-too-many-unpaid = У вас { $count ->
     } (/orders), перш ніж почати нове.
 checkout-rate-limited = За останню годину ви зробили багато замовлень. Спробуйте пізніше або напишіть { $support }.
 checkout-provider-down = Оплата зараз недоступна. Гроші не списано. Спробуйте за кілька хвилин.
+checkout-not-allowed = На жаль, ми не можемо прийняти це замовлення. Якщо це помилка, напишіть { $support }.
 checkout-bad-quantity = Така кількість для цього товару недоступна.
 checkout-bad-recipient = Схоже, { $recipient } вказано неправильно.
 

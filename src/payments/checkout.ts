@@ -9,6 +9,7 @@ import type { IdGenerator } from "../lib/ids.js";
 import { multiply } from "../lib/money.js";
 import type { Logger } from "../logger.js";
 import { createOrder, transition, type OrderRow } from "../orders/state-machine.js";
+import { isCustomerBanned } from "../risk/bans.js";
 import type { Stripe } from "./stripe-client.js";
 
 export const CHECKOUT_TTL_MS = 30 * 60 * 1000;
@@ -37,7 +38,7 @@ export interface CheckoutRequest {
 
 export type CheckoutResult =
   | { ok: true; order: OrderRow; reused: boolean }
-  | { ok: false; reason: "product_unavailable" | "bad_quantity" | "bad_recipient" | "too_many_unpaid" | "rate_limited" | "payment_provider_down"; order?: OrderRow };
+  | { ok: false; reason: "product_unavailable" | "bad_quantity" | "bad_recipient" | "too_many_unpaid" | "rate_limited" | "payment_provider_down" | "not_allowed"; order?: OrderRow };
 
 export function snapshotOf(product: ProductRow): ProductSnapshot {
   return {
@@ -84,6 +85,8 @@ export function orderDeepLink(botUsername: string, orderId: string): string {
 export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest): Promise<CheckoutResult> {
   const { db, now } = deps;
   const { product, quantity, recipient } = request;
+  // A banned customer is refused politely, with no details (risk/bans.ts).
+  if (isCustomerBanned(db, request.customerId)) return { ok: false, reason: "not_allowed" };
   if (!isForSale(product)) return { ok: false, reason: "product_unavailable" };
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > product.maxQuantity) return { ok: false, reason: "bad_quantity" };
   if (!isValidRecipient(product, recipient)) return { ok: false, reason: "bad_recipient" };

@@ -8,10 +8,13 @@ import { getOrder, getOrderByCharge, getOrderByPaymentIntent, updateOrderFields 
 import { sendToReview, type ReviewDeps } from "../orders/review.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
 import { formatMoney } from "../lib/money.js";
+import { addBan } from "../risk/bans.js";
+import type { RiskSettings } from "../risk/rules.js";
 
 export interface StripeEventDeps extends ReviewDeps {
   /** An order became paid here: the pipeline takes it from there (the paid notice, a wake-up of the worker). */
   onPaid(orderId: string): void;
+  risk: Pick<RiskSettings, "banOnDispute">;
 }
 type Deps = StripeEventDeps;
 
@@ -240,6 +243,14 @@ function onChargeRefunded(deps: Deps, charge: Stripe.Charge): string {
   return "refund_recorded";
 }
 
+/** RISK_BAN_ON_DISPUTE: the customer and the card behind a dispute buy nothing more; returns what the alert says. */
+function banDisputer(deps: Deps, order: OrderRow, disputeId: string): string {
+  const reason = `dispute ${disputeId} on ${order.id}`;
+  addBan(deps.db, "customer", String(order.customerId), reason, "system", deps.now());
+  if (order.cardFingerprint) addBan(deps.db, "card", order.cardFingerprint, reason, "system", deps.now());
+  return `; customer ${order.customerId}${order.cardFingerprint ? " and their card" : ""} banned (RISK_BAN_ON_DISPUTE)`;
+}
+
 /**
  * Disputes: recorded with their reason, amount and evidence due date. Opened before delivery, the order is held
  * like a refunded one; on a delivered order, ops are told at once. Closing records won or lost.
@@ -279,7 +290,8 @@ function onDispute(deps: Deps, dispute: Stripe.Dispute, type: string): string {
       detail: { dispute_id: dispute.id, reason: dispute.reason, amount: dispute.amount, evidence_due_by: dueBy },
       patch: { disputedAt: order.disputedAt ?? now },
     });
-    const base = `${order.id}: dispute ${dispute.id} (${dispute.reason}) for ${amount}, evidence due ${due}`;
+    const banned = deps.risk.banOnDispute ? banDisputer(deps, order, dispute.id) : "";
+    const base = `${order.id}: dispute ${dispute.id} (${dispute.reason}) for ${amount}, evidence due ${due}${banned}`;
     if (beforeDelivery) {
       const held = placeHold(deps, order, "dispute", "stripe", { dispute_id: dispute.id });
       deps.alerts.raise({ kind: "dispute", orderId: order.id, text: `${base}; opened before delivery: ${held.status === "needs_review" ? "no code was bought; the order is in review" : "held, the code will not be sent"}` });

@@ -139,6 +139,7 @@ export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, qua
       too_many_unpaid: t("checkout-too-many-unpaid", { count: deps.limits.maxUnpaidOrders }),
       rate_limited: t("checkout-rate-limited", { support: deps.supportContact }),
       payment_provider_down: t("checkout-provider-down"),
+      not_allowed: t("checkout-not-allowed", { support: deps.supportContact }),
     };
     // A message, not only a callback answer: the tap may already have been answered (Buy → conversation).
     await answer(ctx, { text: messages[result.reason], show_alert: true });
