@@ -8,8 +8,9 @@ import { createBot, registerCommands } from "./bot/bot.js";
 import { createPacer, type PacerOptions } from "./bot/pacing.js";
 import type { BotDeps } from "./bot/deps.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
-import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
-import type { Config } from "./config.js";
+import { checkSuppliersConfigured, readCatalogFile, syncCatalog } from "./catalog/catalog.js";
+import { refreshStockAvailability } from "./catalog/stock-availability.js";
+import { configuredSuppliers, type Config } from "./config.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { orders } from "./db/schema.js";
 import { and, eq, inArray } from "drizzle-orm";
@@ -18,7 +19,7 @@ import { createWorker, type Worker } from "./fulfilment/worker.js";
 import { schedulePaidNotice } from "./fulfilment/notify.js";
 import { expireStarsOrders } from "./payments/stars.js";
 import { createHttpServer, listen, type HttpRoutes } from "./http/server.js";
-import { createCodeCipher } from "./lib/crypto.js";
+import { createCodeCipher, createCodeFingerprinter } from "./lib/crypto.js";
 import { createOrderId } from "./lib/ids.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createAlerter } from "./ops/alerts.js";
@@ -27,7 +28,7 @@ import { createMonitors, type MonitorSettings, type Monitors } from "./ops/monit
 import { adminFeature } from "./bot/features/admin.js";
 import { createStripeClient } from "./payments/stripe-client.js";
 import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
-import { createHttpSupplier } from "./supplier/http-client.js";
+import { createSuppliers } from "./supplier/registry.js";
 import { createSupplierWebhookHandler } from "./supplier/webhook.js";
 import { Composer, webhookCallback, type Bot } from "grammy";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -77,18 +78,37 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   if (!config.BOT_TOKEN) throw new Error("BOT_TOKEN is missing");
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   const now = options.now ?? Date.now;
+  const catalog = readCatalogFile(config.CATALOG_PATH);
+  // Every source must name a configured supplier: one clear line naming the product, before anything starts.
+  checkSuppliersConfigured(catalog, configuredSuppliers(config), config.CATALOG_PATH);
   const db = openDatabase(config.DATABASE_PATH);
-  syncCatalog(db, readCatalogFile(config.CATALOG_PATH), now());
+  syncCatalog(db, catalog, now());
+  refreshStockAvailability(db, now());
   const metrics = createMetrics(db);
   const sealer = createCodeCipher(config.CODE_ENCRYPTION_KEY);
   // Without Stripe among the payment methods the client is never called; it still exists for one code path.
   const stripe = createStripeClient(config.STRIPE_SECRET_KEY ?? "sk_test_stripe_not_configured", config.STRIPE_API_URL);
-  const supplier = createHttpSupplier({
-    baseUrl: config.SUPPLIER_API_URL,
-    apiKey: config.SUPPLIER_API_KEY,
+  const stock = { db, sealer, fingerprint: createCodeFingerprinter(config.CODE_ENCRYPTION_KEY), now };
+  const suppliers = createSuppliers({
     timeoutMs: config.SUPPLIER_TIMEOUT_MS,
-    observe: ({ endpoint, durationMs, outcome }) => {
-      metrics.supplierLatency.observe({ endpoint, outcome }, durationMs / 1000);
+    generic:
+      config.SUPPLIER_API_URL && config.SUPPLIER_API_KEY ? { baseUrl: config.SUPPLIER_API_URL, apiKey: config.SUPPLIER_API_KEY } : undefined,
+    reloadly:
+      config.RELOADLY_CLIENT_ID && config.RELOADLY_CLIENT_SECRET
+        ? {
+            clientId: config.RELOADLY_CLIENT_ID,
+            clientSecret: config.RELOADLY_CLIENT_SECRET,
+            authUrl: config.RELOADLY_AUTH_URL,
+            giftcardsUrl: config.RELOADLY_GIFTCARDS_URL,
+            topupsUrl: config.RELOADLY_TOPUPS_URL,
+            senderName: options.shopName ?? config.SHOP_NAME,
+            // One wallet serves both APIs: read it where the catalog has products (gift cards first).
+            balanceFrom: catalog.some((product) => product.kind === "code" && product.sources?.some((s) => s.supplier === "reloadly")) ? "giftcards" : "topups",
+          }
+        : undefined,
+    stock,
+    observe: (name, { endpoint, durationMs, outcome }) => {
+      metrics.supplierLatency.observe({ supplier: name, endpoint, outcome }, durationMs / 1000);
       monitors.observeSupplierCall(durationMs);
     },
   });
@@ -148,7 +168,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     logger,
     now,
     random: options.random ?? Math.random,
-    supplier,
+    suppliers: suppliers.registry,
     stripe,
     api: bot.api,
     t,
@@ -167,16 +187,41 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   };
   const monitors: Monitors = createMonitors({
     db,
-    supplier,
+    suppliers: suppliers.registry,
     alerts,
     logger,
     now,
-    settings: { ...(config.SUPPLIER_DAILY_SPEND !== undefined ? { dailySpendOverride: config.SUPPLIER_DAILY_SPEND } : {}), ...options.monitors },
+    settings: {
+      ...(config.SUPPLIER_DAILY_SPEND !== undefined ? { dailySpendOverride: config.SUPPLIER_DAILY_SPEND } : {}),
+      stockLowThreshold: config.STOCK_LOW_THRESHOLD,
+      ...options.monitors,
+    },
   });
   const worker = createWorker(pipeline, { concurrency: config.WORKER_CONCURRENCY, ...(options.workerIdleMs ? { idleMs: options.workerIdleMs } : {}) });
 
-  const syncSupplierCatalog = () => syncFromSupplier({ db, supplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT });
-  adminSlot.use(adminFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, monitors, syncCatalog: syncSupplierCatalog }));
+  const genericSupplier = suppliers.generic;
+  const syncSupplierCatalog = genericSupplier
+    ? () => syncFromSupplier({ db, supplier: genericSupplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT })
+    : undefined;
+  // A file sent to the bot: getFile, then the download from the Bot API's file endpoint.
+  const downloadFile = async (fileId: string): Promise<Buffer> => {
+    const file = await bot.api.getFile(fileId);
+    if (!file.file_path) throw new Error("Telegram gave no file path");
+    const response = await fetch(`${config.TELEGRAM_API_ROOT.replace(/\/$/, "")}/file/bot${config.BOT_TOKEN}/${file.file_path}`, { signal: AbortSignal.timeout(30_000) });
+    if (!response.ok) throw new Error(`the file download answered HTTP ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  };
+  adminSlot.use(
+    adminFeature({
+      pipeline,
+      wakeWorker: () => worker.wake(),
+      adminUserIds: config.ADMIN_USER_IDS,
+      monitors,
+      syncCatalog: syncSupplierCatalog,
+      stock: { ...stock, lowThreshold: config.STOCK_LOW_THRESHOLD },
+      downloadFile,
+    }),
+  );
 
   // Telegram webhook mode: grammY's webhookCallback on this server, behind the secret token. It answers
   // Telegram within 2 s whatever happens; a slow handler finishes after the answer (the heavy work is the
@@ -209,14 +254,17 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
         onStored: () => worker.wake(),
         onOutcome: webhookOutcome("stripe"),
       }),
-      supplierWebhook: createSupplierWebhookHandler({
-        db,
-        webhookSecret: config.SUPPLIER_WEBHOOK_SECRET,
-        logger,
-        now,
-        onStored: () => worker.wake(),
-        onOutcome: webhookOutcome("supplier"),
-      }),
+      // Without the generic supplier nobody may post here: every call is answered 404.
+      supplierWebhook: config.SUPPLIER_WEBHOOK_SECRET
+        ? createSupplierWebhookHandler({
+            db,
+            webhookSecret: config.SUPPLIER_WEBHOOK_SECRET,
+            logger,
+            now,
+            onStored: () => worker.wake(),
+            onOutcome: webhookOutcome("supplier"),
+          })
+        : () => ({ status: 404, body: { error: "no generic supplier is configured" } }),
       health: () => {
         let database = false;
         try {
@@ -268,7 +316,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       } else if (!options.noPolling) {
         runner = run(bot, { runner: { fetch: { allowed_updates: [...allowedUpdates] } } });
       }
-      if (config.CATALOG_SYNC_INTERVAL_MS > 0) {
+      if (config.CATALOG_SYNC_INTERVAL_MS > 0 && syncSupplierCatalog) {
         const sync = () => syncSupplierCatalog().catch((error: unknown) => logger.warn({ err: error }, "catalog sync failed"));
         void sync();
         syncTimer = setInterval(sync, config.CATALOG_SYNC_INTERVAL_MS);

@@ -5,7 +5,7 @@ import type { Sealer } from "../lib/crypto.js";
 import type { Logger } from "../logger.js";
 import type { Alerts } from "../ops/alerts.js";
 import type { Stripe } from "../payments/stripe-client.js";
-import type { Supplier } from "../supplier/types.js";
+import type { SupplierRegistry } from "../supplier/types.js";
 import type { Translate } from "../bot/i18n.js";
 import type { Metrics } from "../ops/metrics.js";
 import { updateOrderFields } from "../orders/repository.js";
@@ -38,7 +38,8 @@ export interface PipelineDeps {
   logger: Logger;
   now: () => number;
   random: () => number;
-  supplier: Supplier;
+  /** The configured suppliers by name; each order's product says which it uses, in which order. */
+  suppliers: SupplierRegistry;
   stripe: Stripe;
   api: Api;
   t: Translate;

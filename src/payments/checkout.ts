@@ -50,6 +50,8 @@ export function snapshotOf(product: ProductRow): ProductSnapshot {
     requiresPin: product.requiresPin,
     instructions: product.instructions,
     recipientRule: product.recipientRule ?? null,
+    // Frozen with the order: a catalog change never reroutes an order whose attempt is under way.
+    sources: product.sources ?? null,
   };
 }
 

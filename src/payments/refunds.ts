@@ -5,6 +5,7 @@ import Stripe from "stripe";
 import { transition, type OrderRow } from "../orders/state-machine.js";
 import { scheduleRetry, type PipelineDeps } from "../fulfilment/pipeline.js";
 import { notifyCustomer } from "../fulfilment/notify.js";
+import { returnUnusedStock } from "./stock-return.js";
 import { formatMoney } from "../lib/money.js";
 import { refundStars } from "./stars.js";
 
@@ -43,6 +44,7 @@ export async function runRefundStep(deps: PipelineDeps, order: OrderRow): Promis
     detail: attempt.detail,
     ...(refund ? { patch: { refundId: refund.id, refundedAmount: refund.amount } } : {}),
   });
+  returnUnusedStock(deps, order);
   // A refund found already made (by an earlier attempt or by hand) was announced then.
   if (!refund) return;
   deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${formatMoney({ amount: refund.amount, currency: order.currency })} (${order.lastError ?? "supplier failure"})` });

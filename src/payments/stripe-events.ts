@@ -6,6 +6,7 @@ import { getOrder, getOrderByPaymentIntent } from "../orders/repository.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
 import type { PipelineDeps } from "../fulfilment/pipeline.js";
 import { schedulePaidNotice } from "../fulfilment/notify.js";
+import { returnUnusedStock } from "./stock-return.js";
 import { formatMoney } from "../lib/money.js";
 
 type Deps = Pick<PipelineDeps, "db" | "logger" | "now" | "alerts" | "api" | "t">;
@@ -160,6 +161,7 @@ function onChargeRefunded(deps: Deps, charge: Stripe.Charge): string {
   if (order.status === "needs_review" || order.status === "refunding") {
     // Refunded by hand in the dashboard, or our own refund confirmed: the order is closed.
     transition(deps, { orderId: order.id, from: order.status, to: "refunded", cause: "charge.refunded", actor: "stripe", detail, patch: { refundedAmount: charge.amount_refunded } });
+    returnUnusedStock(deps, order);
   } else {
     recordOrderNote(deps, { orderId: order.id, status: order.status, cause: "charge.refunded", actor: "stripe", detail, patch: { refundedAmount: charge.amount_refunded } });
   }

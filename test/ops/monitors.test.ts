@@ -8,6 +8,7 @@ import type { Alert, Alerts } from "../../src/ops/alerts.js";
 import { createMonitors } from "../../src/ops/monitors.js";
 import { startSupplierSimulator, type SupplierSimulator } from "../../src/supplier/simulator.js";
 import { createHttpSupplier } from "../../src/supplier/http-client.js";
+import { createGenericAdapter } from "../../src/supplier/generic-adapter.js";
 import { createLogger } from "../../src/logger.js";
 import { manualClock } from "../../src/lib/clock.js";
 
@@ -32,8 +33,8 @@ afterEach(async () => {
 });
 
 function monitors(settings = {}) {
-  const supplier = createHttpSupplier({ baseUrl: sim.url, apiKey: "k", timeoutMs: 2000 });
-  return createMonitors({ db, supplier, alerts, logger: createLogger("silent"), now: clock.now, settings });
+  const generic = createGenericAdapter(createHttpSupplier({ baseUrl: sim.url, apiKey: "k", timeoutMs: 2000 }));
+  return createMonitors({ db, suppliers: new Map([["generic", generic]]), alerts, logger: createLogger("silent"), now: clock.now, settings });
 }
 
 let n = 0;
