@@ -7,10 +7,10 @@ export function createGenericAdapter(client: Supplier): SupplierAdapter {
     source.supplier === "generic" && source.sku ? source.sku : productSku;
   return {
     name: "generic",
-    placeOrder(request) {
+    async placeOrder(request) {
       return client.placeOrder({ sku: skuOf(request.source, request.sku), quantity: request.quantity, reference: request.reference, recipient: request.recipient });
     },
-    findOrder(lookup) {
+    async findOrder(lookup) {
       return lookup.supplierOrderId ? client.getOrder(lookup.supplierOrderId) : client.findOrderByReference(lookup.reference);
     },
     async getBalances() {

@@ -13,7 +13,7 @@ import { backupDatabase } from "../../src/ops/backup.js";
 import { getOrder } from "../../src/orders/repository.js";
 import { SIMULATOR_CATALOG } from "../../src/supplier/simulator-catalog.js";
 import { createHttpSupplier } from "../../src/supplier/http-client.js";
-import { ADMIN_ID, ENCRYPTION_KEY, SUPPLIER_KEY, STEAM_20, openOrder, paidOrder, startHarness, waitForStatus, type Harness } from "../helpers/harness.js";
+import { ADMIN_ID, ENCRYPTION_KEY, SUPPLIER_KEY, reloadlyEnv, STEAM_20, openOrder, paidOrder, startHarness, waitForStatus, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -58,6 +58,7 @@ function baseEnv(harness: Harness): Record<string, string> {
     SUPPLIER_API_URL: harness.supplier.url,
     SUPPLIER_API_KEY: "sim-key-123",
     SUPPLIER_WEBHOOK_SECRET: "supplier-webhook-secret-0123456789",
+    ...reloadlyEnv(harness.reloadly),
     SUPPORT_CONTACT: "@shop_support",
     CODE_ENCRYPTION_KEY: ENCRYPTION_KEY,
     CATALOG_PATH: "catalog.example.json",

@@ -36,7 +36,7 @@ export interface ReloadlyAdapterOptions {
 
 export interface ReloadlyAdapter extends SupplierAdapter {
   /** Every gift card product (GET /products, all pages), for the catalog sync. */
-  listGiftCardProducts(): Promise<ReloadlyProduct[]>;
+  listGiftCardProducts(pageSize?: number): Promise<ReloadlyProduct[]>;
 }
 
 /** A decimal amount from Reloadly (17.52) in integer minor units of its currency (1752). */
@@ -244,7 +244,8 @@ export function createReloadlyAdapter(client: ReloadlyClient, options: ReloadlyA
 
   return {
     name: "reloadly",
-    placeOrder(request) {
+    // async: a refusal before sending (wrong source, reference too long) is a rejected promise like any other.
+    async placeOrder(request) {
       const source = sourceOf(request);
       return exclusive(request.reference, async () => {
         try {
@@ -258,7 +259,7 @@ export function createReloadlyAdapter(client: ReloadlyClient, options: ReloadlyA
         }
       });
     },
-    findOrder(lookup) {
+    async findOrder(lookup) {
       sourceOf(lookup);
       return exclusive(lookup.reference, () => findOrder(lookup));
     },
@@ -266,12 +267,13 @@ export function createReloadlyAdapter(client: ReloadlyClient, options: ReloadlyA
       const balance = await client.request(options.balanceFrom, { method: "GET", path: "/accounts/balance", endpoint: "balance" }, balanceSchema);
       return [{ ...money(balance.balance, balance.currencyCode), account: "reloadly" }];
     },
-    async listGiftCardProducts() {
+    async listGiftCardProducts(pageSize = PAGE_SIZE) {
       const products: ReloadlyProduct[] = [];
+      // Reloadly's pages start at 1.
       for (let page = 1; ; page++) {
-        const answer = await client.request("giftcards", { method: "GET", path: "/products", endpoint: "catalog", searchParams: { page, size: PAGE_SIZE } }, pageSchema(productSchema));
+        const answer = await client.request("giftcards", { method: "GET", path: "/products", endpoint: "catalog", searchParams: { page, size: pageSize } }, pageSchema(productSchema));
         products.push(...answer.content);
-        const pages = answer.totalPages ?? Math.ceil(answer.totalElements / PAGE_SIZE);
+        const pages = answer.totalPages ?? Math.ceil(answer.totalElements / pageSize);
         if (page >= pages || answer.content.length === 0) return products;
       }
     },
