@@ -10,6 +10,7 @@ import type { BotDeps } from "./bot/deps.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
 import { checkSuppliersConfigured, readCatalogFile, syncCatalog } from "./catalog/catalog.js";
 import { refreshStockAvailability } from "./catalog/stock-availability.js";
+import { checkReloadlySources } from "./catalog/reloadly-check.js";
 import { configuredSuppliers, type Config } from "./config.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { orders } from "./db/schema.js";
@@ -200,6 +201,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const worker = createWorker(pipeline, { concurrency: config.WORKER_CONCURRENCY, ...(options.workerIdleMs ? { idleMs: options.workerIdleMs } : {}) });
 
   const genericSupplier = suppliers.generic;
+  const reloadly = suppliers.reloadly;
   const syncSupplierCatalog = genericSupplier
     ? () => syncFromSupplier({ db, supplier: genericSupplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT })
     : undefined;
@@ -218,6 +220,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       adminUserIds: config.ADMIN_USER_IDS,
       monitors,
       syncCatalog: syncSupplierCatalog,
+      checkReloadly: reloadly ? async () => checkReloadlySources(db, await reloadly.listGiftCardProducts()) : undefined,
       stock: { ...stock, lowThreshold: config.STOCK_LOW_THRESHOLD },
       downloadFile,
     }),

@@ -26,6 +26,11 @@ const PRODUCTS = [
     price: { amount: 1149, currency: "USD" }, instructions: "Credited within a minute.",
     recipient: { type: "phone", pattern: "^\\+509[0-9]{8}$", hint: "+509 and 8 digits" }, sources: [{ supplier: "reloadly", operator_id: 173, amount: 10 }],
   },
+  {
+    // A typo: Amazon US has no 26 USD card. /sync says so before a customer pays for it.
+    sku: "amazon-us-26", name: "Amazon.com 26 USD", category: "Gift cards", kind: "code", face_value: { amount: 2600, currency: "USD" },
+    price: { amount: 2799, currency: "USD" }, instructions: "amazon.com/redeem", sources: [{ supplier: "reloadly", product_id: 5, unit_price: 26 }],
+  },
 ];
 
 let h: Harness;
@@ -95,11 +100,14 @@ describe("a shop with Reloadly only", () => {
     expect(order.supplierConfirmation).toMatchObject({ delivered: { amount: 132_500, currency: "HTG" } });
   });
 
-  it("answers /balance with Reloadly's, /sync with what it syncs, and 404 to supplier webhooks", async () => {
+  it("answers /balance with Reloadly's, /sync with Reloadly's products checked, and 404 to supplier webhooks", async () => {
     h.telegram.sendText(ADMIN_ID, "/balance");
     await h.telegram.waitFor(ADMIN_ID, (m) => /^Supplier balance: \$[\d,]+\.\d\d$/.test(stripHtml(m.text)));
     h.telegram.sendText(ADMIN_ID, "/sync");
-    await h.telegram.waitFor(ADMIN_ID, (m) => m.text.includes("the generic supplier is not configured"));
+    const sync = stripHtml((await h.telegram.waitFor(ADMIN_ID, (m) => m.text.includes("Reloadly sources checked"))).text);
+    expect(sync).toContain("The generic supplier is not configured");
+    expect(sync).toContain("Reloadly sources checked against GET /products: 3 gift card source(s), 1 Reloadly would refuse:");
+    expect(sync).toContain("⚠️ amazon-us-26: 26 is not a denomination of Amazon US (10, 25, 50, 100 USD)");
     const webhook = await fetch(`${h.shopUrl}/webhooks/supplier`, { method: "POST", body: "{}" });
     expect(webhook.status).toBe(404);
   });

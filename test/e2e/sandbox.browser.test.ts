@@ -1,6 +1,7 @@
 // The offline sandbox in a real browser: Playwright (playwright-core) driving Debian's Chromium.
 // Buy a gift card, pay on the checkout page, see the code in the chat; then a top-up that fails and is
-// refunded, with the alert visible in the ops chat.
+// refunded, with the alert visible in the ops chat; then a product routed through several sources, with
+// Reloadly's behaviour switched in the panel.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,6 +86,22 @@ describe.runIf(run)("the sandbox in a browser", () => {
     await expect.poll(() => ops().innerText(), { timeout: 20_000 }).toContain("Orders refunded");
     expect(sandbox.stripe.refunds).toHaveLength(1);
     await page.screenshot({ path: "test-results/sandbox-refund.png" });
+  }, 60_000);
+
+  it("shows each product's sources, and switching Reloadly to FAILED sends an order on to the next source", async () => {
+    const panel = page.locator("#supplier");
+    await expect.poll(() => panel.innerText(), { timeout: 15_000 }).toContain("stock amazon-us-25 (2 left) → reloadly product 5 · 25 → generic amazon-us-25");
+    await panel.locator('select[data-reloadly="giftcards/14"]').selectOption("failed");
+    await expect.poll(() => JSON.stringify(sandbox.reloadly.behaviours().giftcards[14]), { timeout: 5_000 }).toContain('"outcome":"failed"');
+    await chat().locator("..").locator("input").fill("/start buy_itunes-de-25-eur");
+    await page.keyboard.press("Enter");
+    await button(/^🛒 Buy for/).click();
+    await button(/^💳 Pay/).click();
+    await page.waitForURL(/\/checkout\/cs_test_/);
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    // App Store has Reloadly as its only source: a FAILED order there is refunded.
+    await expect.poll(() => chat().innerText(), { timeout: 20_000 }).toContain("has been refunded");
   }, 60_000);
 });
 

@@ -12,6 +12,7 @@ import { enterCode, refundOrder, resendOrder, retryOrder, type AdminDeps, type A
 import type { Monitors } from "../../ops/monitors.js";
 import { describeImport, describeStock, importStockFile, StockImportError } from "../../ops/stock-import.js";
 import type { SyncReport } from "../../catalog/supplier-sync.js";
+import type { ReloadlyCheck } from "../../catalog/reloadly-check.js";
 import { MAX_STOCK_FILE_BYTES } from "../../supplier/stock/parse.js";
 import type { StockDeps } from "../../supplier/stock/store.js";
 import type { ShopContext } from "../context.js";
@@ -21,6 +22,8 @@ export interface AdminFeatureDeps extends AdminDeps {
   monitors: Monitors;
   /** Undefined when the generic supplier (whose GET /catalog the sync reads) is not configured. */
   syncCatalog: (() => Promise<SyncReport>) | undefined;
+  /** Undefined without Reloadly: checks the catalog's Reloadly sources against its GET /products. */
+  checkReloadly: (() => Promise<ReloadlyCheck>) | undefined;
   /** The shop's own stock: imports from the ops chat and /stock. */
   stock: StockDeps & { lowThreshold: number };
   /** The bytes of a file sent to the bot (Bot API getFile, then the file download). */
@@ -115,22 +118,39 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   });
 
   admin.command("sync", async (ctx) => {
-    if (!deps.syncCatalog) {
-      return ctx.reply("The catalog sync reads the generic supplier's GET /catalog, and the generic supplier is not configured (SUPPLIER_API_URL). Reloadly and stock products are kept in the catalog file.");
+    if (!deps.syncCatalog && !deps.checkReloadly) {
+      return ctx.reply("Nothing to sync: the sync reads the generic supplier's GET /catalog and Reloadly's GET /products, and neither is configured.");
     }
-    try {
-      const report = await deps.syncCatalog();
-      const lines = [
-        "<b>Catalog synced from the generic supplier</b> (GET /catalog; Reloadly and stock products are kept in the catalog file)",
-        `New (disabled until you enable them): ${report.added.length ? report.added.map((sku) => `<code>${escapeHtml(sku)}</code>`).join(", ") : "none"}`,
-        `Repriced: ${report.repriced.length ? report.repriced.map((r) => `${escapeHtml(r.sku)} ${r.from} → ${r.to}`).join(", ") : "none"}`,
-        `Out of stock (hidden): ${report.outOfStock.length ? report.outOfStock.map(escapeHtml).join(", ") : "none"}`,
-        `Back in stock: ${report.backInStock.length ? report.backInStock.map(escapeHtml).join(", ") : "none"}`,
-      ];
-      return ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
-    } catch (error) {
-      return ctx.reply(`Could not sync the catalog: ${escapeHtml((error as Error).message)}`, { parse_mode: "HTML" });
+    const lines: string[] = [];
+    if (deps.syncCatalog) {
+      try {
+        const report = await deps.syncCatalog();
+        lines.push(
+          "<b>Catalog synced from the generic supplier</b> (GET /catalog; products with their own sources are kept as the catalog file says)",
+          `New (disabled until you enable them): ${report.added.length ? report.added.map((sku) => `<code>${escapeHtml(sku)}</code>`).join(", ") : "none"}`,
+          `Repriced: ${report.repriced.length ? report.repriced.map((r) => `${escapeHtml(r.sku)} ${r.from} → ${r.to}`).join(", ") : "none"}`,
+          `Out of stock (hidden): ${report.outOfStock.length ? report.outOfStock.map(escapeHtml).join(", ") : "none"}`,
+          `Back in stock: ${report.backInStock.length ? report.backInStock.map(escapeHtml).join(", ") : "none"}`,
+        );
+      } catch (error) {
+        lines.push(`Could not sync the catalog from the generic supplier: ${escapeHtml((error as Error).message)}`);
+      }
+    } else {
+      lines.push("The generic supplier is not configured: no catalog to sync from it.");
     }
+    if (deps.checkReloadly) {
+      try {
+        const check = await deps.checkReloadly();
+        lines.push(
+          "",
+          `<b>Reloadly sources checked</b> against GET /products: ${check.checked} gift card source(s), ${check.problems.length ? `${check.problems.length} Reloadly would refuse:` : "all valid"}`,
+          ...check.problems.map((problem) => `⚠️ ${escapeHtml(problem)}`),
+        );
+      } catch (error) {
+        lines.push("", `Could not read Reloadly's products: ${escapeHtml((error as Error).message)}`);
+      }
+    }
+    return ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
   });
 
   admin.command("balance", async (ctx) => {
