@@ -69,6 +69,9 @@ describe("a shop with Reloadly only", () => {
     expect(delivery.text).toContain(`<code>${cards[1]!.cardNumber}</code>`);
     expect(stripHtml(delivery.text)).toContain("Amazon.com 25 USD");
     expect(getDeliveredItems(h.shop.db, orderId).map((item) => item.codeEnc).join()).not.toContain(cards[0]!.cardNumber);
+    // Neither the codes nor Reloadly's credentials or tokens reach the logs.
+    const logs = h.logs.join("");
+    for (const secret of [cards[0]!.cardNumber, cards[1]!.cardNumber, "reloadly-test-secret", "Bearer sim."]) expect(logs).not.toContain(secret);
     expect(getOrder(h.shop.db, orderId)).toMatchObject({ supplierName: "reloadly", supplierCostCurrency: "USD" });
   });
 
