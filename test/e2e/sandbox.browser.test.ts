@@ -88,20 +88,23 @@ describe.runIf(run)("the sandbox in a browser", () => {
     await page.screenshot({ path: "test-results/sandbox-refund.png" });
   }, 60_000);
 
-  it("shows each product's sources, and switching Reloadly to FAILED sends an order on to the next source", async () => {
+  it("shows each product's sources, and switches Reloadly's behaviour: a FAILED order there is refunded", async () => {
     const panel = page.locator("#supplier");
     await expect.poll(() => panel.innerText(), { timeout: 15_000 }).toContain("stock amazon-us-25 (2 left) → reloadly product 5 · 25 → generic amazon-us-25");
     await panel.locator('select[data-reloadly="giftcards/14"]').selectOption("failed");
     await expect.poll(() => JSON.stringify(sandbox.reloadly.behaviours().giftcards[14]), { timeout: 5_000 }).toContain('"outcome":"failed"');
     await chat().locator("..").locator("input").fill("/start buy_itunes-de-25-eur");
     await page.keyboard.press("Enter");
-    await button(/^🛒 Buy for/).click();
-    await button(/^💳 Pay/).click();
+    // This order's own buttons (the chat still holds the earlier order's Pay button).
+    await button(/^🛒 Buy for €27\.49/).click();
+    await button(/^💳 Pay €27\.49/).click();
     await page.waitForURL(/\/checkout\/cs_test_/);
-    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByRole("button", { name: "Pay €27.49" }).click();
     await page.waitForURL((url) => url.pathname === "/");
-    // App Store has Reloadly as its only source: a FAILED order there is refunded.
-    await expect.poll(() => chat().innerText(), { timeout: 20_000 }).toContain("has been refunded");
+    // App Store has Reloadly as its only source: a FAILED order there is refunded (a second refund in this chat).
+    await expect.poll(() => sandbox.stripe.refunds.length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(async () => (await chat().innerText()).split("has been refunded").length - 1, { timeout: 20_000 }).toBe(2);
+    expect([...sandbox.reloadly.createdByIdentifier.keys()].map((id) => sandbox.reloadly.orderByIdentifier(id)!.status)).toEqual(["FAILED"]);
   }, 60_000);
 });
 
