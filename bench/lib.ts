@@ -12,6 +12,7 @@ import { snapshotOf } from "../src/payments/checkout.js";
 import { startFakeStripe, type FakeStripe } from "../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, type FakeTelegram } from "../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SimulatorOptions, type SupplierSimulator } from "../src/supplier/simulator.js";
+import { startReloadlySimulator, type ReloadlySimulator } from "../src/supplier/reloadly/simulator.js";
 import { freePort, ROOT, spawnShop, type ShopProcess } from "../test/helpers/shop-process.js";
 
 export interface BenchRow {
@@ -122,6 +123,7 @@ export interface BenchEnvironment {
   telegram: FakeTelegram;
   stripe: FakeStripe;
   supplier: SupplierSimulator;
+  reloadly: ReloadlySimulator;
   env: NodeJS.ProcessEnv;
   shopUrl: string;
   /** Starts the real shop as its own process (the fakes stay in this one). */
@@ -139,6 +141,7 @@ export async function benchEnvironment(overrides: Record<string, string> = {}, s
   telegram.addGroup(-100_777);
   const stripe = await startFakeStripe({ webhookSecret: BENCH_WEBHOOK_SECRET });
   const supplier = await startSupplierSimulator({ apiKey: "bench-key", webhookSecret: "bench-supplier-secret-1", balance: { amount: 1e12, currency: "USD" }, ...simulator });
+  const reloadly = await startReloadlySimulator({ clientId: "bench-reloadly", clientSecret: "bench-reloadly-secret", balance: { amount: 1e12, currency: "USD" } });
   const port = await freePort();
   const shopUrl = `http://127.0.0.1:${port}`;
   stripe.setWebhookUrl(`${shopUrl}/webhooks/stripe`);
@@ -154,6 +157,11 @@ export async function benchEnvironment(overrides: Record<string, string> = {}, s
     SUPPLIER_API_URL: supplier.url,
     SUPPLIER_API_KEY: "bench-key",
     SUPPLIER_WEBHOOK_SECRET: "bench-supplier-secret-1",
+    RELOADLY_CLIENT_ID: "bench-reloadly",
+    RELOADLY_CLIENT_SECRET: "bench-reloadly-secret",
+    RELOADLY_AUTH_URL: reloadly.authUrl,
+    RELOADLY_GIFTCARDS_URL: reloadly.giftcardsUrl,
+    RELOADLY_TOPUPS_URL: reloadly.topupsUrl,
     DATABASE_PATH: dbPath,
     HTTP_PORT: String(port),
     HTTP_HOST: "127.0.0.1",
@@ -173,6 +181,7 @@ export async function benchEnvironment(overrides: Record<string, string> = {}, s
     telegram,
     stripe,
     supplier,
+    reloadly,
     env,
     shopUrl,
     async start() {
@@ -182,7 +191,7 @@ export async function benchEnvironment(overrides: Record<string, string> = {}, s
     async close() {
       await shop?.kill("SIGTERM");
       db.$client.close();
-      await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
+      await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

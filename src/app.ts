@@ -12,9 +12,11 @@ import { adminFeature } from "./bot/features/admin.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
 import { createPacer, type PacerOptions } from "./bot/pacing.js";
 import { connectBot, createTelegramApi, createUpdateSource } from "./bot/telegram.js";
-import { missingTranslations, readCatalogFile, syncCatalog } from "./catalog/catalog.js";
+import { checkSuppliersConfigured, missingTranslations, readCatalogFile, syncCatalog } from "./catalog/catalog.js";
+import { checkReloadlySources } from "./catalog/reloadly-check.js";
+import { refreshStockAvailability } from "./catalog/stock-availability.js";
 import { syncFromSupplier } from "./catalog/supplier-sync.js";
-import { riskSettingsOf, type Config } from "./config.js";
+import { configuredSuppliers, riskSettingsOf, type Config } from "./config.js";
 import { createCustomerNotifier } from "./customers/notify.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { createLease } from "./db/lease.js";
@@ -25,7 +27,7 @@ import { createWorker, type Worker } from "./fulfilment/worker.js";
 import { refundExpiredRiskHolds } from "./fulfilment/risk-step.js";
 import { createHttpServer, listenOn, type HttpRoutes } from "./http/server.js";
 import { createLifecycle, repeating, type Component } from "./lib/component.js";
-import { createCodeCipher } from "./lib/crypto.js";
+import { createCodeCipher, createCodeFingerprinter } from "./lib/crypto.js";
 import { createOrderId } from "./lib/ids.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createAlerter } from "./ops/alerts.js";
@@ -38,7 +40,7 @@ import { createStripeClient } from "./payments/stripe-client.js";
 import { processStripeEvents } from "./payments/stripe-events.js";
 import { processStarsPayments, reconcileStarsLedger, refundDueStarsPayments } from "./payments/stars-inbox.js";
 import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
-import { createHttpSupplier } from "./supplier/http-client.js";
+import { createSuppliers } from "./supplier/registry.js";
 import { createSupplierWebhookHandler } from "./supplier/webhook.js";
 
 /** Where Telegram posts updates in webhook mode (BOT_MODE=webhook), under WEBHOOK_URL. */
@@ -100,10 +102,13 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const onFatal = options.onFatal ?? ((message: string) => logger.fatal(message));
   let phase: ShopPhase = "created";
 
-  // The database, brought up to date by its migrations, with the catalog file written into it.
-  const db = openDatabase(config.DATABASE_PATH);
+  // The catalog file, checked against the configured suppliers (one clear line naming the product), then the
+  // database, brought up to date by its migrations, with the catalog written into it.
   const catalog = readCatalogFile(config.CATALOG_PATH);
+  checkSuppliersConfigured(catalog, configuredSuppliers(config), config.CATALOG_PATH);
+  const db = openDatabase(config.DATABASE_PATH);
   syncCatalog(db, catalog, now());
+  refreshStockAvailability(db, now());
   const untranslated = missingTranslations(catalog);
   if (untranslated.length > 0) {
     logger.warn({ count: untranslated.length, first: untranslated.slice(0, 5) }, "catalog texts without a translation: customers in those languages read the English");
@@ -142,14 +147,29 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     },
   };
 
-  // Supplier and payment clients.
+  // Supplier and payment clients: the configured suppliers (generic, Reloadly) and the shop's own stock.
   const supplierCalls = createSupplierCallLog(now);
-  const supplier = createHttpSupplier({
-    baseUrl: config.SUPPLIER_API_URL,
-    apiKey: config.SUPPLIER_API_KEY,
+  const stock = { db, sealer, fingerprint: createCodeFingerprinter(config.CODE_ENCRYPTION_KEY), now };
+  const suppliers = createSuppliers({
     timeoutMs: config.SUPPLIER_TIMEOUT_MS,
-    observe: ({ endpoint, durationMs, outcome }) => {
-      metrics.supplierLatency.observe({ endpoint, outcome }, durationMs / 1000);
+    generic:
+      config.SUPPLIER_API_URL && config.SUPPLIER_API_KEY ? { baseUrl: config.SUPPLIER_API_URL, apiKey: config.SUPPLIER_API_KEY } : undefined,
+    reloadly:
+      config.RELOADLY_CLIENT_ID && config.RELOADLY_CLIENT_SECRET
+        ? {
+            clientId: config.RELOADLY_CLIENT_ID,
+            clientSecret: config.RELOADLY_CLIENT_SECRET,
+            authUrl: config.RELOADLY_AUTH_URL,
+            giftcardsUrl: config.RELOADLY_GIFTCARDS_URL,
+            topupsUrl: config.RELOADLY_TOPUPS_URL,
+            senderName: options.shopName ?? config.SHOP_NAME,
+            // One wallet serves both APIs: read it where the catalog has products (gift cards first).
+            balanceFrom: catalog.some((product) => product.kind === "code" && product.sources?.some((s) => s.supplier === "reloadly")) ? "giftcards" : "topups",
+          }
+        : undefined,
+    stock,
+    observe: (name, { endpoint, durationMs, outcome }) => {
+      metrics.supplierLatency.observe({ supplier: name, endpoint, outcome }, durationMs / 1000);
       supplierCalls.record(durationMs);
     },
   });
@@ -163,7 +183,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     logger,
     now,
     random: options.random ?? Math.random,
-    supplier,
+    suppliers: suppliers.registry,
     payments: createPaymentProviders({ stripe, api }),
     api,
     t,
@@ -194,16 +214,33 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
 
   const monitors = createMonitors({
     db,
-    supplier,
+    suppliers: suppliers.registry,
     alerts: alerter,
     logger,
     now,
     supplierCalls,
-    settings: { ...(config.SUPPLIER_DAILY_SPEND !== undefined ? { dailySpendOverride: config.SUPPLIER_DAILY_SPEND } : {}), ...options.monitors },
+    settings: {
+      ...(config.SUPPLIER_DAILY_SPEND !== undefined ? { dailySpendOverride: config.SUPPLIER_DAILY_SPEND } : {}),
+      stockLowThreshold: config.STOCK_LOW_THRESHOLD,
+      ...options.monitors,
+    },
   });
 
   // The bot: customer features and the admin console.
-  const syncSupplierCatalog = () => syncFromSupplier({ db, supplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT });
+  const genericSupplier = suppliers.generic;
+  const reloadly = suppliers.reloadly;
+  // Catalog sync reads the generic supplier's GET /catalog; without it there is nothing to sync from.
+  const syncSupplierCatalog = genericSupplier
+    ? () => syncFromSupplier({ db, supplier: genericSupplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT })
+    : undefined;
+  // A file sent to the bot (a stock import): getFile, then the download from the Bot API's file endpoint.
+  const downloadFile = async (fileId: string): Promise<Buffer> => {
+    const file = await api.getFile(fileId);
+    if (!file.file_path) throw new Error("Telegram gave no file path");
+    const response = await fetch(`${config.TELEGRAM_API_ROOT.replace(/\/$/, "")}/file/bot${token}/${file.file_path}`, { signal: AbortSignal.timeout(30_000) });
+    if (!response.ok) throw new Error(`the file download answered HTTP ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  };
   const botDeps: BotDeps = {
     db,
     logger,
@@ -225,7 +262,18 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const bot = createBot(token, botDeps, {
     apiRoot: config.TELEGRAM_API_ROOT,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    extraFeatures: [adminFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, monitors, syncCatalog: syncSupplierCatalog })],
+    extraFeatures: [
+      adminFeature({
+        pipeline,
+        wakeWorker: () => worker.wake(),
+        adminUserIds: config.ADMIN_USER_IDS,
+        monitors,
+        syncCatalog: syncSupplierCatalog,
+        checkReloadly: reloadly ? async () => checkReloadlySources(db, await reloadly.listGiftCardProducts()) : undefined,
+        stock: { ...stock, lowThreshold: config.STOCK_LOW_THRESHOLD },
+        downloadFile,
+      }),
+    ],
     pacer,
   });
   const telegram: Component = {
@@ -266,14 +314,17 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
         onStored: () => worker.wake(),
         onOutcome: webhookOutcome("stripe"),
       }),
-      supplierWebhook: createSupplierWebhookHandler({
-        db,
-        webhookSecret: config.SUPPLIER_WEBHOOK_SECRET,
-        logger,
-        now,
-        onStored: () => worker.wake(),
-        onOutcome: webhookOutcome("supplier"),
-      }),
+      // Without the generic supplier nobody may post here: every call is answered 404.
+      supplierWebhook: config.SUPPLIER_WEBHOOK_SECRET
+        ? createSupplierWebhookHandler({
+            db,
+            webhookSecret: config.SUPPLIER_WEBHOOK_SECRET,
+            logger,
+            now,
+            onStored: () => worker.wake(),
+            onOutcome: webhookOutcome("supplier"),
+          })
+        : () => ({ status: 404, body: { error: "no generic supplier is configured" } }),
       health,
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
       extra: async (req, res) => {
@@ -327,7 +378,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       if ((await reconcileStarsLedger(pipeline)) > 0) worker.wake();
     }, { logger, runAtStart: true }));
   }
-  if (config.CATALOG_SYNC_INTERVAL_MS > 0) {
+  if (config.CATALOG_SYNC_INTERVAL_MS > 0 && syncSupplierCatalog) {
     timers.push(repeating("catalog sync", config.CATALOG_SYNC_INTERVAL_MS, syncSupplierCatalog, { logger, runAtStart: true }));
   }
   const workerComponent: Component = { name: "worker", start: () => worker.start(), stop: () => worker.stop() };

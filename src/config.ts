@@ -100,9 +100,10 @@ export const configSchema = z.object({
   STRIPE_SECRET_KEY: z.string().trim().regex(/^(sk|rk)_(test|live)_\w+$/, "must start with sk_test_, sk_live_ or rk_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().trim().regex(/^whsec_\w+$/, "must start with whsec_").optional(),
   STRIPE_API_URL: url.optional(),
-  SUPPLIER_API_URL: url,
-  SUPPLIER_API_KEY: z.string().trim().min(1),
-  SUPPLIER_WEBHOOK_SECRET: z.string().trim().min(16, "must be at least 16 characters"),
+  // The generic supplier: configured when its three variables are set (a shop may sell through Reloadly or its stock only).
+  SUPPLIER_API_URL: url.optional(),
+  SUPPLIER_API_KEY: z.string().trim().min(1).optional(),
+  SUPPLIER_WEBHOOK_SECRET: z.string().trim().min(16, "must be at least 16 characters").optional(),
   SUPPLIER_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   SUPPLIER_MAX_ATTEMPTS: integer(1, 20).default(3),
   SUPPLIER_RETRY_BASE_MS: integer(10, 600_000).default(2_000),
@@ -139,7 +140,25 @@ export const configSchema = z.object({
   RISK_MAX_ACCOUNTS_PER_CARD: countOrOff(1_000).default(2),
   RISK_HOLD_AUTO_REFUND_HOURS: countOrOff(24 * 365).default(24),
   RISK_BAN_ON_DISPUTE: flag.default(true),
+  // Reloadly: configured when its client id and secret are set.
+  RELOADLY_CLIENT_ID: z.string().trim().min(1).optional(),
+  RELOADLY_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  RELOADLY_AUTH_URL: url.default("https://auth.reloadly.com"),
+  RELOADLY_GIFTCARDS_URL: url.default("https://giftcards.reloadly.com"),
+  RELOADLY_TOPUPS_URL: url.default("https://topups.reloadly.com"),
+  STOCK_LOW_THRESHOLD: integer(0, 1_000_000).default(5),
 }).superRefine((config, ctx) => {
+  // A supplier's settings come together or not at all: half a configuration is a typo, not a choice.
+  const groups = [
+    { names: ["SUPPLIER_API_URL", "SUPPLIER_API_KEY", "SUPPLIER_WEBHOOK_SECRET"], what: "the generic supplier" },
+    { names: ["RELOADLY_CLIENT_ID", "RELOADLY_CLIENT_SECRET"], what: "Reloadly" },
+  ] as const;
+  for (const group of groups) {
+    if (!group.names.some((name) => config[name])) continue;
+    for (const name of group.names) {
+      if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: `required with the other settings of ${group.what}` });
+    }
+  }
   // Stripe's keys are needed only when Stripe takes payments; webhook mode needs its URL and secret.
   if (config.PAYMENT_METHODS.includes("stripe")) {
     for (const name of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] as const) {
@@ -169,6 +188,14 @@ export function riskSettingsOf(config: Config): RiskSettings {
   };
 }
 
+/** The suppliers this configuration can order from; the shop's own stock is always there. */
+export function configuredSuppliers(config: Config): Set<"generic" | "reloadly" | "stock"> {
+  const names = new Set<"generic" | "reloadly" | "stock">(["stock"]);
+  if (config.SUPPLIER_API_URL && config.SUPPLIER_API_KEY && config.SUPPLIER_WEBHOOK_SECRET) names.add("generic");
+  if (config.RELOADLY_CLIENT_ID && config.RELOADLY_CLIENT_SECRET) names.add("reloadly");
+  return names;
+}
+
 /** What to do about each variable, appended to the one-line error that names it. */
 const HINTS: Record<string, string> = {
   BOT_TOKEN: "set it to the token @BotFather gave you, or leave it out to run the offline sandbox",
@@ -178,9 +205,9 @@ const HINTS: Record<string, string> = {
   STRIPE_SECRET_KEY: "copy the secret key from the Stripe dashboard (Developers → API keys)",
   STRIPE_WEBHOOK_SECRET: "copy the signing secret of your webhook endpoint (Developers → Webhooks)",
   STRIPE_API_URL: "leave it unset for Stripe, or give the URL of a local Stripe stand-in",
-  SUPPLIER_API_URL: "set the base URL of the supplier API, e.g. https://api.supplier.example/v1",
-  SUPPLIER_API_KEY: "set the API key from your supplier account",
-  SUPPLIER_WEBHOOK_SECRET: "set the webhook signing secret agreed with the supplier",
+  SUPPLIER_API_URL: "set the base URL of the generic supplier API, e.g. https://api.supplier.example/v1 (or leave all three SUPPLIER_API_* unset)",
+  SUPPLIER_API_KEY: "set the API key from your supplier account (or leave all three SUPPLIER_API_* unset)",
+  SUPPLIER_WEBHOOK_SECRET: "set the webhook signing secret agreed with the supplier (or leave all three unset)",
   SUPPLIER_TIMEOUT_MS: "give a number of milliseconds, e.g. 10000",
   SUPPLIER_MAX_ATTEMPTS: "give a whole number of attempts, e.g. 3",
   SUPPLIER_RETRY_BASE_MS: "give the first retry delay in ms (it doubles each attempt, with jitter), e.g. 2000",
@@ -217,6 +244,12 @@ const HINTS: Record<string, string> = {
   RISK_MAX_ACCOUNTS_PER_CARD: "give how many Telegram accounts may pay with one card before a hold, e.g. 2, or off",
   RISK_HOLD_AUTO_REFUND_HOURS: "give after how many hours an unreleased held order is refunded, e.g. 24, or off",
   RISK_BAN_ON_DISPUTE: "use on (a dispute bans its customer and card) or off",
+  RELOADLY_CLIENT_ID: "copy the client id from the Reloadly dashboard (Developers → API settings), or leave both RELOADLY_CLIENT_* unset",
+  RELOADLY_CLIENT_SECRET: "copy the client secret from the Reloadly dashboard (Developers → API settings), or leave both RELOADLY_CLIENT_* unset",
+  RELOADLY_AUTH_URL: "leave it unset for Reloadly (https://auth.reloadly.com), or give the URL of a local Reloadly simulator",
+  RELOADLY_GIFTCARDS_URL: "leave it unset for live gift cards, or use https://giftcards-sandbox.reloadly.com for Reloadly's sandbox",
+  RELOADLY_TOPUPS_URL: "leave it unset for live airtime, or use https://topups-sandbox.reloadly.com for Reloadly's sandbox",
+  STOCK_LOW_THRESHOLD: "give how many codes left in a stock pool raise the low-stock alert, e.g. 5",
 };
 
 /** Production: NODE_ENV=production, or the compiled shop (dist/) as the image runs it; `npm start` runs src/ with tsx. */

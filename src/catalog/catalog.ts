@@ -9,6 +9,7 @@ import { products, type LocalizedText, type LocalizedUnit, type ProductDetails, 
 import { DEFAULT_LOCALE, isShippedLocale, SHIPPED_LOCALES } from "../lib/locales.js";
 import { isIsoCurrency } from "../lib/money.js";
 import { categoryKey } from "./queries.js";
+import { productSourceSchema, sourceMismatch, type SupplierName } from "../supplier/sources.js";
 
 const money = z.object({
   amount: z.number().int().nonnegative(),
@@ -91,6 +92,8 @@ export const catalogProductSchema = z
     recipient: recipientRule.nullable().optional(),
     instructions: localized(1000),
     max_quantity: z.number().int().min(1).max(10).default(1),
+    /** Where the product comes from, tried in order; left out: the generic supplier with this sku. */
+    sources: z.array(productSourceSchema).min(1).max(10).optional(),
     enabled: z.boolean().default(true),
   })
   .strict()
@@ -107,6 +110,10 @@ export const catalogProductSchema = z
     if (product.price.amount === 0) {
       ctx.addIssue({ code: "custom", path: ["price", "amount"], message: "must be more than 0" });
     }
+    product.sources?.forEach((source, index) => {
+      const mismatch = sourceMismatch(product.kind, source);
+      if (mismatch) ctx.addIssue({ code: "custom", path: ["sources", index], message: mismatch });
+    });
   });
 
 export const catalogSchema = z.object({ products: z.array(catalogProductSchema).min(1) }).superRefine((catalog, ctx) => {
@@ -234,6 +241,35 @@ function splitTexts({ instructions, hint, ...labels }: ProductTexts): { labels: 
   return { labels, details: { instructions, ...(hint ? { hint } : {}) } };
 }
 
+/** How to configure each supplier, for the start-up error that names a product using one that is not. */
+const SUPPLIER_SETTINGS: Record<SupplierName, string> = {
+  generic: "set SUPPLIER_API_URL, SUPPLIER_API_KEY and SUPPLIER_WEBHOOK_SECRET",
+  reloadly: "set RELOADLY_CLIENT_ID and RELOADLY_CLIENT_SECRET",
+  stock: "",
+};
+
+/**
+ * Checks at start that every product can be fulfilled by a configured supplier: its sources name only
+ * configured ones, and a product without sources has the generic supplier. Throws a one-line CatalogError that
+ * names the product.
+ */
+export function checkSuppliersConfigured(catalog: CatalogProduct[], configured: ReadonlySet<SupplierName>, source = "catalog"): void {
+  for (const product of catalog) {
+    if (!product.sources) {
+      if (!configured.has("generic")) {
+        throw new CatalogError(
+          `${source}: product "${product.sku}" has no "sources", so it is ordered from the generic supplier, which is not configured: ${SUPPLIER_SETTINGS.generic}, or give the product sources`,
+        );
+      }
+      continue;
+    }
+    const missing = product.sources.find((entry) => !configured.has(entry.supplier));
+    if (missing) {
+      throw new CatalogError(`${source}: product "${product.sku}" lists the source "${missing.supplier}", which is not configured: ${SUPPLIER_SETTINGS[missing.supplier]}, or remove the source`);
+    }
+  }
+}
+
 /**
  * Writes the catalog to the products table: new products added, changed ones updated, products no
  * longer in the file disabled (never deleted: old orders and old buttons still point at them).
@@ -271,6 +307,7 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): voi
         instructions: englishOf(product.instructions),
         ...splitTexts(texts[position]!),
         maxQuantity: product.max_quantity,
+        sources: product.sources ?? null,
         enabled: product.enabled,
         sortOrder: position,
         updatedAt: now,

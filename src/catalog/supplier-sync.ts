@@ -1,6 +1,7 @@
-// Catalog sync from the supplier's GET /catalog: products the shop does not know yet are added disabled
+// Catalog sync from the generic supplier's GET /catalog: products the shop does not know yet are added disabled
 // for the operator to enable, priced by the markup rule; stock is mirrored (out of stock is hidden); the
 // prices of products priced by the rule follow the supplier's cost. Orders keep the price they were sold at.
+// Products with their own `sources` (Reloadly, the shop's stock) are the catalog file's business: left alone.
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { products } from "../db/schema.js";
@@ -38,7 +39,10 @@ export async function syncFromSupplier(deps: { db: Db; supplier: Supplier; logge
   const catalog = await deps.supplier.getCatalog();
   const report: SyncReport = { added: [], repriced: [], outOfStock: [], backInStock: [] };
   const now = deps.now();
-  const known = new Map(deps.db.select().from(products).all().map((product) => [product.sku, product]));
+  const all = deps.db.select().from(products).all();
+  const known = new Map(all.map((product) => [product.sku, product]));
+  // Only products ordered from the generic supplier by their sku follow its catalog.
+  const routedHere = (product: (typeof all)[number]) => !product.sources || product.sources.length === 0;
   const offered = new Set(catalog.map((product) => product.sku));
   deps.db.transaction((tx) => {
     for (const item of catalog) {
@@ -70,6 +74,7 @@ export async function syncFromSupplier(deps: { db: Db; supplier: Supplier; logge
         report.added.push(item.sku);
         continue;
       }
+      if (!routedHere(existing)) continue;
       const set: Partial<typeof products.$inferInsert> = {};
       if (existing.inStock !== item.in_stock) {
         set.inStock = item.in_stock;
@@ -83,7 +88,7 @@ export async function syncFromSupplier(deps: { db: Db; supplier: Supplier; logge
     }
     // What the supplier no longer offers cannot be bought.
     for (const product of known.values()) {
-      if (!offered.has(product.sku) && product.inStock) {
+      if (routedHere(product) && !offered.has(product.sku) && product.inStock) {
         tx.update(products).set({ inStock: false, updatedAt: now }).where(eq(products.sku, product.sku)).run();
         report.outOfStock.push(product.sku);
       }

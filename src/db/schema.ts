@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { jsonParsedOnce } from "./json-once.js";
+import type { ProductSource, SupplierName } from "../supplier/sources.js";
 
 export const ORDER_STATUSES = [
   "awaiting_payment",
@@ -70,6 +71,8 @@ export const products = sqliteTable(
     /** JSON of the longer texts (instructions, the recipient hint) by language; not read by the catalog screens. */
     details: jsonParsedOnce<ProductDetails>("details"),
     maxQuantity: integer("max_quantity").notNull().default(1),
+    /** JSON of the catalog's `sources` (tried in order); null: the generic supplier with this sku. */
+    sources: text("sources", { mode: "json" }).$type<ProductSource[] | null>(),
     enabled: integer("enabled", { mode: "boolean" }).notNull(),
     sortOrder: integer("sort_order").notNull().default(0),
     updatedAt: integer("updated_at").notNull(),
@@ -147,6 +150,8 @@ export interface ProductSnapshot {
   recipientRule: RecipientRule | null;
   /** The product's texts in every language (orders made before the shop spoke them have only the English above). */
   texts?: ProductTexts | null;
+  /** Where the order may be fulfilled from, tried in order; absent or null: the generic supplier with the sku. */
+  sources?: ProductSource[] | null;
 }
 
 export const orders = sqliteTable(
@@ -176,6 +181,12 @@ export const orders = sqliteTable(
     stripeSessionId: text("stripe_session_id"),
     stripeSessionUrl: text("stripe_session_url"),
     stripePaymentIntentId: text("stripe_payment_intent_id"),
+    /** Which of the product's sources the current attempt uses (0 = the first); it moves on only on a safe failover. */
+    sourceIndex: integer("source_index").notNull().default(0),
+    /** The supplier of the current attempt ("generic", "reloadly", "stock"), set with its first request. */
+    supplierName: text("supplier_name").$type<SupplierName>(),
+    /** The reference the current attempt sends and looks up by (the order id, or a suffix after a failover). */
+    supplierReference: text("supplier_reference"),
     /** Set before the first supplier request leaves: from then on a lookup by reference comes first. */
     supplierRequestedAt: integer("supplier_requested_at"),
     supplierOrderId: text("supplier_order_id"),
@@ -405,3 +416,29 @@ export const instanceLease = sqliteTable("instance_lease", {
   acquiredAt: integer("acquired_at").notNull(),
   heartbeatAt: integer("heartbeat_at").notNull(),
 });
+/** The shop's own codes, bought in bulk (`/stock add`, `npm run stock`): each sold exactly once. */
+export const stockCodes = sqliteTable(
+  "stock_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The stock pool: a product's sku, or the `sku` its stock source names. */
+    pool: text("pool").notNull(),
+    /** AES-256-GCM bound to `stock:<fingerprint>` (lib/crypto.ts); never the plain code. */
+    codeEnc: text("code_enc").notNull(),
+    pinEnc: text("pin_enc"),
+    /** The last day (UTC, YYYY-MM-DD) the code may be sold; null when it does not expire. */
+    expiresOn: text("expires_on"),
+    /** HMAC-SHA256 of the normalized code under a key derived from CODE_ENCRYPTION_KEY: duplicates are found without the plain code. */
+    fingerprint: text("fingerprint").notNull(),
+    /** The attempt reference the code is reserved for (sold with that order); null while it is in stock. */
+    reservedFor: text("reserved_for"),
+    orderId: text("order_id"),
+    reservedAt: integer("reserved_at"),
+    importedAt: integer("imported_at").notNull(),
+  },
+  (table) => [
+    uniqueIndex("stock_codes_fingerprint_idx").on(table.fingerprint),
+    index("stock_codes_pool_idx").on(table.pool, table.reservedFor),
+    index("stock_codes_reserved_idx").on(table.reservedFor),
+  ],
+);

@@ -6,6 +6,7 @@ import type { PipelineDeps } from "./pipeline.js";
 import { storeItems } from "./supplier-step.js";
 import { getOrder } from "../orders/repository.js";
 import { HOLDABLE_STATES, placeHold } from "../orders/hold.js";
+import { returnUnusedStock } from "../orders/stock-return.js";
 import { transition } from "../orders/state-machine.js";
 import { eq } from "drizzle-orm";
 
@@ -75,6 +76,7 @@ export function refundedByHand(deps: AdminDeps, orderId: string, adminId: number
     detail: { note: text },
     patch: { lastError: `refunded by hand: ${text}` },
   });
+  returnUnusedStock(deps.pipeline, order);
   return { ok: true, message: `${orderId}: closed as refunded by hand (${text}).` };
 }
 

@@ -7,7 +7,7 @@ import type { Alerts } from "../ops/alerts.js";
 import type { PaymentProviders } from "../payments/providers.js";
 import type { NotifyCustomer } from "../customers/notify.js";
 import type { RiskSettings } from "../risk/rules.js";
-import type { Supplier } from "../supplier/types.js";
+import type { SupplierRegistry } from "../supplier/types.js";
 import type { Translate } from "../bot/i18n.js";
 import type { Metrics } from "../ops/metrics.js";
 import { updateOrderFields } from "../orders/repository.js";
@@ -40,8 +40,9 @@ export interface PipelineDeps {
   logger: Logger;
   now: () => number;
   random: () => number;
-  supplier: Supplier;
-  /** Refunds at the provider an order was paid with. */
+  /** The configured suppliers by name; each order's product says which it uses, in which order. */
+  suppliers: SupplierRegistry;
+  /** Refunds at the provider an order was paid with; what Stripe knows of the card. */
   payments: PaymentProviders;
   api: Api;
   t: Translate;

@@ -2,6 +2,7 @@
 // (payments/providers.ts) → `refunded` with the refund id. A refund the provider refuses goes to review;
 // a passing error is retried with backoff.
 import { sendToReview } from "../orders/review.js";
+import { returnUnusedStock } from "../orders/stock-return.js";
 import { transition, type OrderRow } from "../orders/state-machine.js";
 import { formatMoney } from "../lib/money.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
@@ -29,6 +30,7 @@ export async function runRefundStep(deps: PipelineDeps, order: OrderRow): Promis
     detail: attempt.detail,
     ...(refund ? { patch: { refundId: refund.id, refundedAmount: refund.amount } } : {}),
   });
+  returnUnusedStock(deps, order);
   // A refund found already made (by an earlier attempt or by hand) was announced then.
   if (!refund) return;
   deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${formatMoney({ amount: refund.amount, currency: order.currency })} (${order.lastError ?? "supplier failure"})` });

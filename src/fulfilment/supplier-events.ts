@@ -1,6 +1,7 @@
 // The worker's side of supplier webhooks: each stored event makes its order due now, so the supplier
 // step re-fetches it. The event body itself is never trusted for codes or status.
 import { perDatabase } from "../db/connection.js";
+import { orderIdOfReference } from "../lib/ids.js";
 import type { PipelineDeps } from "./pipeline.js";
 
 export function processSupplierEvents(deps: Pick<PipelineDeps, "db" | "now" | "logger">, limit = 500): number {
@@ -9,7 +10,8 @@ export function processSupplierEvents(deps: Pick<PipelineDeps, "db" | "now" | "l
   deps.db.$client.transaction(() => {
     for (const row of rows) {
       const now = deps.now();
-      const woken = row.reference ? wakeOrder.run(now, now, row.reference).changes : 0;
+      // A reference may carry an attempt suffix (<order id>-2 after a failover): the order is its prefix.
+      const woken = row.reference ? wakeOrder.run(now, now, orderIdOfReference(row.reference)).changes : 0;
       markProcessed.run(now, woken > 0 ? "order_due" : "ignored", row.id);
     }
   })();

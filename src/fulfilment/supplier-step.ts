@@ -1,66 +1,92 @@
-// The supplier step: place the order (reference = our order id), or look it up, and act on the answer.
+// The supplier step: place the order at the current source (reference = the attempt's reference), or look it
+// up, and act on the answer; move to the product's next source only when that is safe (attempts.ts).
 // Safe to repeat at any point: after any request may have left, the next attempt asks by reference first.
-import { deliveredItems, type OrderStatus } from "../db/schema.js";
+import { refreshStockAvailability } from "../catalog/stock-availability.js";
+import { deliveredItems } from "../db/schema.js";
 import { transition, type OrderRow, type Tx } from "../orders/state-machine.js";
 import { claimSupplierRequest, getOrder, updateOrderFields } from "../orders/repository.js";
 import { resolveHold } from "../orders/hold.js";
-import { SupplierError, type SupplierOrder } from "../supplier/types.js";
-import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
 import { sendToReview } from "../orders/review.js";
+import { NOTHING_CREATED, SupplierError, type SupplierOrder } from "../supplier/types.js";
+import { currentAttempt, failOver, hasNextSource, type Attempt } from "./attempts.js";
+import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
 import { validateCompletedOrder } from "./validate.js";
 
 const ACTOR = "worker";
 
 /** Runs the step due for an order in `paid` or `supplier_pending`. */
 export async function runSupplierStep(deps: PipelineDeps, order: OrderRow): Promise<void> {
-  if (order.status === "paid") return placeOrLookUp(deps, order);
+  // A pending order without a supplier order is one that moved to its next source: it is placed there.
+  if (order.status === "paid" || (order.status === "supplier_pending" && order.supplierOrderId === null)) return placeOrLookUp(deps, order);
   if (order.status === "supplier_pending") return poll(deps, order);
 }
 
 async function placeOrLookUp(deps: PipelineDeps, order: OrderRow): Promise<void> {
+  const attempt = currentAttempt(deps, order);
+  if (!attempt.adapter) return unconfigured(deps, order, attempt);
   let answer: SupplierOrder | null = null;
+  let phase: "lookup" | "place" = "lookup";
   try {
     if (order.supplierRequestedAt !== null) {
       // An earlier attempt may have created it (timeout, reset, crash): never place it twice.
-      answer = order.supplierOrderId
-        ? await deps.supplier.getOrder(order.supplierOrderId)
-        : await deps.supplier.findOrderByReference(order.id);
+      answer = await attempt.adapter.findOrder(attempt.request);
+      if (!answer && order.attempts >= deps.settings.maxAttempts) {
+        // The retries ran out, and the look-up proves no order exists under this attempt's reference.
+        const reason = { code: "no_order_after_retries", message: `no order under ${attempt.reference} after ${order.attempts} attempts; last: ${order.lastError ?? "unknown"}` };
+        const held = heldNow(deps, order);
+        if (held) return void resolveHold(deps, held, "no_supplier_order", ACTOR);
+        if (failOver(deps, order, attempt, reason)) return;
+        return void sendToReview(deps, order, { cause: "retries_exhausted", reason: `${order.attempts} attempts failed; last: ${order.lastError ?? "unknown"}`, actor: ACTOR });
+      }
     }
     if (!answer) {
-      const current = getOrder(deps.db, order.id);
       // Held (refunded, disputed) with no supplier order: nothing was bought, and nothing will be.
-      if (current?.holdReason && current.status === "paid") return void resolveHold(deps, current, "no_supplier_order", ACTOR);
-      // The fence: only a paid, unheld order is ordered; one that moved on while this step started is left alone.
-      if (!claimSupplierRequest(deps.db, order.id, deps.now())) return;
-      answer = await deps.supplier.placeOrder({ sku: order.sku, quantity: order.quantity, reference: order.id, recipient: order.recipient });
+      const held = heldNow(deps, order);
+      if (held) return void resolveHold(deps, held, "no_supplier_order", ACTOR);
+      phase = "place";
+      // The fence: only an order still in this state, unheld and passed by the fraud rules is ordered; one that
+      // moved on while this step started is left alone.
+      const claim = { supplierName: attempt.source.supplier, supplierReference: attempt.reference };
+      if (!claimSupplierRequest(deps.db, order.id, order.status, claim, deps.now())) return;
+      answer = await attempt.adapter.placeOrder(attempt.request);
     }
   } catch (error) {
-    return handleSupplierError(deps, order, error);
+    return handleSupplierError(deps, order, attempt, error, phase);
   }
-  applySupplierAnswer(deps, order, answer);
+  applySupplierAnswer(deps, order, answer, attempt);
 }
 
 async function poll(deps: PipelineDeps, order: OrderRow): Promise<void> {
+  const attempt = currentAttempt(deps, order);
+  if (!attempt.adapter) return unconfigured(deps, order, attempt);
   let answer: SupplierOrder | null;
   try {
-    answer = order.supplierOrderId ? await deps.supplier.getOrder(order.supplierOrderId) : await deps.supplier.findOrderByReference(order.id);
+    answer = await attempt.adapter.findOrder(attempt.request);
   } catch (error) {
     if (error instanceof SupplierError && (error.kind === "retryable" || error.kind === "ambiguous")) {
       return schedulePoll(deps, order, `poll failed: ${error.code}`);
     }
-    return handleSupplierError(deps, order, error);
+    return handleSupplierError(deps, order, attempt, error, "lookup");
   }
   if (!answer) {
     const held = heldNow(deps, order);
     if (held) return void resolveHold(deps, held, "no_supplier_order", ACTOR);
-    return void sendToReview(deps, order, { cause: "supplier_lost_order", reason: "the supplier has no order with our reference", actor: ACTOR });
+    return void sendToReview(deps, order, { cause: "supplier_lost_order", reason: `the supplier has no order with our reference ${attempt.reference}`, actor: ACTOR });
   }
-  applySupplierAnswer(deps, order, answer);
+  applySupplierAnswer(deps, order, answer, attempt);
+}
+
+/** The order's current source names a supplier this shop no longer has configured. */
+function unconfigured(deps: PipelineDeps, order: OrderRow, attempt: Attempt): void {
+  const message = `the supplier "${attempt.source.supplier}" of source ${attempt.index + 1} is not configured`;
+  // Nothing was ever asked of it: the next source is safe. Otherwise an order may exist there: a person looks.
+  if (order.supplierRequestedAt === null && failOver(deps, order, attempt, { code: "supplier_not_configured", message })) return;
+  return void sendToReview(deps, order, { cause: "supplier_not_configured", reason: message, actor: ACTOR });
 }
 
 /** Acts on what the supplier says the order is now (from the POST answer, a lookup or a poll). */
-export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer: SupplierOrder): void {
-  if (answer.reference !== order.id) {
+export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer: SupplierOrder, attempt: Attempt = currentAttempt(deps, order)): void {
+  if (answer.reference !== attempt.reference) {
     return void sendToReview(deps, order, { cause: "supplier_reference_mismatch", reason: `the supplier answered for reference ${answer.reference}`, actor: ACTOR });
   }
   const supplierFields = {
@@ -78,7 +104,7 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
         to: "supplier_pending",
         cause: "supplier_pending",
         actor: ACTOR,
-        detail: { supplier_order_id: answer.order_id },
+        detail: { supplier_order_id: answer.order_id, ...sourceDetail(order, attempt) },
         patch: {
           ...supplierFields,
           supplierPendingUntil: now + deps.settings.pollWindowMs,
@@ -91,13 +117,16 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
     case "failed": {
       const held = heldNow(deps, order);
       if (held) return void resolveHold(deps, held, "supplier_failed", ACTOR, { supplier_order_id: answer.order_id, error: answer.error?.code ?? "unknown" }, { patch: supplierFields });
+      // Failed (or refunded) for good at this source: it did not and will not fulfil, so the next one may.
+      const code = answer.error?.code ?? "failed";
+      if (failOver(deps, order, attempt, { code: `supplier_failed:${code}`, message: `${answer.order_id} ended ${code}` })) return;
       transition(deps, {
         orderId: order.id,
         from: order.status,
         to: "failed",
         cause: "supplier_failed",
         actor: ACTOR,
-        detail: { supplier_order_id: answer.order_id, error: answer.error?.code ?? "unknown" },
+        detail: { supplier_order_id: answer.order_id, error: answer.error?.code ?? "unknown", ...sourceDetail(order, attempt) },
         patch: { ...supplierFields, lastError: `supplier: ${answer.error?.code ?? "failed"}` },
       });
       return;
@@ -108,13 +137,16 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
         return void sendToReview(deps, order, { cause: "supplier_answer_untrusted", reason: validation.reason, actor: ACTOR, patch: supplierFields });
       }
       const now = deps.now();
+      const itemSource = attempt.source.supplier === "generic" ? "supplier" : attempt.source.supplier;
       const held = heldNow(deps, order);
       if (held) {
         // The code was bought: kept, encrypted, never sent.
-        return void resolveHold(deps, held, "code_ready", ACTOR, { supplier_order_id: answer.order_id }, {
+        resolveHold(deps, held, "code_ready", ACTOR, { supplier_order_id: answer.order_id, ...sourceDetail(order, attempt) }, {
           patch: { ...supplierFields, supplierConfirmation: validation.confirmation, fulfilledAt: now },
-          also: (tx) => storeItems(deps, tx, order.id, validation.items, "supplier", now),
+          also: (tx) => storeItems(deps, tx, order.id, validation.items, itemSource, now),
         });
+        if (attempt.source.supplier === "stock") refreshStockAvailability(deps.db, now);
+        return;
       }
       transition(deps, {
         orderId: order.id,
@@ -122,10 +154,11 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
         to: "fulfilled",
         cause: "supplier_completed",
         actor: ACTOR,
-        detail: { supplier_order_id: answer.order_id, items: validation.items.length },
+        detail: { supplier_order_id: answer.order_id, items: validation.items.length, ...sourceDetail(order, attempt) },
         patch: { ...supplierFields, supplierConfirmation: validation.confirmation, fulfilledAt: now },
-        also: (tx) => storeItems(deps, tx, order.id, validation.items, "supplier", now),
+        also: (tx) => storeItems(deps, tx, order.id, validation.items, itemSource, now),
       });
+      if (attempt.source.supplier === "stock") refreshStockAvailability(deps.db, now);
       return;
     }
   }
@@ -135,6 +168,11 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
 function heldNow(deps: PipelineDeps, order: OrderRow): OrderRow | undefined {
   const current = getOrder(deps.db, order.id);
   return current?.holdReason && current.status === order.status ? current : undefined;
+}
+
+/** Which source answered, in the event log, for products with more than one. */
+function sourceDetail(order: OrderRow, attempt: Attempt): Record<string, unknown> {
+  return order.product.sources?.length ? { source: attempt.index + 1, via: attempt.label, reference: attempt.reference } : {};
 }
 
 /** Seals and stores codes; replaces none that are already there (a replayed answer changes nothing). */
@@ -163,24 +201,30 @@ export function storeItems(
   });
 }
 
-function handleSupplierError(deps: PipelineDeps, order: OrderRow, error: unknown): void {
+function handleSupplierError(deps: PipelineDeps, order: OrderRow, attempt: Attempt, error: unknown, phase: "lookup" | "place"): void {
   if (!(error instanceof SupplierError)) {
     deps.logger.error({ order_id: order.id, err: error }, "unexpected error in the supplier step");
     return retryOrReview(deps, order, `unexpected: ${(error as Error).message}`);
   }
-  deps.logger.warn({ order_id: order.id, kind: error.kind, code: error.code, status: error.httpStatus }, "supplier call failed");
+  deps.logger.warn({ order_id: order.id, supplier: attempt.source.supplier, kind: error.kind, code: error.code, status: error.httpStatus }, "supplier call failed");
+  // A refusal of the placement proves nothing was created there: the next source is safe at once. (An error
+  // of a look-up proves nothing about the order, so it never moves on.)
+  const refusedPlacement = phase === "place" && NOTHING_CREATED.has(error.kind);
+  const movedOn = () => refusedPlacement && failOver(deps, order, attempt, { code: error.code, message: error.message });
   switch (error.kind) {
     case "retryable":
     case "ambiguous":
       return retryOrReview(deps, order, `${error.code}: ${error.message}`, error.retryAfterMs);
-    case "insufficient_balance":
-      return void sendToReview(deps, order, {
-        cause: "insufficient_balance",
-        reason: error.message,
-        actor: ACTOR,
-        alert: { kind: "insufficient_balance", text: `${order.id}: the supplier refused for lack of balance` },
-      });
+    case "insufficient_balance": {
+      const text = `${order.id}: ${attempt.label} refused for lack of balance`;
+      if (movedOn()) {
+        deps.alerts.raise({ kind: "insufficient_balance", orderId: order.id, text: `${text}; moved to the next source` });
+        return;
+      }
+      return void sendToReview(deps, order, { cause: "insufficient_balance", reason: error.message, actor: ACTOR, alert: { kind: "insufficient_balance", text } });
+    }
     case "rejected":
+      if (movedOn()) return;
       transition(deps, {
         orderId: order.id,
         from: order.status,
@@ -192,13 +236,21 @@ function handleSupplierError(deps: PipelineDeps, order: OrderRow, error: unknown
       });
       return;
     case "fatal":
+      if (movedOn()) {
+        deps.alerts.raise({ kind: "source_refused", orderId: order.id, text: `${order.id}: ${attempt.label} refused (${error.code}: ${error.message}); moved to the next source` });
+        return;
+      }
       return void sendToReview(deps, order, { cause: `supplier_error:${error.code}`, reason: error.message, actor: ACTOR });
   }
 }
 
 function retryOrReview(deps: PipelineDeps, order: OrderRow, lastError: string, retryAfterMs?: number): void {
   const attempt = order.attempts + 1;
-  if (attempt >= deps.settings.maxAttempts) {
+  const max = deps.settings.maxAttempts;
+  // With another source to go to, a few more runs may look the order up: a look-up that finds nothing is
+  // the proof that makes moving on safe (placeOrLookUp).
+  const mayProveAbsence = hasNextSource(order) && attempt < 2 * max;
+  if (attempt >= max && !mayProveAbsence) {
     return void sendToReview(deps, order, { cause: "retries_exhausted", reason: `${attempt} attempts failed; last: ${lastError}`, actor: ACTOR });
   }
   scheduleRetry(deps, order, "supplier", lastError, retryAfterMs);

@@ -1,5 +1,5 @@
-// AES-256-GCM for codes and PINs at rest: "v1.<iv>.<tag>.<ciphertext>", each part base64url.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+// AES-256-GCM for codes and PINs at rest ("v1.<iv>.<tag>.<ciphertext>", each part base64url), and keyed fingerprints of codes.
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 
 /** A cipher under a 32-byte key. The order id is bound as associated data, so a code moved to another order does not decrypt. */
 export function createCodeCipher(key: Buffer): { seal(plain: string, context: string): string; open(sealed: string, context: string): string } {
@@ -26,3 +26,17 @@ export function createCodeCipher(key: Buffer): { seal(plain: string, context: st
 }
 
 export type Sealer = ReturnType<typeof createCodeCipher>;
+
+/**
+ * A keyed fingerprint of a code (HMAC-SHA256 under a key derived from the code key with HKDF), to find a
+ * duplicate without keeping the plain code. Spaces and dashes are ignored and letters compared upper-case,
+ * so "abcd-efgh" and "ABCD EFGH" are the same code.
+ */
+export function createCodeFingerprinter(key: Buffer): (code: string) => string {
+  const derived = Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), "code-shop stock fingerprint v1", 32));
+  return (code) => createHmac("sha256", derived).update(normalizeCode(code), "utf8").digest("hex");
+}
+
+export function normalizeCode(code: string): string {
+  return code.replace(/[\s-]+/g, "").toUpperCase();
+}

@@ -14,3 +14,17 @@ export function createOrderId(): string {
 }
 
 export const ORDER_ID_PATTERN = /^ORD-[0-9A-HJKMNP-TV-Z]{8}$/;
+
+/**
+ * The reference an order's attempt at its n-th source sends to the supplier: the order id for the first
+ * source (as always), "<order id>-2", "-3"… for a later one, so that no two attempts that may create an order
+ * share an idempotency handle.
+ */
+export function attemptReference(orderId: string, sourceIndex: number): string {
+  return sourceIndex === 0 ? orderId : `${orderId}-${sourceIndex + 1}`;
+}
+
+/** The order a supplier reference belongs to (the reference itself when it has no attempt suffix). */
+export function orderIdOfReference(reference: string): string {
+  return /^(ORD-[0-9A-Z]{8})-\d{1,3}$/.exec(reference)?.[1] ?? reference;
+}

@@ -21,6 +21,8 @@ export const ALERT_KINDS = {
   stripe_refund: { title: "Refund made in Stripe", action: "Nothing to do if you refunded on purpose; an order not yet delivered is held and its code is not sent." },
   dispute: { title: "Payment disputed", action: "Answer the dispute in the Stripe dashboard with the delivery log from /order <id>; /disputes lists what is due." },
   payment_mismatch: { title: "Payment does not match its order", action: "Compare the amounts in Stripe and /order <id>, then Retry or Refund." },
+  source_refused: { title: "A supplier refused orders; they moved to the next source", action: "Check that source's settings in the catalog (product id, price) and the supplier account." },
+  low_stock: { title: "The shop's own stock is running low", action: "Import more codes: send a file with the caption /stock add <sku>, or npm run stock -- add <sku> <file>." },
 } as const;
 
 export type AlertKind = keyof typeof ALERT_KINDS;
@@ -48,6 +50,8 @@ export const COOLDOWNS: Record<AlertKind, number> = {
   slow_supplier: 10 * 60_000,
   failure_rate: 10 * 60_000,
   webhook_failures: 10 * 60_000,
+  source_refused: 5 * 60_000,
+  low_stock: 60 * 60_000,
 };
 
 export interface Alert {

@@ -6,12 +6,13 @@ import { ORDER_STATUSES } from "../db/schema.js";
 
 export interface Metrics {
   registry: Registry;
-  supplierLatency: Histogram<"endpoint" | "outcome">;
+  supplierLatency: Histogram<"supplier" | "endpoint" | "outcome">;
   paymentToDelivery: Histogram;
   webhooks: Counter<"source" | "outcome">;
   retries: Counter<"step">;
   alertsSent: Counter<"kind">;
   deliveries: Counter<"outcome">;
+  failovers: Counter<"supplier" | "reason">;
 }
 
 export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -31,8 +32,8 @@ export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}
     registry,
     supplierLatency: new Histogram({
       name: "shop_supplier_request_seconds",
-      help: "Supplier API response time",
-      labelNames: ["endpoint", "outcome"],
+      help: "Supplier API response time, by supplier (generic, reloadly), endpoint and outcome",
+      labelNames: ["supplier", "endpoint", "outcome"],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30],
       registers: [registry],
     }),
@@ -46,5 +47,11 @@ export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}
     retries: new Counter({ name: "shop_retries_total", help: "Retries scheduled, by pipeline step", labelNames: ["step"], registers: [registry] }),
     alertsSent: new Counter({ name: "shop_alerts_sent_total", help: "Alerts sent to the ops chat, by kind", labelNames: ["kind"], registers: [registry] }),
     deliveries: new Counter({ name: "shop_deliveries_total", help: "Telegram deliveries, by outcome", labelNames: ["outcome"], registers: [registry] }),
+    failovers: new Counter({
+      name: "shop_supplier_failovers_total",
+      help: "Orders moved from a source to the product's next one, by the supplier left and why",
+      labelNames: ["supplier", "reason"],
+      registers: [registry],
+    }),
   };
 }

@@ -1,13 +1,16 @@
 // The watchers behind the business's alert thresholds, checked on an interval:
 // supplier response time over 3 s on average; order failure rate over 2 % in the last 30 minutes;
-// supplier balance under 20 % of a typical day's spend; orders paid and undelivered for 10 minutes;
-// any webhook that failed to verify or to process in the last hour.
-import { and, eq, gte, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+// each supplier balance (per account and currency) under 20 % of a typical day's spend there; orders paid and
+// undelivered for 10 minutes; any webhook that failed to verify or to process in the last hour; a stock pool
+// of the shop's own codes running low.
+import { and, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import { refreshStockAvailability, stockPoolsInUse } from "../catalog/stock-availability.js";
 import type { Db } from "../db/connection.js";
 import { orderEvents, orders } from "../db/schema.js";
-import { formatMoney, type Money } from "../lib/money.js";
+import { formatMoney } from "../lib/money.js";
 import type { Logger } from "../logger.js";
-import type { Supplier } from "../supplier/types.js";
+import { stockCounts } from "../supplier/stock/store.js";
+import type { SupplierBalance, SupplierRegistry } from "../supplier/types.js";
 import type { Alerts } from "./alerts.js";
 
 export interface MonitorSettings {
@@ -19,9 +22,11 @@ export interface MonitorSettings {
   failureWindowMs: number;
   stuckAfterMs: number;
   lowBalanceShare: number;
-  /** A typical day's supplier spend in minor units, when set; otherwise the trailing 7-day average. */
+  /** A typical day's supplier spend in minor units, when set (for every account); otherwise the trailing 7-day average. */
   dailySpendOverride: number | undefined;
   webhookWindowMs: number;
+  /** A stock pool with fewer unexpired codes than this raises the low-stock alert (0 = never). */
+  stockLowThreshold: number;
 }
 
 export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
@@ -34,6 +39,7 @@ export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = {
   lowBalanceShare: 0.2,
   dailySpendOverride: undefined,
   webhookWindowMs: 60 * 60_000,
+  stockLowThreshold: 5,
 };
 
 export interface Monitors {
@@ -43,16 +49,17 @@ export interface Monitors {
   observeWebhookFailure(source: "stripe" | "supplier", reason: string): void;
   /** Runs every check once; returns what each found (for tests and /stats). */
   check(): Promise<MonitorReport>;
-  readonly lastBalance: Money | undefined;
 }
 
 export interface MonitorReport {
   supplierAvgMs: number | undefined;
   failureRate: { failed: number; finished: number; rate: number };
   stuckOrderIds: string[];
-  balance: Money | undefined;
-  dailySpend: number | undefined;
+  /** Each supplier account's balance with its typical day's spend in that currency. */
+  balances: Array<SupplierBalance & { dailySpend: number | undefined }>;
   webhookFailures: number;
+  /** Stock pools in use with fewer codes than the threshold. */
+  lowStock: Array<{ pool: string; available: number }>;
 }
 
 const FAILED_CAUSES_TO = ["needs_review", "failed"] as const;
@@ -76,7 +83,7 @@ export function createSupplierCallLog(now: () => number): SupplierCallLog {
 
 export interface MonitorDeps {
   db: Db;
-  supplier: Supplier;
+  suppliers: SupplierRegistry;
   alerts: Alerts;
   logger: Logger;
   now: () => number;
@@ -90,7 +97,6 @@ export function createMonitors(deps: MonitorDeps): Monitors {
   const callLog = deps.supplierCalls ?? createSupplierCallLog(deps.now);
   const supplierCalls = callLog.calls;
   const webhookFailures: Array<{ at: number; source: string; reason: string }> = [];
-  let lastBalance: Money | undefined;
 
   function prune(list: Array<{ at: number }>, windowMs: number): void {
     const cutoff = deps.now() - windowMs;
@@ -128,16 +134,59 @@ export function createMonitors(deps: MonitorDeps): Monitors {
       .map((row) => row.id);
   }
 
-  /** A typical day's supplier spend: the configured figure, or the trailing 7-day average of supplier cost. */
-  function dailySpend(): number | undefined {
+  /**
+   * A typical day's spend at one supplier account in one currency: the configured figure, or the trailing 7-day
+   * average of what that supplier charged (orders from before per-source routing count as the generic's).
+   */
+  function dailySpend(account: string, currency: string): number | undefined {
     if (settings.dailySpendOverride !== undefined) return settings.dailySpendOverride;
     const since = deps.now() - 7 * 86_400_000;
+    const bySupplier = account === "generic" ? or(eq(orders.supplierName, "generic"), isNull(orders.supplierName)) : eq(orders.supplierName, account as "reloadly");
     const row = deps.db
       .select({ total: sql<number | null>`sum(${orders.supplierCostAmount})` })
       .from(orders)
-      .where(and(isNotNull(orders.fulfilledAt), gte(orders.fulfilledAt, since)))
+      .where(and(isNotNull(orders.fulfilledAt), gte(orders.fulfilledAt, since), bySupplier, eq(orders.supplierCostCurrency, currency)))
       .get();
     return row?.total ? row.total / 7 : undefined;
+  }
+
+  async function checkBalances(): Promise<MonitorReport["balances"]> {
+    const report: MonitorReport["balances"] = [];
+    for (const adapter of deps.suppliers.values()) {
+      let balances: SupplierBalance[];
+      try {
+        balances = await adapter.getBalances();
+      } catch (error) {
+        deps.logger.warn({ err: error, supplier: adapter.name }, "could not read the supplier balance");
+        continue;
+      }
+      for (const balance of balances) {
+        const spend = dailySpend(balance.account, balance.currency);
+        report.push({ ...balance, dailySpend: spend });
+        if (spend !== undefined && balance.amount < spend * settings.lowBalanceShare) {
+          deps.alerts.raise({
+            kind: "low_balance",
+            text: `${balance.account}: balance ${formatMoney(balance)} is under ${settings.lowBalanceShare * 100} % of a typical day's spend (${formatMoney({ amount: Math.round(spend), currency: balance.currency })})`,
+          });
+        }
+      }
+    }
+    return report;
+  }
+
+  /** Stock pools that enabled products sell from, below the threshold (expired codes no longer count). */
+  function checkStock(): MonitorReport["lowStock"] {
+    const now = deps.now();
+    refreshStockAvailability(deps.db, now);
+    if (settings.stockLowThreshold <= 0) return [];
+    const inUse = stockPoolsInUse(deps.db);
+    if (inUse.size === 0) return [];
+    const available = new Map(stockCounts(deps.db, now).map((row) => [row.pool, row.available]));
+    const low = [...inUse.keys()].map((pool) => ({ pool, available: available.get(pool) ?? 0 })).filter((row) => row.available < settings.stockLowThreshold);
+    for (const row of low) {
+      deps.alerts.raise({ kind: "low_stock", text: `${row.pool}: ${row.available} code(s) left (threshold ${settings.stockLowThreshold}; used by ${inUse.get(row.pool)!.join(", ")})` });
+    }
+    return low;
   }
 
   return {
@@ -168,20 +217,8 @@ export function createMonitors(deps: MonitorDeps): Monitors {
       const stuck = stuckOrders();
       for (const id of stuck) deps.alerts.raise({ kind: "stuck_orders", orderId: id, text: `paid and undelivered for over ${settings.stuckAfterMs / 60_000} minutes` });
 
-      let balance: Money | undefined;
-      try {
-        balance = await deps.supplier.getBalance();
-        lastBalance = balance;
-      } catch (error) {
-        deps.logger.warn({ err: error }, "could not read the supplier balance");
-      }
-      const spend = dailySpend();
-      if (balance && spend !== undefined && balance.amount < spend * settings.lowBalanceShare) {
-        deps.alerts.raise({
-          kind: "low_balance",
-          text: `balance ${formatMoney(balance)} is under ${settings.lowBalanceShare * 100} % of a typical day's spend (${formatMoney({ amount: Math.round(spend), currency: balance.currency })})`,
-        });
-      }
+      const balances = await checkBalances();
+      const lowStock = checkStock();
       prune(webhookFailures, settings.webhookWindowMs);
       if (webhookFailures.length > 0) {
         const bySource = new Map<string, number>();
@@ -190,10 +227,7 @@ export function createMonitors(deps: MonitorDeps): Monitors {
         deps.alerts.raise({ kind: "webhook_failures", text: `${summary} webhook(s) failed in the last hour; last: ${webhookFailures.at(-1)!.reason}` });
         webhookFailures.length = 0; // reported; the next alert needs new failures
       }
-      return { supplierAvgMs: average, failureRate: rate, stuckOrderIds: stuck, balance, dailySpend: spend, webhookFailures: webhookFailures.length };
-    },
-    get lastBalance() {
-      return lastBalance;
+      return { supplierAvgMs: average, failureRate: rate, stuckOrderIds: stuck, balances, webhookFailures: webhookFailures.length, lowStock };
     },
   };
 }

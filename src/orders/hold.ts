@@ -4,6 +4,7 @@
 import type { OrderStatus } from "../db/schema.js";
 import { formatMoney } from "../lib/money.js";
 import { sendToReview, type ReviewDeps } from "./review.js";
+import { returnUnusedStock } from "./stock-return.js";
 import { recordOrderNote, transition, type OrderPatch, type OrderRow, type Tx } from "./state-machine.js";
 
 export type HoldReason = NonNullable<OrderRow["holdReason"]>;
@@ -63,7 +64,9 @@ export function resolveHold(
     return transition(deps, { ...common, to: "refunding", cause: `hold_resolved:${outcome}`, ...(extra.patch ? { patch: extra.patch } : {}), ...(extra.also ? { also: extra.also } : {}) });
   }
   if (reason === "stripe_refund" && outcome !== "code_ready") {
-    return transition(deps, { ...common, to: "refunded", cause: "refunded_in_stripe", ...(extra.patch ? { patch: extra.patch } : {}) });
+    const refunded = transition(deps, { ...common, to: "refunded", cause: "refunded_in_stripe", ...(extra.patch ? { patch: extra.patch } : {}) });
+    returnUnusedStock(deps, refunded);
+    return refunded;
   }
   const why =
     reason === "dispute"

@@ -62,15 +62,22 @@ export function nextDueAt(db: Db): number | undefined {
 }
 
 /**
- * The fence before a supplier order is placed: records that a request is about to leave, only while the order is
- * still `paid`, not held, and passed by the fraud rules. False means it moved on (refunded, disputed, held) or
+ * The fence before a supplier order is placed: records that a request is about to leave (with the attempt's
+ * supplier and reference), only while the order is still in the state the step saw (`paid`, or `supplier_pending`
+ * after a failover), not held, and passed by the fraud rules. False means it moved on (refunded, disputed, held) or
  * was never assessed, and nothing may be ordered.
  */
-export function claimSupplierRequest(db: Db, id: string, now: number): boolean {
+export function claimSupplierRequest(
+  db: Db,
+  id: string,
+  status: OrderStatus,
+  attempt: Pick<OrderRow, "supplierName" | "supplierReference">,
+  now: number,
+): boolean {
   return db
     .update(orders)
-    .set({ supplierRequestedAt: now, updatedAt: now })
-    .where(and(eq(orders.id, id), eq(orders.status, "paid"), isNull(orders.holdReason), isNotNull(orders.riskCheckedAt)))
+    .set({ ...attempt, supplierRequestedAt: now, updatedAt: now })
+    .where(and(eq(orders.id, id), eq(orders.status, status), isNull(orders.holdReason), isNotNull(orders.riskCheckedAt)))
     .run().changes > 0;
 }
 

@@ -54,6 +54,8 @@ export function snapshotOf(product: ProductRow): ProductSnapshot {
     recipientRule: product.recipientRule ?? null,
     // Every language, so that the delivery (by the worker, later) and /orders speak the customer's.
     texts: product.labels && product.details ? { ...product.labels, ...product.details } : null,
+    // Frozen with the order: a catalog change never reroutes an order whose attempt is under way.
+    sources: product.sources ?? null,
   };
 }
 

@@ -4,6 +4,7 @@ import type Stripe from "stripe";
 import { perDatabase } from "../db/connection.js";
 import { getDispute, upsertDispute } from "../orders/disputes.js";
 import { HOLDABLE_STATES, placeHold, refundedLine } from "../orders/hold.js";
+import { returnUnusedStock } from "../orders/stock-return.js";
 import { getOrder, getOrderByCharge, getOrderByPaymentIntent, updateOrderFields } from "../orders/repository.js";
 import { sendToReview, type ReviewDeps } from "../orders/review.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
@@ -236,6 +237,7 @@ function onChargeRefunded(deps: Deps, charge: Stripe.Charge): string {
   if (order.status === "needs_review") {
     // Refunded by hand in the dashboard: the order is closed.
     transition(deps, { orderId: order.id, from: "needs_review", to: "refunded", cause: "charge.refunded", actor: "stripe", detail, patch: { refundedAmount: refunded } });
+    returnUnusedStock(deps, order);
   } else {
     note("charge.refunded");
   }

@@ -410,7 +410,8 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
       const charge = charges.get(intentId);
       if (!charge) result = stripeError(404, "invalid_request_error", `No such payment_intent: '${intentId}'`, "resource_missing");
       else {
-        const expand = new URL(req.url ?? "/", "http://stripe").searchParams.getAll("expand[]");
+        // stripe-node sends expand[0]=…; curl users write expand[]=…
+        const expand = [...new URL(req.url ?? "/", "http://stripe").searchParams].filter(([key]) => /^expand\[\d*\]$/.test(key)).map(([, value]) => value);
         const latest = expand.includes("latest_charge") ? charge : charge.id;
         result = { status: 200, body: { id: intentId, object: "payment_intent", amount: charge.amount, currency: charge.currency, status: "succeeded", latest_charge: latest, metadata: {} } };
       }

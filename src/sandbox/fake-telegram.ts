@@ -1,5 +1,6 @@
 // A local Telegram Bot API over HTTP: the methods the shop calls, with Telegram's answers and errors,
-// long-polled getUpdates, and a user side (type a message, tap a button) for tests and the sandbox chat.
+// long-polled getUpdates, files (getFile and /file/bot<token>/<path>), and a user side (type a message, send
+// a file, tap a button) for tests and the sandbox chat.
 // Faults on demand: 403 for blocked chats, 429 with retry_after, and Telegram's pacing limits.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -34,6 +35,8 @@ export interface ChatMessage {
   /** Increases on every change anywhere in the fake: "changed after X" is `version > X`. */
   version: number;
   invoice?: Record<string, unknown>;
+  /** A file the user sent (its caption is the text). */
+  document?: { file_name: string; file_size: number };
 }
 
 export interface ApiCall {
@@ -93,6 +96,8 @@ export interface FakeTelegram {
   addGroup(chatId: number): void;
   /** A user types a message: in their private chat, or in a group (chatId), optionally replying to a message. */
   sendText(userId: number, text: string, options?: { chatId?: number; replyTo?: number }): number;
+  /** A user sends a file (a document) with an optional caption, in their private chat or a group; returns the message id. */
+  sendDocument(userId: number, file: { fileName: string; content: Buffer | string; caption?: string; chatId?: number }): number;
   /** Taps an inline button (in the user's private chat, or in a group); returns the callback query id. */
   tap(userId: number, messageId: number, data: string, chatId?: number): string;
   /** Adds a raw update (for fabricated input). */
@@ -141,6 +146,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
   const sentAt = new Map<number, number[]>();
   const globalSentAt: number[] = [];
   const listeners = new Set<(chatId: number) => void>();
+  const files = new Map<string, { path: string; content: Buffer }>();
   let version = 0;
 
   const fake: FakeTelegram = {
@@ -230,6 +236,30 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
           text,
           ...(entities ? { entities } : {}),
           ...(repliedTo ? { reply_to_message: { ...asMessage(repliedTo), from: repliedTo.from === "bot" ? botUser : { id: repliedTo.from, is_bot: false, first_name: "" } } } : {}),
+        },
+      });
+      return message.message_id;
+    },
+    sendDocument(userId, file) {
+      const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
+      users.set(userId, user);
+      const chatId = file.chatId ?? userId;
+      if (!chats.has(chatId)) chats.set(chatId, []);
+      const content = Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content, "utf8");
+      const fileId = `BQAC${randomBytes(12).toString("base64url")}`;
+      files.set(fileId, { path: `documents/file_${files.size + 1}${/\.[a-z0-9]+$/i.exec(file.fileName)?.[0] ?? ""}`, content });
+      const caption = file.caption ?? "";
+      const message = addMessage(chatId, userId, caption, [], { document: { file_name: file.fileName, file_size: content.length } });
+      const entities = caption.startsWith("/") ? [{ type: "bot_command", offset: 0, length: caption.split(/\s/)[0]!.length }] : undefined;
+      pushUpdate({
+        message: {
+          message_id: message.message_id,
+          from: { ...user, is_bot: false },
+          chat: chatObject(chatId, user),
+          date: Math.floor(now() / 1000),
+          document: { file_id: fileId, file_unique_id: fileId.slice(-10), file_name: file.fileName, mime_type: file.fileName.endsWith(".csv") ? "text/csv" : "text/plain", file_size: content.length },
+          ...(caption ? { caption } : {}),
+          ...(entities ? { caption_entities: entities } : {}),
         },
       });
       return message.message_id;
@@ -436,6 +466,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     },
     getMyCommands: () => fake.commands.get("default") ?? [],
     sendChatAction: (params) => (chatIdOf(params), true),
+    getFile: (params) => {
+      const fileId = String(params["file_id"] ?? "");
+      const file = files.get(fileId);
+      if (!file) throw new ApiError(400, "Bad Request: invalid file_id");
+      // Telegram serves files up to 20 MB to bots.
+      if (file.content.length > 20 * 1024 * 1024) throw new ApiError(400, "Bad Request: file is too big");
+      return { file_id: fileId, file_unique_id: fileId.slice(-10), file_size: file.content.length, file_path: file.path };
+    },
     sendMessage: (params) => {
       const chatId = chatIdOf(params);
       const text = checkText(params["text"]);
@@ -539,6 +577,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://telegram");
+    // Downloads: GET /file/bot<token>/<file_path>, as the real Bot API serves them.
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (download && req.method === "GET") {
+      const file = download[1] === options.token ? [...files.values()].find((entry) => entry.path === download[2]) : undefined;
+      if (!file) return reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": file.content.length });
+      res.end(file.content);
+      return;
+    }
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (!match) return reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
     const [, token, method] = match as unknown as [string, string, string];

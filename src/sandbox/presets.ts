@@ -1,4 +1,6 @@
-// Named supplier behaviours the sandbox offers, and which product shows which path out of the box.
+// Named supplier behaviours the sandbox offers (the generic simulator's per SKU, Reloadly's per product and
+// operator), and which product shows which path out of the box.
+import type { ReloadlyBehaviourInput } from "../supplier/reloadly/simulator.js";
 import type { SimBehaviourInput } from "../supplier/simulator.js";
 
 export const BEHAVIOUR_PRESETS: Record<string, { label: string; behaviour: SimBehaviourInput }> = {
@@ -24,4 +26,25 @@ export const SANDBOX_BEHAVIOURS: Record<string, keyof typeof BEHAVIOUR_PRESETS> 
   "pubg-660-uc": "fail_refund",
   "steam-100-usd": "slow",
   "airtime-ng-1000-ngn": "pending_webhook",
+};
+
+/** Named Reloadly behaviours the sandbox offers for each gift card product and airtime operator. */
+export const RELOADLY_PRESETS: Record<string, { label: string; behaviour: ReloadlyBehaviourInput }> = {
+  instant: { label: "Successful at once", behaviour: { outcome: "instant" } },
+  processing: { label: "Processing, then successful (5 s)", behaviour: { outcome: "processing", resolveAfterMs: 5_000 } },
+  cards_delayed: { label: "Successful, cards after 2 look-ups", behaviour: { outcome: "cards_delayed", resolveAfterPolls: 2 } },
+  failed: { label: "FAILED → next source", behaviour: { outcome: "failed" } },
+  refunded: { label: "Processing, then REFUNDED (3 s) → next source", behaviour: { outcome: "refunded", resolveAfterMs: 3_000 } },
+  no_balance: { label: "INSUFFICIENT_BALANCE → next source", behaviour: { outcome: "insufficient_balance" } },
+  out_of_stock: { label: "Not available → next source", behaviour: { outcome: "out_of_stock" } },
+  server_error: { label: "503 every time (nothing created)", behaviour: { outcome: "server_error", status: 503 } },
+  flaky: { label: "One 503, then successful", behaviour: { outcome: "server_error", status: 503, failFirst: 1 } },
+  timeout: { label: "Times out after creating (found by look-up)", behaviour: { outcome: "timeout_after_create", hangMs: 30_000 } },
+  token_expired: { label: "401 TOKEN_EXPIRED once, then successful", behaviour: { outcome: "token_expired" } },
+};
+
+/** Out of the box, Reloadly answers at once except for these (api:id → preset). */
+export const SANDBOX_RELOADLY_BEHAVIOURS: Record<string, keyof typeof RELOADLY_PRESETS> = {
+  "giftcards:14": "processing",
+  "topups:140": "processing",
 };

@@ -1,6 +1,7 @@
 // The offline sandbox: the real shop (createShop: same bot, HTTP server, worker, database code) wired to
-// local stand-ins (a Bot API, Stripe, the supplier simulator) with a web chat and a checkout page on the
-// shop's own port. Nothing in the bot, the worker or the webhook handlers knows it is in a sandbox.
+// local stand-ins (a Bot API, Stripe, the generic supplier simulator, the Reloadly simulator) and a little of
+// its own stock, with a web chat and a checkout page on the shop's own port. Nothing in the bot, the worker
+// or the webhook handlers knows it is in a sandbox.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -14,9 +15,16 @@ import { nearestLocale, SHIPPED_LOCALES } from "../lib/locales.js";
 import { readRawBody, sendJson } from "../http/server.js";
 import { startSupplierSimulator, type SupplierSimulator } from "../supplier/simulator.js";
 import { SIMULATOR_CATALOG } from "../supplier/simulator-catalog.js";
+import { startReloadlySimulator, type ReloadlySimApi, type ReloadlySimulator } from "../supplier/reloadly/simulator.js";
+import { describeSource, sourcesOf } from "../supplier/sources.js";
+import { parseStockFile } from "../supplier/stock/parse.js";
+import { importStock, stockCounts } from "../supplier/stock/store.js";
+import { refreshStockAvailability } from "../catalog/stock-availability.js";
+import { products } from "../db/schema.js";
+import { createCodeCipher, createCodeFingerprinter } from "../lib/crypto.js";
 import { startFakeStripe, type FakeStripe } from "./fake-stripe.js";
 import { startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
-import { BEHAVIOUR_PRESETS, SANDBOX_BEHAVIOURS } from "./presets.js";
+import { BEHAVIOUR_PRESETS, RELOADLY_PRESETS, SANDBOX_BEHAVIOURS, SANDBOX_RELOADLY_BEHAVIOURS } from "./presets.js";
 import { CHAT_PAGE } from "./web/chat-page.js";
 import { checkoutLocale, checkoutPage } from "./web/checkout-page.js";
 
@@ -36,9 +44,13 @@ export interface Sandbox {
   telegram: FakeTelegram;
   stripe: FakeStripe;
   supplier: SupplierSimulator;
+  reloadly: ReloadlySimulator;
   url: string;
   stop(): Promise<void>;
 }
+
+/** A few codes of the shop's own stock, so that stock-only products sell and the failover can be watched. */
+const SANDBOX_STOCK: Record<string, number> = { "spotify-10-usd": 8, "amazon-us-25": 2, "netflix-15-usd": 3 };
 
 /** The key that encrypts the sandbox's codes: kept beside its database so old orders stay readable. */
 function sandboxKey(databasePath: string): string {
@@ -72,6 +84,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     behaviours: Object.fromEntries(Object.entries(SANDBOX_BEHAVIOURS).map(([sku, preset]) => [sku, BEHAVIOUR_PRESETS[preset]!.behaviour])),
   });
   const presetOf = new Map<string, string>(Object.entries(SANDBOX_BEHAVIOURS));
+  const reloadlyClient = { id: `sandbox-${randomBytes(6).toString("hex")}`, secret: randomBytes(16).toString("hex") };
+  const reloadlyPresetOf = new Map<string, string>(Object.entries(SANDBOX_RELOADLY_BEHAVIOURS));
+  const behaviourOf = (api: ReloadlySimApi) =>
+    Object.fromEntries([...reloadlyPresetOf].filter(([key]) => key.startsWith(`${api}:`)).map(([key, preset]) => [Number(key.split(":")[1]), RELOADLY_PRESETS[preset]!.behaviour]));
+  const reloadly = await startReloadlySimulator({
+    clientId: reloadlyClient.id,
+    clientSecret: reloadlyClient.secret,
+    balance: { amount: 5_000_00, currency: "USD" },
+    giftCardBehaviours: behaviourOf("giftcards"),
+    topupBehaviours: behaviourOf("topups"),
+  });
 
   const config = loadConfig({
     BOT_TOKEN: SANDBOX_TOKEN,
@@ -84,6 +107,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     SUPPLIER_API_URL: supplier.url,
     SUPPLIER_API_KEY: supplierKey,
     SUPPLIER_WEBHOOK_SECRET: supplierSecret,
+    RELOADLY_CLIENT_ID: reloadlyClient.id,
+    RELOADLY_CLIENT_SECRET: reloadlyClient.secret,
+    RELOADLY_AUTH_URL: reloadly.authUrl,
+    RELOADLY_GIFTCARDS_URL: reloadly.giftcardsUrl,
+    RELOADLY_TOPUPS_URL: reloadly.topupsUrl,
     SUPPLIER_TIMEOUT_MS: "8000",
     // Shorter than production so that polling and its give-up can be watched in a minute.
     SUPPLIER_POLL_INTERVAL_MS: "10000",
@@ -124,6 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const sendSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), text: z.string().min(1).max(4096), replyTo: z.number().int().optional() });
+  const documentSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), fileName: z.string().min(1).max(128), content: z.string().max(2_000_000), caption: z.string().max(1024).optional() });
   const tapSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), messageId: z.number().int(), data: z.string().min(1).max(64) });
 
   async function routes(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -164,6 +193,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       sendJson(res, 200, { ok: true });
       return true;
     }
+    if (req.method === "POST" && path === "/sandbox/api/document") {
+      const body = documentSchema.parse(await json());
+      telegram.sendDocument(body.userId, { fileName: body.fileName, content: body.content, chatId: body.chatId, ...(body.caption ? { caption: body.caption } : {}) });
+      sendJson(res, 200, { ok: true });
+      return true;
+    }
     if (req.method === "POST" && path === "/sandbox/api/tap") {
       const body = tapSchema.parse(await json());
       const id = telegram.tap(body.userId, body.messageId, body.data, body.chatId);
@@ -174,7 +209,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (req.method === "GET" && path === "/sandbox/api/supplier") {
       const products = [...SIMULATOR_CATALOG].sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true })).map((product) => ({ sku: product.sku, name: product.name, preset: presetOf.get(product.sku) ?? "instant" }));
-      sendJson(res, 200, { presets: BEHAVIOUR_PRESETS, products, balance: supplier.balance });
+      sendJson(res, 200, { presets: BEHAVIOUR_PRESETS, products, balance: supplier.balance, routing: routing(), reloadly: reloadlyState() });
+      return true;
+    }
+    const reloadlyBehaviour = /^\/sandbox\/api\/reloadly\/(giftcards|topups)\/(\d+)$/.exec(path);
+    if (req.method === "PUT" && reloadlyBehaviour) {
+      const { preset } = z.object({ preset: z.enum(Object.keys(RELOADLY_PRESETS) as [string, ...string[]]) }).parse(await json());
+      const api = reloadlyBehaviour[1] as ReloadlySimApi;
+      reloadly.setBehaviour(api, Number(reloadlyBehaviour[2]), RELOADLY_PRESETS[preset]!.behaviour);
+      reloadlyPresetOf.set(`${api}:${reloadlyBehaviour[2]}`, preset);
+      sendJson(res, 200, { api, id: Number(reloadlyBehaviour[2]), preset });
+      return true;
+    }
+    if (req.method === "PUT" && path === "/sandbox/api/reloadly-balance") {
+      const { amount } = z.object({ amount: z.number().int().nonnegative() }).parse(await json());
+      reloadly.balance.amount = amount;
+      sendJson(res, 200, { balance: reloadly.balance });
+      return true;
+    }
+    if (req.method === "POST" && path === "/sandbox/api/reloadly-expire-tokens") {
+      reloadly.expireTokens();
+      sendJson(res, 200, { ok: true });
       return true;
     }
     const behaviour = /^\/sandbox\/api\/supplier\/([A-Za-z0-9._-]+)$/.exec(path);
@@ -219,6 +274,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return false;
   }
 
+  /** Each product with more than the default source, in the order its sources are tried, with its stock. */
+  function routing() {
+    const stock = new Map(stockCounts(shop.db, Date.now()).map((row) => [row.pool, row.available]));
+    return shop.db
+      .select({ sku: products.sku, name: products.name, sources: products.sources, enabled: products.enabled })
+      .from(products)
+      .all()
+      .filter((row) => row.enabled && row.sources)
+      .map((row) => ({
+        sku: row.sku,
+        name: row.name,
+        sources: sourcesOf(row).map((source) => describeSource(source, row.sku) + (source.supplier === "stock" ? ` (${stock.get(source.sku ?? row.sku) ?? 0} left)` : "")),
+      }));
+  }
+
+  function reloadlyState() {
+    const presetFor = (api: ReloadlySimApi, id: number) => reloadlyPresetOf.get(`${api}:${id}`) ?? "instant";
+    return {
+      presets: RELOADLY_PRESETS,
+      balance: reloadly.balance,
+      giftcards: reloadly.products.map((product) => ({ id: product.productId, name: `#${product.productId} ${product.productName}`, preset: presetFor("giftcards", product.productId) })),
+      topups: reloadly.operators.map((operator) => ({ id: operator.operatorId, name: `#${operator.operatorId} ${operator.name}`, preset: presetFor("topups", operator.operatorId) })),
+    };
+  }
+
   const shop = createShop(config, {
     extraRoutes: (req, res) =>
       routes(req, res).catch((error: unknown) => {
@@ -226,6 +306,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return true;
       }),
   });
+  seedStock(shop, config.CODE_ENCRYPTION_KEY);
   await shop.start();
   // After a restart the fake Telegram knows no one: new customers start past every id the database has
   // seen, so that + New never hands out a customer who already has orders.
@@ -261,8 +342,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         "    • Gift cards → Steam Wallet → buy, pay on the checkout page, get the code",
         "    • PlayStation (pending → webhook), Google Play (polling), Xbox (fails → refund)",
         "    • Game top-ups: a wrong player id is explained; PUBG fails and is refunded",
-        "    • In the ops chat: /review, /stats, /pending, /order <id>",
         "    • Customers in six languages: pick one beside + New, or /language in the chat",
+        "    • Amazon.com 25 USD: the shop's stock first, then Reloadly, then the generic supplier;",
+        "      switch Reloadly's behaviours on the right to watch the failover",
+        "    • Mobile airtime through Reloadly: Digicel Haiti, Telcel Mexico 200 MXN",
+        "    • In the ops chat: /review, /stats, /pending, /order <id>, /stock, /balance",
         "",
         `  Data: ${databasePath}  ·  set BOT_TOKEN in .env to run the real shop.`,
         line,
@@ -275,11 +359,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     telegram,
     stripe,
     supplier,
+    reloadly,
     url: baseUrl,
     async stop() {
       clearInterval(expiry);
       await shop.stop();
-      await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
+      await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close()]);
     },
   };
+}
+
+/** Demo codes for the stock pools that are empty (a restarted sandbox keeps what it sold). */
+function seedStock(shop: Shop, key: Buffer): void {
+  const deps = { db: shop.db, sealer: createCodeCipher(key), fingerprint: createCodeFingerprinter(key), now: Date.now };
+  const counts = new Map(stockCounts(shop.db, Date.now()).map((row) => [row.pool, row.available + row.sold]));
+  for (const [pool, count] of Object.entries(SANDBOX_STOCK)) {
+    if ((counts.get(pool) ?? 0) > 0) continue;
+    const lines = Array.from({ length: count }, () => `STOCK-${randomBytes(6).toString("hex").toUpperCase()}`);
+    importStock(deps, pool, parseStockFile(lines.join("\n")));
+  }
+  refreshStockAvailability(shop.db, Date.now());
 }

@@ -21,7 +21,7 @@ const balanceSchema = z.object({ balance: moneySchema });
 const catalogSchema = z.object({ products: supplierCatalogProductSchema.array() });
 
 export interface SupplierCallObservation {
-  endpoint: "place_order" | "get_order" | "find_order" | "balance" | "catalog";
+  endpoint: "place_order" | "get_order" | "find_order" | "balance" | "catalog" | "auth" | "cards" | "operator";
   durationMs: number;
   outcome: "ok" | "error";
 }

@@ -38,6 +38,11 @@ export const SIMULATOR_CATALOG: SupplierCatalogProduct[] = [
     requires_pin: false, in_stock: true, instructions: "Play Store → Profile → Payments & subscriptions → Redeem code",
   },
   {
+    sku: "amazon-us-25", name: "Amazon.com 25 USD", kind: "code",
+    face_value: { amount: 2500, currency: "USD" }, cost: { amount: 2380, currency: "USD" },
+    requires_pin: false, in_stock: true, instructions: "amazon.com/redeem",
+  },
+  {
     sku: "razer-gold-10-usd", name: "Razer Gold 10 USD", kind: "code",
     face_value: { amount: 1000, currency: "USD" }, cost: { amount: 940, currency: "USD" },
     requires_pin: true, in_stock: true, instructions: "gold.razer.com → Reload → Razer Gold PIN",

@@ -1,10 +1,12 @@
 // The chaos run: N orders through the real shop process (spawned, on loopback) while faults are injected
 // at random: supplier errors, timeouts, dropped connections, webhooks duplicated/late/out of order/missing,
-// untrustworthy answers, no balance; Stripe events duplicated, out of order, expired, mismatched; refunds and
-// disputes made in Stripe before, during and after fulfilment; Telegram Stars payments (with the shop killed
-// between the pre-checkout and the charge, or right after the payment arrives, the update lost, a second charge);
-// Telegram 429s and blocked customers; and the shop itself killed with SIGKILL and restarted. Then it checks,
-// from the database, its backup and what the fakes recorded, that nothing paid was lost or doubled.
+// untrustworthy answers, no balance; Reloadly orders processing, failed, refunded, timing out after creating,
+// 5xx, expired tokens, cards late; the shop's own stock running out (failover to the next source); Stripe
+// events duplicated, out of order, expired, mismatched; refunds and disputes made in Stripe before, during and
+// after fulfilment; Telegram Stars payments (with the shop killed between the pre-checkout and the charge, or
+// right after the payment arrives, the update lost, a second charge); Telegram 429s and blocked customers; and
+// the shop itself killed with SIGKILL and restarted. Then it checks, from the database, its backup and what the
+// fakes recorded, that nothing paid was lost or doubled, and that one supplier order fulfilled each shop order.
 //
 //   npm run chaos -- --orders 1000 --kills 6 --seed 42
 import { randomBytes } from "node:crypto";
@@ -15,6 +17,11 @@ import { fileURLToPath } from "node:url";
 import { existsSync, readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { backupDatabase } from "../../src/ops/backup.js";
+import { openDatabase } from "../../src/db/connection.js";
+import { createCodeCipher, createCodeFingerprinter } from "../../src/lib/crypto.js";
+import { startReloadlySimulator, type ReloadlyBehaviourInput, type ReloadlySimulator } from "../../src/supplier/reloadly/simulator.js";
+import { parseStockFile } from "../../src/supplier/stock/parse.js";
+import { importStock } from "../../src/supplier/stock/store.js";
 import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, stripHtml, type ChatMessage, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SimBehaviourInput, type SupplierSimulator } from "../../src/supplier/simulator.js";
@@ -113,6 +120,35 @@ const PAYMENT_FAULTS = {
   stars_update_lost: 3,
   stars_second_charge: 2,
 } as const;
+const RELOADLY_FAULTS = {
+  none: 40,
+  processing: 8,
+  cards_delayed: 5,
+  failed: 5,
+  refunded: 4,
+  insufficient_balance: 4,
+  out_of_stock: 3,
+  server_error: 4,
+  server_error_after_create: 4,
+  timeout_after_create: 4,
+  token_expired: 4,
+} as const;
+type ReloadlyFault = keyof typeof RELOADLY_FAULTS;
+
+const RELOADLY_BEHAVIOURS: Record<ReloadlyFault, ReloadlyBehaviourInput> = {
+  none: { outcome: "instant" },
+  processing: { outcome: "processing", resolveAfterMs: 500 },
+  cards_delayed: { outcome: "cards_delayed", resolveAfterPolls: 2 },
+  failed: { outcome: "failed" },
+  refunded: { outcome: "refunded", resolveAfterMs: 400 },
+  insufficient_balance: { outcome: "insufficient_balance" },
+  out_of_stock: { outcome: "out_of_stock" },
+  server_error: { outcome: "server_error", status: 503 },
+  server_error_after_create: { outcome: "server_error", status: 502, created: true },
+  timeout_after_create: { outcome: "timeout_after_create", hangMs: 1_500 },
+  token_expired: { outcome: "token_expired" },
+};
+
 type PaymentFault = keyof typeof PAYMENT_FAULTS;
 const STARS_FAULTS: ReadonlySet<PaymentFault> = new Set(["stars", "stars_kill_before_charge", "stars_kill_after_payment", "stars_update_lost", "stars_second_charge"]);
 
@@ -127,7 +163,15 @@ const PRODUCTS = [
   { sku: "google-play-10-eur", recipient: null },
   { sku: "mlbb-86-diamonds", recipient: "12345678" },
   { sku: "airtime-mx-100-mxn", recipient: "+5215512345678" },
+  // Routed through several sources (catalog.example.json): stock → Reloadly → generic, Reloadly only, stock only.
+  { sku: "amazon-us-25", recipient: null },
+  { sku: "itunes-de-25-eur", recipient: null },
+  { sku: "airtime-ht-10-usd", recipient: "+50936377111" },
+  { sku: "spotify-10-usd", recipient: null },
 ] as const;
+
+/** Codes put in the shop's own stock before the run: Amazon's run out (and fail over), Spotify's do not. */
+const STOCK_SEED = { "amazon-us-25": 2, "spotify-10-usd": 400 } as const;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -171,6 +215,31 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     },
   });
 
+  const reloadlyFaults = new Map<string, ReloadlyFault>();
+  const reloadly: ReloadlySimulator = await startReloadlySimulator({
+    clientId: "chaos-reloadly",
+    clientSecret: "chaos-reloadly-secret",
+    balance: { amount: 1_000_000_000, currency: "USD" },
+    rule: ({ customIdentifier }) => {
+      let fault = reloadlyFaults.get(customIdentifier);
+      if (!fault) {
+        fault = pick(random, RELOADLY_FAULTS);
+        reloadlyFaults.set(customIdentifier, fault);
+        if (fault !== "none") count(`reloadly: ${fault.replace(/_/g, " ")}`);
+      }
+      return RELOADLY_BEHAVIOURS[fault];
+    },
+  });
+
+  // The shop's own stock, encrypted with the shop's key in the shop's database before it starts.
+  const codeKey = randomBytes(32);
+  const seedDb = openDatabase(dbPath);
+  const stockDeps = { db: seedDb, sealer: createCodeCipher(codeKey), fingerprint: createCodeFingerprinter(codeKey), now: Date.now };
+  for (const [pool, n] of Object.entries(STOCK_SEED)) {
+    importStock(stockDeps, pool, parseStockFile(Array.from({ length: n }, () => `CHAOS-${randomBytes(8).toString("hex").toUpperCase()}`).join("\n")));
+  }
+  seedDb.$client.close();
+
   const port = await freePort();
   const shopUrl = `http://127.0.0.1:${port}`;
   stripe.setWebhookUrl(`${shopUrl}/webhooks/stripe`);
@@ -189,6 +258,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     SUPPLIER_API_URL: supplier.url,
     SUPPLIER_API_KEY: "chaos-key",
     SUPPLIER_WEBHOOK_SECRET: "chaos-supplier-secret-123",
+    RELOADLY_CLIENT_ID: "chaos-reloadly",
+    RELOADLY_CLIENT_SECRET: "chaos-reloadly-secret",
+    RELOADLY_AUTH_URL: reloadly.authUrl,
+    RELOADLY_GIFTCARDS_URL: reloadly.giftcardsUrl,
+    RELOADLY_TOPUPS_URL: reloadly.topupsUrl,
     SUPPLIER_TIMEOUT_MS: "500",
     SUPPLIER_RETRY_BASE_MS: "100",
     SUPPLIER_POLL_INTERVAL_MS: "1000",
@@ -202,7 +276,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     HTTP_HOST: "127.0.0.1",
     CATALOG_PATH: join(ROOT, "catalog.example.json"),
     SUPPORT_CONTACT: "@chaos_support",
-    CODE_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+    CODE_ENCRYPTION_KEY: codeKey.toString("hex"),
     MAX_UNPAID_ORDERS: "50",
     MAX_ORDERS_PER_HOUR: "10000",
     WORKER_CONCURRENCY: "32",
@@ -485,6 +559,30 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }>;
   const byId = new Map(everyOrder.map((o) => [o.id, o]));
   const opsText = telegram.messages(OPS).map((m) => m.text).join("\n");
+  const stockCipher = createCodeCipher(codeKey);
+  const reservedStock = db.prepare<[string], { reserved_for: string; code_enc: string; fingerprint: string }>(
+    "SELECT reserved_for, code_enc, fingerprint FROM stock_codes WHERE order_id = ? ORDER BY id",
+  );
+  /** Every supplier order made for a shop order, at any source; `fulfilling` unless it ended failed or refunded. */
+  function supplierOrdersOf(orderId: string): Array<{ supplier: string; reference: string; fulfilling: boolean; complete: boolean; codes: string[] }> {
+    const found: Array<{ supplier: string; reference: string; fulfilling: boolean; complete: boolean; codes: string[] }> = [];
+    for (const reference of supplier.createdByReference.keys()) {
+      if (reference !== orderId && !reference.startsWith(`${orderId}-`)) continue;
+      const order = supplier.orderByReference(reference)!;
+      found.push({ supplier: "generic", reference, fulfilling: order.status !== "failed", complete: order.status === "completed", codes: order.items.map((item) => item.code ?? "").filter(Boolean) });
+    }
+    for (const identifier of reloadly.createdByIdentifier.keys()) {
+      if (identifier !== orderId && !identifier.startsWith(`${orderId}-`)) continue;
+      const order = reloadly.orderByIdentifier(identifier)!;
+      found.push({ supplier: "reloadly", reference: identifier, fulfilling: order.status !== "FAILED" && order.status !== "REFUNDED", complete: order.status === "SUCCESSFUL", codes: order.cards.map((card) => card.cardNumber) });
+    }
+    const byReference = new Map<string, string[]>();
+    for (const row of reservedStock.all(orderId)) {
+      byReference.set(row.reserved_for, [...(byReference.get(row.reserved_for) ?? []), stockCipher.open(row.code_enc, `stock:${row.fingerprint}`)]);
+    }
+    for (const [reference, codes] of byReference) found.push({ supplier: "stock", reference, fulfilling: true, complete: true, codes });
+    return found;
+  }
 
   for (const record of records) {
     const row = byId.get(record.orderId);
@@ -499,12 +597,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (row.status === "needs_review" && (row.review_alerted_at === null || !opsText.includes(record.orderId))) {
         violations.push(`${record.orderId}: in review without an alert in the ops chat`);
       }
-      if (record.payment === "amount_mismatch" && supplier.createdByReference.has(record.orderId)) {
-        violations.push(`${record.orderId}: ordered from the supplier although Stripe's amount did not match`);
+      if (record.payment === "amount_mismatch" && supplierOrdersOf(record.orderId).length > 0) {
+        violations.push(`${record.orderId}: ordered from a supplier although Stripe's amount did not match`);
       }
     } else {
-      if (supplier.createdByReference.has(record.orderId)) violations.push(`${record.orderId}: never paid, but ordered from the supplier`);
+      if (supplierOrdersOf(record.orderId).length > 0) violations.push(`${record.orderId}: never paid, but ordered from a supplier`);
       if (!["awaiting_payment", "expired", "cancelled"].includes(row.status)) violations.push(`${record.orderId}: never paid, but ${row.status}`);
+    }
+    // One fulfilling supplier order per shop order, whatever the sources and failovers: never two suppliers.
+    const fulfilling = supplierOrdersOf(record.orderId).filter((order) => order.fulfilling);
+    if (fulfilling.length > 1) violations.push(`${record.orderId}: fulfilled by ${fulfilling.length} supplier orders (${fulfilling.map((o) => `${o.supplier} ${o.reference}`).join(", ")})`);
+    if (row.status === "delivered" && fulfilling.length !== 1) violations.push(`${record.orderId}: delivered, but ${fulfilling.length} supplier orders fulfil it`);
+    if (fulfilling.length === 1) {
+      const by = `fulfilled by ${fulfilling[0]!.supplier}${fulfilling[0]!.reference === record.orderId ? "" : " after a failover"}`;
+      outcomes[by] = (outcomes[by] ?? 0) + 1;
     }
   }
   for (const [reference, times] of supplier.createdByReference) {
@@ -564,12 +670,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   faults["stars: charges made"] = starsCharges;
   faults["stars: charges returned (second or unknown)"] = [...refundedCharges].filter((id) => !records.some((r) => byId.get(r.orderId)?.status === "refunded" && orderOfCharge.get(r.orderId)?.telegram_charge_id === id)).length;
 
-  // Codes: each reached its buyer's chat and no other; a delivered order's chat holds exactly the issued codes.
-  const codeOwner = new Map<string, string>();
-  for (const record of records) {
-    const issued = supplier.orderByReference(record.orderId);
-    for (const item of issued?.items ?? []) if (item.code) codeOwner.set(item.code, record.orderId);
+  for (const [identifier, times] of reloadly.createdByIdentifier) {
+    if (times > 1) violations.push(`${identifier}: ordered from Reloadly ${times} times`);
   }
+  // Codes: each reached its buyer's chat and no other; a delivered order's chat holds exactly the codes of the
+  // supplier order that fulfilled it.
+  const codeOwner = new Map<string, string>();
+  for (const record of records) for (const order of supplierOrdersOf(record.orderId)) for (const code of order.codes) codeOwner.set(code, record.orderId);
   const botTextByChat = new Map<number, string>();
   for (const user of telegram.users()) {
     botTextByChat.set(user.id, telegram.messages(user.id).filter((m) => m.from === "bot").map((m) => m.text).join("\n"));
@@ -583,13 +690,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   for (const record of records) {
     const row = byId.get(record.orderId);
     if (row?.status !== "delivered") continue;
-    const issued = supplier.orderByReference(record.orderId);
+    const [fulfilling] = supplierOrdersOf(record.orderId).filter((order) => order.fulfilling);
     const text = botTextByChat.get(record.customerId) ?? "";
-    if (!issued || issued.status !== "completed") {
-      violations.push(`${record.orderId}: delivered, but the supplier's order is ${issued?.status ?? "missing"}`);
+    if (!fulfilling?.complete) {
+      violations.push(`${record.orderId}: delivered, but its supplier order is ${fulfilling ? "not complete" : "missing"}`);
       continue;
     }
-    for (const item of issued.items) if (!text.includes(`<code>${item.code}</code>`)) violations.push(`${record.orderId}: delivered, but its code is not in the buyer's chat`);
+    for (const code of fulfilling.codes) if (!text.includes(`<code>${code}</code>`)) violations.push(`${record.orderId}: delivered, but its code is not in the buyer's chat`);
   }
   // No code rests in plaintext: not in the database file, its WAL, or a backup of it.
   const backupPath = join(dir, "backup.sqlite");
@@ -602,7 +709,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (found.length > 0) violations.push(`${found.length} code(s) in plaintext in ${file}`);
   }
   db.close();
-  await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
+  await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close()]);
   if (violations.length === 0) rmSync(dir, { recursive: true, force: true });
   else log(`  kept the run's files in ${dir}`);
 

@@ -38,7 +38,7 @@ describe("admin commands", () => {
     ["/stats", /Today.*3 paid orders/s],
     ["/pending", "No paid order is waiting"],
     ["/review", /In review \(2\)/],
-    ["/balance", /Supplier balance: \$[\d,]+\.\d\d/],
+    ["/balance", /Supplier balances\ngeneric: \$[\d,]+\.\d\d\nreloadly: \$[\d,]+\.\d\d/],
   ])("%s answers an admin", async (command, reply) => {
     await ask(ADMIN_ID, command, reply);
   });

@@ -12,7 +12,8 @@ import { products } from "../../src/db/schema.js";
 import { backupDatabase } from "../../src/ops/backup.js";
 import { getOrder } from "../../src/orders/repository.js";
 import { SIMULATOR_CATALOG } from "../../src/supplier/simulator-catalog.js";
-import { ADMIN_ID, ENCRYPTION_KEY, STEAM_20, openOrder, paidOrder, startHarness, waitForStatus, type Harness } from "../helpers/harness.js";
+import { createHttpSupplier } from "../../src/supplier/http-client.js";
+import { ADMIN_ID, ENCRYPTION_KEY, SUPPLIER_KEY, reloadlyEnv, STEAM_20, openOrder, paidOrder, startHarness, waitForStatus, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -57,6 +58,7 @@ function baseEnv(harness: Harness): Record<string, string> {
     SUPPLIER_API_URL: harness.supplier.url,
     SUPPLIER_API_KEY: "sim-key-123",
     SUPPLIER_WEBHOOK_SECRET: "supplier-webhook-secret-0123456789",
+    ...reloadlyEnv(harness.reloadly),
     SUPPORT_CONTACT: "@shop_support",
     CODE_ENCRYPTION_KEY: ENCRYPTION_KEY,
     CATALOG_PATH: "catalog.example.json",
@@ -80,7 +82,7 @@ describe("catalog sync from the supplier", () => {
       cost: { amount: 2300, currency: "USD" }, requires_pin: false, in_stock: true, instructions: "netflix.com/redeem",
     });
     h = await startHarness({ simulator: { catalog } });
-    const deps = { db: h.shop.db, supplier: h.shop.pipeline.supplier, logger: h.shop.logger, now: Date.now };
+    const deps = { db: h.shop.db, supplier: createHttpSupplier({ baseUrl: h.supplier.url, apiKey: SUPPLIER_KEY, timeoutMs: 2000 }), logger: h.shop.logger, now: Date.now };
     const first = await syncFromSupplier(deps, { percent: 12 });
     expect(first.added).toEqual(["netflix-25-usd"]);
     const added = getProduct(h.shop.db, "netflix-25-usd")!;
@@ -116,7 +118,7 @@ describe("catalog sync from the supplier", () => {
     h = await startHarness();
     h.customer(ADMIN_ID);
     h.telegram.sendText(ADMIN_ID, "/sync");
-    await h.telegram.waitFor(ADMIN_ID, (m) => m.text.includes("Catalog synced from the supplier"));
+    await h.telegram.waitFor(ADMIN_ID, (m) => m.text.includes("Catalog synced from the generic supplier"));
   });
 });
 

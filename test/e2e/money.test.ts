@@ -114,7 +114,7 @@ describe("disputes", () => {
     await waitForStatus(h, orderId, "supplier_pending");
     const { dispute } = await h.stripe.openDispute(paymentIntent(orderId), { reason: "fraudulent" });
     const due = new Date(dispute.evidence_details.due_by * 1000).toISOString().slice(0, 16).replace("T", " ");
-    await opsMessage(h, new RegExp(`${orderId}: dispute ${dispute.id} \\(fraudulent\\) for \\$21\\.99, evidence due ${due} UTC; opened before delivery`));
+    await opsMessage(h, new RegExp(`${orderId}: dispute ${dispute.id} \\(fraudulent\\) for \\$21\\.99, evidence due ${due} UTC; customer 7010 and their card banned \\(RISK_BAN_ON_DISPUTE\\); opened before delivery`));
     await customer.expect("its payment is being disputed");
     h.supplier.resolvePending();
     await waitForStatus(h, orderId, "needs_review");

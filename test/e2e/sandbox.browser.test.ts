@@ -1,7 +1,8 @@
 // The offline sandbox in a real browser: Playwright (playwright-core) driving Debian's Chromium.
 // Buy a gift card, pay on the checkout page, see the code in the chat; a top-up that fails and is refunded,
-// with the alert visible in the ops chat; a Russian customer from the catalog to the delivery; a message
-// 3,000 characters long; a phone-sized window; /start typed before any customer exists.
+// with the alert visible in the ops chat; a product routed through several sources, with Reloadly's behaviour
+// switched in the panel; a Russian customer from the catalog to the delivery; a message 3,000 characters long;
+// a phone-sized window; /start typed before any customer exists.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,7 +97,7 @@ describe.runIf(run)("the sandbox in a browser", () => {
     await page.locator("#lang").selectOption("ru");
     await page.getByRole("button", { name: "+ New" }).click();
     await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Добро пожаловать");
-    await button(/^Подарочные карты \(8\)$/).click();
+    await button(/^Подарочные карты \(11\)$/).click();
     await button(/^Steam Wallet ·/).click();
     await button(/^Steam Wallet 20 USD/).click();
     await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Номинал: 20,00");
@@ -184,6 +185,28 @@ describe.runIf(run)("the sandbox in a browser", () => {
       await fresh.close();
     }
   }, 30_000);
+  it("shows each product's sources, and switches Reloadly's behaviour: a FAILED order there is refunded", async () => {
+    // A fresh English-speaking customer (the tests before leave a Russian one, or one with a long message, selected).
+    await page.locator("#lang").selectOption("en");
+    await page.getByRole("button", { name: "+ New" }).click();
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Welcome to");
+    const panel = page.locator("#supplier");
+    await expect.poll(() => panel.innerText(), { timeout: 15_000 }).toContain("stock amazon-us-25 (2 left) → reloadly product 5 · 25 → generic amazon-us-25");
+    await panel.locator('select[data-reloadly="giftcards/14"]').selectOption("failed");
+    await expect.poll(() => JSON.stringify(sandbox.reloadly.behaviours().giftcards[14]), { timeout: 5_000 }).toContain('"outcome":"failed"');
+    await chat().locator("..").locator("input").fill("/start buy_itunes-de-25-eur");
+    await page.keyboard.press("Enter");
+    // This order's own buttons (the chat still holds the earlier order's Pay button).
+    await button(/^🛒 Buy for €27\.49/).click();
+    await button(/^💳 Pay €27\.49/).click();
+    await page.waitForURL(/\/checkout\/cs_test_/);
+    await page.getByRole("button", { name: "Pay €27.49" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    // App Store has Reloadly as its only source: a FAILED order there is refunded (the second refund of the run).
+    await expect.poll(() => sandbox.stripe.refunds.length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(async () => (await chat().innerText()).split("has been refunded").length - 1, { timeout: 20_000 }).toBe(1);
+    expect([...sandbox.reloadly.createdByIdentifier.keys()].map((id) => sandbox.reloadly.orderByIdentifier(id)!.status)).toEqual(["FAILED"]);
+  }, 60_000);
 });
 
 if (!run) {

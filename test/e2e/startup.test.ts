@@ -17,12 +17,14 @@ import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.
 import { startFakeTelegram, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SupplierSimulator } from "../../src/supplier/simulator.js";
 import { fakeEnv } from "../helpers/env.js";
-import { OPS_CHAT_ID, STRIPE_SECRET, SUPPLIER_KEY, SUPPLIER_SECRET, TOKEN, waitUntil } from "../helpers/harness.js";
+import { OPS_CHAT_ID, RELOADLY_CLIENT_ID, RELOADLY_CLIENT_SECRET, STRIPE_SECRET, SUPPLIER_KEY, SUPPLIER_SECRET, TOKEN, reloadlyEnv, waitUntil } from "../helpers/harness.js";
+import { startReloadlySimulator, type ReloadlySimulator } from "../../src/supplier/reloadly/simulator.js";
 import { freePort, ROOT } from "../helpers/shop-process.js";
 
 let telegram: FakeTelegram;
 let stripe: FakeStripe;
 let supplier: SupplierSimulator;
+let reloadly: ReloadlySimulator;
 let dir: string;
 const shops: Shop[] = [];
 
@@ -32,16 +34,17 @@ beforeEach(async () => {
   telegram.addGroup(OPS_CHAT_ID);
   stripe = await startFakeStripe({ webhookSecret: STRIPE_SECRET });
   supplier = await startSupplierSimulator({ apiKey: SUPPLIER_KEY, webhookSecret: SUPPLIER_SECRET });
+  reloadly = await startReloadlySimulator({ clientId: RELOADLY_CLIENT_ID, clientSecret: RELOADLY_CLIENT_SECRET });
 });
 
 afterEach(async () => {
   for (const shop of shops.splice(0)) await shop.stop().catch(() => undefined);
-  await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
+  await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
 function env(more: Record<string, string> = {}): Record<string, string> {
-  return fakeEnv({ telegramRoot: telegram.apiRoot, stripeUrl: stripe.url, supplierUrl: supplier.url }, { DATABASE_PATH: join(dir, "shop.sqlite"), ...more });
+  return fakeEnv({ telegramRoot: telegram.apiRoot, stripeUrl: stripe.url, supplierUrl: supplier.url }, { DATABASE_PATH: join(dir, "shop.sqlite"), ...reloadlyEnv(reloadly), ...more });
 }
 
 function build(more: Record<string, string> = {}, options: ShopOptions = {}): { shop: Shop; logs: string[] } {

@@ -1,5 +1,6 @@
 // Starts the real shop (createShop: real bot, HTTP server, worker, SQLite file) against local fakes over
-// HTTP: the fake Bot API, the supplier simulator and the fake Stripe API. Tests then read like a chat.
+// HTTP: the fake Bot API, the supplier simulator, the Reloadly simulator and the fake Stripe API. Tests then
+// read like a chat.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { loadConfig } from "../../src/config.js";
 import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, stripHtml, type ChatMessage, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SimulatorOptions, type SupplierSimulator } from "../../src/supplier/simulator.js";
+import { startReloadlySimulator, type ReloadlySimulator, type ReloadlySimulatorOptions } from "../../src/supplier/reloadly/simulator.js";
 
 export const TOKEN = "123456:TEST-token-for-the-fake-bot-api";
 export const OPS_CHAT_ID = -1001234567890;
@@ -17,12 +19,15 @@ export const SUPPLIER_KEY = "sim-key-123";
 export const SUPPLIER_SECRET = "supplier-webhook-secret-0123456789";
 export const STRIPE_SECRET = "whsec_test_secret_for_signatures";
 export const ENCRYPTION_KEY = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+export const RELOADLY_CLIENT_ID = "reloadly-test-client";
+export const RELOADLY_CLIENT_SECRET = "reloadly-test-secret";
 
 export interface Harness {
   shop: Shop;
   telegram: FakeTelegram;
   stripe: FakeStripe;
   supplier: SupplierSimulator;
+  reloadly: ReloadlySimulator;
   dir: string;
   dbPath: string;
   logs: string[];
@@ -46,7 +51,19 @@ export interface Customer {
 export interface HarnessOptions {
   shop?: ShopOptions;
   simulator?: Partial<SimulatorOptions>;
+  reloadly?: Partial<ReloadlySimulatorOptions>;
   env?: Record<string, string>;
+}
+
+/** The environment that points a shop at a Reloadly simulator. */
+export function reloadlyEnv(reloadly: ReloadlySimulator): Record<string, string> {
+  return {
+    RELOADLY_CLIENT_ID,
+    RELOADLY_CLIENT_SECRET,
+    RELOADLY_AUTH_URL: reloadly.authUrl,
+    RELOADLY_GIFTCARDS_URL: reloadly.giftcardsUrl,
+    RELOADLY_TOPUPS_URL: reloadly.topupsUrl,
+  };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -56,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   telegram.addGroup(OPS_CHAT_ID);
   const stripe = await startFakeStripe({ webhookSecret: STRIPE_SECRET });
   const supplier = await startSupplierSimulator({ apiKey: SUPPLIER_KEY, webhookSecret: SUPPLIER_SECRET, webhookRetryScale: 0.001, ...options.simulator });
+  const reloadly = await startReloadlySimulator({ clientId: RELOADLY_CLIENT_ID, clientSecret: RELOADLY_CLIENT_SECRET, ...options.reloadly });
   const logs: string[] = [];
   const env = {
     BOT_TOKEN: TOKEN,
@@ -76,6 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SUPPORT_CONTACT: "@shop_support",
     CODE_ENCRYPTION_KEY: ENCRYPTION_KEY,
     LOG_LEVEL: "debug",
+    ...reloadlyEnv(reloadly),
     ...options.env,
   };
   const config = loadConfig(env);
@@ -93,6 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     telegram,
     stripe,
     supplier,
+    reloadly,
     dir,
     dbPath,
     logs,
@@ -132,7 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await harness.shop.stop().catch(() => undefined);
-      await Promise.all([telegram.close(), stripe.close(), supplier.close()]);
+      await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

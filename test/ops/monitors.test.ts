@@ -8,6 +8,11 @@ import type { Alert, Alerts } from "../../src/ops/alerts.js";
 import { createMonitors } from "../../src/ops/monitors.js";
 import { startSupplierSimulator, type SupplierSimulator } from "../../src/supplier/simulator.js";
 import { createHttpSupplier } from "../../src/supplier/http-client.js";
+import { createGenericAdapter } from "../../src/supplier/generic-adapter.js";
+import { createReloadlyAdapter } from "../../src/supplier/reloadly/adapter.js";
+import { createReloadlyClient } from "../../src/supplier/reloadly/client.js";
+import { startReloadlySimulator } from "../../src/supplier/reloadly/simulator.js";
+import type { SupplierAdapter } from "../../src/supplier/types.js";
 import { createLogger } from "../../src/logger.js";
 import { manualClock } from "../../src/lib/clock.js";
 
@@ -32,8 +37,8 @@ afterEach(async () => {
 });
 
 function monitors(settings = {}) {
-  const supplier = createHttpSupplier({ baseUrl: sim.url, apiKey: "k", timeoutMs: 2000 });
-  return createMonitors({ db, supplier, alerts, logger: createLogger("silent"), now: clock.now, settings });
+  const generic = createGenericAdapter(createHttpSupplier({ baseUrl: sim.url, apiKey: "k", timeoutMs: 2000 }));
+  return createMonitors({ db, suppliers: new Map([["generic", generic]]), alerts, logger: createLogger("silent"), now: clock.now, settings });
 }
 
 let n = 0;
@@ -113,6 +118,29 @@ describe("alert thresholds", () => {
     const strict = monitors({ dailySpendOverride: 30_000 });
     await strict.check();
     expect(kinds()).toContain("low_balance");
+  });
+
+  it("low balance: each supplier account against its own typical spend, in its own currency", async () => {
+    const reloadlySim = await startReloadlySimulator({ clientId: "c", clientSecret: "s", balance: { amount: 15_000, currency: "USD" } });
+    try {
+      const client = createReloadlyClient({ clientId: "c", clientSecret: "s", authUrl: reloadlySim.authUrl, giftcardsUrl: reloadlySim.giftcardsUrl, topupsUrl: reloadlySim.topupsUrl, timeoutMs: 2000 });
+      const reloadly = createReloadlyAdapter(client, { senderName: "t", balanceFrom: "giftcards" });
+      const generic = createGenericAdapter(createHttpSupplier({ baseUrl: sim.url, apiKey: "k", timeoutMs: 2000 }));
+      // A typical day: 1,000.00 at Reloadly (20 % = 200.00 > 150.00 left); 100.00 at the generic supplier (plenty left).
+      order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierName: "reloadly", supplierCostAmount: 700_000, supplierCostCurrency: "USD" });
+      order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierName: "generic", supplierCostAmount: 70_000, supplierCostCurrency: "USD" });
+      const m = createMonitors({ db, suppliers: new Map<"generic" | "reloadly", SupplierAdapter>([["generic", generic], ["reloadly", reloadly]]), alerts, logger: createLogger("silent"), now: clock.now });
+      const report = await m.check();
+      expect(report.balances).toEqual([
+        { account: "generic", amount: sim.balance.amount, currency: "USD", dailySpend: 10_000 },
+        { account: "reloadly", amount: 15_000, currency: "USD", dailySpend: 100_000 },
+      ]);
+      expect(raised.filter((a) => a.kind === "low_balance").map((a) => a.text)).toEqual([
+        "reloadly: balance $150.00 is under 20 % of a typical day's spend ($1,000.00)",
+      ]);
+    } finally {
+      await reloadlySim.close();
+    }
   });
 
   it("webhooks: any failure in the last hour alerts; none, no alert", async () => {

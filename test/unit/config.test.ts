@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { ConfigError, configuredSuppliers, loadConfig } from "../../src/config.js";
 
 const valid = {
   BOT_TOKEN: "123456:ABCdefGHIjklMNOpqrSTUvwxYZ",
@@ -50,6 +50,20 @@ describe("config", () => {
     const message = errorOf({ ...valid, [name]: value });
     expect(message).toMatch(pattern);
     expect(message).not.toContain("\n");
+  });
+  it("configures the generic supplier only when its variables are set, all of them", () => {
+    const { SUPPLIER_API_URL: _u, SUPPLIER_API_KEY: _k, SUPPLIER_WEBHOOK_SECRET: _s, ...noGeneric } = valid;
+    expect([...configuredSuppliers(loadConfig(valid))].sort()).toEqual(["generic", "stock"]);
+    expect([...configuredSuppliers(loadConfig(noGeneric))]).toEqual(["stock"]);
+    expect(errorOf({ ...noGeneric, SUPPLIER_API_URL: "https://api.supplier.example/v1" })).toMatch(/^SUPPLIER_API_KEY is missing: .*leave all three SUPPLIER_API_\* unset/);
+  });
+  it("configures Reloadly with its client id and secret, with Reloadly's URLs by default", () => {
+    const config = loadConfig({ ...valid, RELOADLY_CLIENT_ID: "id", RELOADLY_CLIENT_SECRET: "secret" });
+    expect([...configuredSuppliers(config)].sort()).toEqual(["generic", "reloadly", "stock"]);
+    expect([config.RELOADLY_AUTH_URL, config.RELOADLY_GIFTCARDS_URL, config.RELOADLY_TOPUPS_URL]).toEqual(["https://auth.reloadly.com", "https://giftcards.reloadly.com", "https://topups.reloadly.com"]);
+    expect(config.STOCK_LOW_THRESHOLD).toBe(5);
+    expect(errorOf({ ...valid, RELOADLY_CLIENT_ID: "id" })).toMatch(/^RELOADLY_CLIENT_SECRET is missing: copy the client secret from the Reloadly dashboard/);
+    expect(errorOf({ ...valid, RELOADLY_CLIENT_ID: "id", RELOADLY_CLIENT_SECRET: "s", RELOADLY_GIFTCARDS_URL: "giftcards" })).toMatch(/^RELOADLY_GIFTCARDS_URL is invalid/);
   });
   it("treats an empty value as unset", () => {
     expect(errorOf({ ...valid, SUPPORT_CONTACT: "" })).toMatch(/^SUPPORT_CONTACT is missing/);

@@ -7,16 +7,31 @@ import { escapeHtml } from "../../lib/html.js";
 import { formatMoney } from "../../lib/money.js";
 import { disputedOrderIds, disputesOfOrder } from "../../orders/disputes.js";
 import { getOrder, getOrderEvents } from "../../orders/repository.js";
+import type { OrderRow } from "../../orders/state-machine.js";
+import { describeSource } from "../../supplier/sources.js";
 import { enterCode, refundedByHand, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../fulfilment/admin-actions.js";
 import type { Monitors } from "../../ops/monitors.js";
+import { describeImport, describeStock, importStockFile, StockImportError } from "../../ops/stock-import.js";
 import type { SyncReport } from "../../catalog/supplier-sync.js";
+import type { ReloadlyCheck } from "../../catalog/reloadly-check.js";
+import { MAX_STOCK_FILE_BYTES } from "../../supplier/stock/parse.js";
+import type { StockDeps } from "../../supplier/stock/store.js";
 import type { ShopContext } from "../context.js";
 
 export interface AdminFeatureDeps extends AdminDeps {
   adminUserIds: readonly number[];
   monitors: Monitors;
-  syncCatalog: () => Promise<SyncReport>;
+  /** Undefined when the generic supplier (whose GET /catalog the sync reads) is not configured. */
+  syncCatalog: (() => Promise<SyncReport>) | undefined;
+  /** Undefined without Reloadly: checks the catalog's Reloadly sources against its GET /products. */
+  checkReloadly: (() => Promise<ReloadlyCheck>) | undefined;
+  /** The shop's own stock: imports from the ops chat and /stock. */
+  stock: StockDeps & { lowThreshold: number };
+  /** The bytes of a file sent to the bot (Bot API getFile, then the file download). */
+  downloadFile: (fileId: string) => Promise<Buffer>;
 }
+
+const STOCK_ADD = /^\/stock(?:@\w+)?\s+add\s+(\S+)\s*$/i;
 
 const ID = /^(ORD-[0-9A-Z]{8})$/;
 const ENTER_CODE_PROMPT = /code for (ORD-[0-9A-Z]{8})/;
@@ -58,6 +73,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
         `<b>${order.id}</b> · ${escapeHtml(order.product.name)} × ${order.quantity} · ${escapeHtml(formatMoney({ amount: order.amount, currency: order.currency }))}`,
         `Status: <b>${order.status}</b> · customer <code>${order.customerId}</code>${order.recipient ? ` · recipient <code>${escapeHtml(order.recipient)}</code>` : ""}`,
         order.supplierOrderId ? `Supplier order: <code>${escapeHtml(order.supplierOrderId)}</code>` : "",
+        sourceLine(order),
         order.holdReason ? `⏸ Held: ${escapeHtml(order.holdReason)} (no new supplier order, code not sent)` : "",
         order.refundedAmount ? `Refunded: ${escapeHtml(formatMoney({ amount: order.refundedAmount, currency: order.currency }))}${order.refundedAmount < order.amount ? " (partial)" : ""}` : "",
         ...disputesOfOrder(db, order.id).map(
@@ -66,7 +82,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
         order.lastError ? `Last error: ${escapeHtml(order.lastError)}` : "",
         "",
         ...getOrderEvents(db, id).map(
-          (event) => `${time(event.at)} ${event.fromStatus ?? "∅"} → ${event.toStatus} · ${escapeHtml(event.cause)} · ${escapeHtml(event.actor)}`,
+          (event) => `${time(event.at)} ${event.fromStatus ?? "∅"} → ${event.toStatus} · ${escapeHtml(event.cause)} · ${escapeHtml(event.actor)}${failoverNote(event.detail)}`,
         ),
       ].filter((line, index, all) => line !== "" || all[index - 1] !== "");
       const keyboard = order.status === "needs_review" ? reviewKeyboard([order.id]) : undefined;
@@ -115,28 +131,81 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   });
 
   admin.command("sync", async (ctx) => {
-    try {
-      const report = await deps.syncCatalog();
-      const lines = [
-        "<b>Catalog synced from the supplier</b>",
-        `New (disabled until you enable them): ${report.added.length ? report.added.map((sku) => `<code>${escapeHtml(sku)}</code>`).join(", ") : "none"}`,
-        `Repriced: ${report.repriced.length ? report.repriced.map((r) => `${escapeHtml(r.sku)} ${r.from} → ${r.to}`).join(", ") : "none"}`,
-        `Out of stock (hidden): ${report.outOfStock.length ? report.outOfStock.map(escapeHtml).join(", ") : "none"}`,
-        `Back in stock: ${report.backInStock.length ? report.backInStock.map(escapeHtml).join(", ") : "none"}`,
-      ];
-      return ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
-    } catch (error) {
-      return ctx.reply(`Could not sync the catalog: ${escapeHtml((error as Error).message)}`, { parse_mode: "HTML" });
+    if (!deps.syncCatalog && !deps.checkReloadly) {
+      return ctx.reply("Nothing to sync: the sync reads the generic supplier's GET /catalog and Reloadly's GET /products, and neither is configured.");
     }
+    const lines: string[] = [];
+    if (deps.syncCatalog) {
+      try {
+        const report = await deps.syncCatalog();
+        lines.push(
+          "<b>Catalog synced from the generic supplier</b> (GET /catalog; products with their own sources are kept as the catalog file says)",
+          `New (disabled until you enable them): ${report.added.length ? report.added.map((sku) => `<code>${escapeHtml(sku)}</code>`).join(", ") : "none"}`,
+          `Repriced: ${report.repriced.length ? report.repriced.map((r) => `${escapeHtml(r.sku)} ${r.from} → ${r.to}`).join(", ") : "none"}`,
+          `Out of stock (hidden): ${report.outOfStock.length ? report.outOfStock.map(escapeHtml).join(", ") : "none"}`,
+          `Back in stock: ${report.backInStock.length ? report.backInStock.map(escapeHtml).join(", ") : "none"}`,
+        );
+      } catch (error) {
+        lines.push(`Could not sync the catalog from the generic supplier: ${escapeHtml((error as Error).message)}`);
+      }
+    } else {
+      lines.push("The generic supplier is not configured: no catalog to sync from it.");
+    }
+    if (deps.checkReloadly) {
+      try {
+        const check = await deps.checkReloadly();
+        lines.push(
+          "",
+          `<b>Reloadly sources checked</b> against GET /products: ${check.checked} gift card source(s), ${check.problems.length ? `${check.problems.length} Reloadly would refuse:` : "all valid"}`,
+          ...check.problems.map((problem) => `⚠️ ${escapeHtml(problem)}`),
+        );
+      } catch (error) {
+        lines.push("", `Could not read Reloadly's products: ${escapeHtml((error as Error).message)}`);
+      }
+    }
+    return ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
   });
 
   admin.command("balance", async (ctx) => {
-    try {
-      const balance = await deps.pipeline.supplier.getBalance();
-      return ctx.reply(`Supplier balance: <b>${escapeHtml(formatMoney(balance))}</b>`, { parse_mode: "HTML" });
-    } catch (error) {
-      return ctx.reply(`Could not read the supplier balance: ${escapeHtml((error as Error).message)}`, { parse_mode: "HTML" });
+    const lines: string[] = [];
+    for (const adapter of deps.pipeline.suppliers.values()) {
+      try {
+        for (const balance of await adapter.getBalances()) lines.push(`${balance.account}: <b>${escapeHtml(formatMoney(balance))}</b>`);
+      } catch (error) {
+        lines.push(`${adapter.name}: could not read the balance (${escapeHtml((error as Error).message)})`);
+      }
     }
+    if (lines.length === 0) return ctx.reply("No supplier account is configured; the shop sells from its own stock (/stock).");
+    // One account: the line it always was; several: one line each.
+    const text = lines.length === 1 ? `Supplier balance: ${lines[0]!.replace(/^\w+: /, "")}` : ["<b>Supplier balances</b>", ...lines].join("\n");
+    return ctx.reply(text, { parse_mode: "HTML" });
+  });
+
+  // A stock file: a document with the caption /stock add <sku>. The codes are read, imported encrypted and the
+  // message deleted, so that they do not stay readable in the chat's history.
+  admin.on("message:document", async (ctx, next) => {
+    const command = STOCK_ADD.exec(ctx.msg.caption ?? "");
+    if (!command) return next();
+    const document = ctx.msg.document;
+    const pool = command[1]!;
+    if ((document.file_size ?? 0) > MAX_STOCK_FILE_BYTES) return ctx.reply(`⚠️ The file is larger than ${MAX_STOCK_FILE_BYTES / 1024 / 1024} MB; split it.`);
+    let lines: string[];
+    try {
+      const content = await deps.downloadFile(document.file_id);
+      lines = describeImport(importStockFile(deps.stock, pool, document.file_name ?? "", content));
+    } catch (error) {
+      const message = error instanceof StockImportError ? error.message : `could not read the file (${(error as Error).message})`;
+      return ctx.reply(`⚠️ Nothing imported: ${escapeHtml(message)}`, { parse_mode: "HTML" });
+    }
+    const deleted = await ctx.deleteMessage().then(() => true, () => false);
+    lines.push(deleted ? "The file was deleted from this chat." : "Delete the file from this chat: the codes are stored encrypted now.");
+    return ctx.reply(`✅ ${escapeHtml(lines.join("\n"))}`, { parse_mode: "HTML" });
+  });
+
+  admin.command("stock", async (ctx) => {
+    if (/^add\b/i.test(ctx.match.trim())) return ctx.reply("Send the codes as a .csv or .txt file with the caption /stock add <sku> (one code per line: code;pin;YYYY-MM-DD).");
+    const lines = describeStock(deps.stock, deps.stock.lowThreshold);
+    return ctx.reply(["<b>Stock</b> (the shop's own codes)", ...lines.map(escapeHtml)].join("\n"), { parse_mode: "HTML" });
   });
 
   admin.command("stats", async (ctx) => {
@@ -195,4 +264,19 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   return composer;
 }
 
-export const ADMIN_COMMANDS = ["stats", "order", "pending", "review", "retry", "refund", "resend", "code", "balance", "sync"] as const;
+export const ADMIN_COMMANDS = ["stats", "order", "pending", "review", "retry", "refund", "resend", "code", "balance", "sync", "stock"] as const;
+
+/** For a product with several sources: which one the order is at, and the reference it uses there. */
+function sourceLine(order: OrderRow): string {
+  const sources = order.product.sources;
+  if (!sources?.length) return "";
+  const attempt = sources[Math.min(order.sourceIndex, sources.length - 1)]!;
+  const reference = order.supplierReference ? ` · reference <code>${escapeHtml(order.supplierReference)}</code>` : "";
+  return `Source ${order.sourceIndex + 1}/${sources.length}: ${escapeHtml(describeSource(attempt, order.sku))}${reference}`;
+}
+
+/** A failover in the timeline: which source was left, why, and which one came next. */
+function failoverNote(detail: Record<string, unknown> | null): string {
+  if (!detail || typeof detail["from"] !== "string" || typeof detail["to"] !== "string") return "";
+  return ` · ${escapeHtml(detail["from"])} → ${escapeHtml(detail["to"])}`;
+}

@@ -1,7 +1,7 @@
-// The sandbox's web chat: customers on the left, their chat in the middle, the ops chat and the supplier's
-// controls on the right (on a phone: one of them at a time, behind tabs). Plain HTML and JS, no build step;
-// it talks to /sandbox/api/*. Whatever a message holds (3,000 characters without a space), it wraps: the
-// panels keep their width.
+// The sandbox's web chat: customers on the left, their chat in the middle, the ops chat and the suppliers'
+// controls (each product's sources, the generic simulator, the Reloadly simulator, a stock file upload) on the
+// right (on a phone: one of them at a time, behind tabs). Plain HTML and JS, no build step; it talks to
+// /sandbox/api/*. Whatever a message holds (3,000 characters without a space), it wraps: the panels keep their width.
 export const CHAT_PAGE = /* html */ `<!doctype html>
 <html lang="en">
 <head>
@@ -41,6 +41,10 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   .supplier { max-height:42vh; overflow:auto; background:var(--panel); padding:8px 12px; border-top:1px solid #0b121a; }
   .supplier table { width:100%; border-collapse:collapse; font-size:12px; }
   .supplier td { padding:3px 4px; border-bottom:1px solid #0b121a; }
+  .supplier h4 { margin:10px 0 4px; font-size:13px; }
+  .supplier .route { color:var(--muted); }
+  .supplier form { display:flex; gap:6px; align-items:center; flex-wrap:wrap; }
+  .supplier input[type=text] { background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:6px; padding:4px 6px; font:inherit; }
   .toast { position:fixed; left:50%; top:14px; transform:translateX(-50%); background:#000c; padding:9px 16px; border-radius:8px; display:none; z-index:9; max-width:60vw; }
   .toast.show { display:block; }
   .hint { color:var(--muted); padding:12px; }
@@ -133,7 +137,7 @@ function renderMessages(el, messages, chatId, userId) {
     const div = document.createElement("div");
     div.className = "msg" + (m.from === "bot" ? "" : " mine");
     div.dataset.messageId = m.message_id;
-    div.innerHTML = (chatId < 0 && m.from !== "bot" ? '<div class="who">admin</div>' : "") + renderHtml(m.text);
+    div.innerHTML = (chatId < 0 && m.from !== "bot" ? '<div class="who">admin</div>' : "") + (m.document ? "📎 " + escapeHtml(m.document.file_name) + "<br>" : "") + renderHtml(m.text);
     if (chatId < 0 && m.from === "bot") div.title = "Click to reply (for ✍ Enter code)";
     div.querySelectorAll("code").forEach((c) => c.addEventListener("click", () => { navigator.clipboard && navigator.clipboard.writeText(c.textContent); toast("Copied"); }));
     if (m.buttons && m.buttons.length) {
@@ -220,19 +224,45 @@ for (const tab of document.querySelectorAll("#tabs button")) tab.onclick = () =>
 $("composeOps").onsubmit = async (e) => { e.preventDefault(); const v = $("opsInput").value.trim(); if (!v) return; $("opsInput").value = ""; await send(OPS, ADMIN, v, opsReplyTo || undefined); opsReplyTo = null; $("replying").style.display = "none"; };
 document.addEventListener("keydown", (e) => { if (e.key === "Escape") { opsReplyTo = null; $("replying").style.display = "none"; } });
 
+function presetSelect(presets, attrs) {
+  return "<select " + attrs + ">" + Object.entries(presets).map(([k, p]) => '<option value="' + k + '">' + escapeHtml(p.label) + "</option>").join("") + "</select>";
+}
 async function renderSupplier() {
   const s = await api("supplier");
-  const options = Object.entries(s.presets).map(([k, p]) => '<option value="' + k + '">' + escapeHtml(p.label) + "</option>").join("");
-  const rows = s.products.map((p) => "<tr><td>" + escapeHtml(p.name) + '</td><td><select data-sku="' + p.sku + '">' + options + "</select></td></tr>").join("");
-  $("supplier").innerHTML = "<b>Supplier simulator</b> · balance <b id=balance>" + (s.balance.amount / 100).toFixed(2) + " " + s.balance.currency +
-    '</b> <button class="primary" id="lowBalance" type="button">Set balance low</button> <button class="primary" id="refill" type="button">Refill</button>' +
+  const routes = s.routing.map((r) => "<tr><td>" + escapeHtml(r.name) + '</td><td class="route">' + r.sources.map(escapeHtml).join(" → ") + "</td></tr>").join("");
+  const rows = s.products.map((p) => "<tr><td>" + escapeHtml(p.name) + "</td><td>" + presetSelect(s.presets, 'data-sku="' + p.sku + '"') + "</td></tr>").join("");
+  const reloadlyRows = [...s.reloadly.giftcards.map((p) => ["giftcards", p]), ...s.reloadly.topups.map((p) => ["topups", p])]
+    .map(([kind, p]) => "<tr><td>" + (kind === "giftcards" ? "🎁 " : "📱 ") + escapeHtml(p.name) + "</td><td>" + presetSelect(s.reloadly.presets, 'data-reloadly="' + kind + "/" + p.id + '"') + "</td></tr>").join("");
+  $("supplier").innerHTML =
+    "<h4>Where each product comes from (tried in order)</h4><table>" + routes + "</table>" +
+    '<h4>Import stock codes (as the admin, in the ops chat)</h4><form id="stockUpload"><input type="file" id="stockFile" accept=".csv,.txt"> <input type="text" id="stockCaption" value="/stock add spotify-10-usd" size="24"> <button class="primary" type="submit">Send file</button></form>' +
+    "<h4>Reloadly simulator · balance <span id=reloadlyBalance>" + (s.reloadly.balance.amount / 100).toFixed(2) + " " + s.reloadly.balance.currency + "</span></h4>" +
+    '<button class="primary" id="reloadlyLow" type="button">Set balance low</button> <button class="primary" id="reloadlyRefill" type="button">Refill</button> <button class="primary" id="reloadlyExpire" type="button">Expire tokens</button>' +
+    "<table>" + reloadlyRows + "</table>" +
+    "<h4>Generic supplier simulator · balance <b id=balance>" + (s.balance.amount / 100).toFixed(2) + " " + s.balance.currency + "</b></h4>" +
+    '<button class="primary" id="lowBalance" type="button">Set balance low</button> <button class="primary" id="refill" type="button">Refill</button>' +
     "<table>" + rows + "</table>";
-  for (const sel of document.querySelectorAll("#supplier select")) {
+  for (const sel of document.querySelectorAll("#supplier select[data-sku]")) {
     sel.value = s.products.find((p) => p.sku === sel.dataset.sku).preset;
     sel.onchange = async () => { await api("supplier/" + sel.dataset.sku, { preset: sel.value }, "PUT"); toast(sel.dataset.sku + ": " + sel.options[sel.selectedIndex].text); };
   }
+  for (const sel of document.querySelectorAll("#supplier select[data-reloadly]")) {
+    const [kind, id] = sel.dataset.reloadly.split("/");
+    sel.value = s.reloadly[kind].find((p) => String(p.id) === id).preset;
+    sel.onchange = async () => { await api("reloadly/" + sel.dataset.reloadly, { preset: sel.value }, "PUT"); toast("Reloadly " + sel.dataset.reloadly + ": " + sel.options[sel.selectedIndex].text); };
+  }
   $("lowBalance").onclick = async () => { await api("supplier-balance", { amount: 50000 }, "PUT"); renderSupplier(); toast("Balance set to 500.00: the low-balance alert comes with the next check"); };
   $("refill").onclick = async () => { await api("supplier-balance", { amount: 2500000 }, "PUT"); renderSupplier(); };
+  $("reloadlyLow").onclick = async () => { await api("reloadly-balance", { amount: 1000 }, "PUT"); renderSupplier(); toast("Reloadly balance set to 10.00: orders fail over to the next source"); };
+  $("reloadlyRefill").onclick = async () => { await api("reloadly-balance", { amount: 500000 }, "PUT"); renderSupplier(); };
+  $("reloadlyExpire").onclick = async () => { await api("reloadly-expire-tokens", {}); toast("Reloadly tokens expired: the next call gets 401 TOKEN_EXPIRED and a new token"); };
+  $("stockUpload").onsubmit = async (e) => {
+    e.preventDefault();
+    const file = $("stockFile").files[0];
+    if (!file) return toast("Choose a .csv or .txt file: one code per line, code;pin;YYYY-MM-DD");
+    await api("document", { chatId: OPS, userId: ADMIN, fileName: file.name, content: await file.text(), caption: $("stockCaption").value });
+    setTimeout(renderSupplier, 1500);
+  };
 }
 (async () => {
   const params = new URLSearchParams(location.search);
