@@ -4,6 +4,7 @@ import { deliveredItems } from "../db/schema.js";
 import { runDeliveryStep } from "./delivery.js";
 import type { PipelineDeps } from "./pipeline.js";
 import { storeItems } from "./supplier-step.js";
+import { validateItems } from "./validate.js";
 import { getOrder } from "../orders/repository.js";
 import { transition } from "../orders/state-machine.js";
 import { eq } from "drizzle-orm";
@@ -47,10 +48,12 @@ export function enterCode(deps: AdminDeps, orderId: string, adminId: number, cod
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; codes are entered only for orders in review.` };
   if (order.product.kind !== "code") return { ok: false, message: `${orderId} is a top-up; there is no code to enter. Retry or refund it.` };
-  const clean = code.trim();
-  if (clean === "" || clean.length > 512 || /\s{2,}|[\u0000-\u001f]/.test(clean)) return { ok: false, message: "That code is empty or malformed; nothing was stored." };
-  if (order.product.requiresPin && !pin?.trim()) return { ok: false, message: `${order.product.name} needs a PIN: send the code and the PIN.` };
   if (order.quantity !== 1) return { ok: false, message: `${orderId} has ${order.quantity} units; enter codes by hand only for single-unit orders, or retry it.` };
+  if (order.product.requiresPin && !pin?.trim()) return { ok: false, message: `${order.product.name} needs a PIN: send the code and the PIN.` };
+  // The same checks as a supplier's answer.
+  const checked = validateItems(order.product, 1, [{ code, pin }]);
+  if (!checked.ok) return { ok: false, message: `That code was refused (${checked.reason.replace(/^item 1 has /, "")}); nothing was stored.` };
+  const [item] = checked.items;
   const now = deps.pipeline.now();
   transition(deps.pipeline, {
     orderId,
@@ -62,7 +65,7 @@ export function enterCode(deps: AdminDeps, orderId: string, adminId: number, cod
     also: (tx) => {
       // A code the supplier sent that we did not trust is replaced by the admin's.
       tx.delete(deliveredItems).where(eq(deliveredItems.orderId, orderId)).run();
-      storeItems(deps.pipeline, tx, orderId, [{ code: clean, pin: pin?.trim() || null, serial: null, expiresAt: null }], actor(adminId), now);
+      storeItems(deps.pipeline, tx, orderId, [item!], actor(adminId), now);
     },
   });
   deps.wakeWorker();

@@ -94,7 +94,7 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
       return;
     }
     case "completed": {
-      const validation = validateCompletedOrder(order.product, order.quantity, answer);
+      const validation = validateCompletedOrder(order.product, order.quantity, answer, order.sku);
       if (!validation.ok) {
         return void sendToReview(deps, order, { cause: "supplier_answer_untrusted", reason: validation.reason, actor: ACTOR, patch: supplierFields });
       }
