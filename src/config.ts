@@ -129,7 +129,7 @@ const HINTS: Record<string, string> = {
   MAX_UNPAID_ORDERS: "give how many unpaid orders a customer may have open at once, e.g. 3",
   MAX_ORDERS_PER_HOUR: "give how many orders a customer may start in an hour, e.g. 20",
   MONITOR_INTERVAL_MS: "give how often the alert checks run, in ms, e.g. 60000",
-  SUPPLIER_DAILY_SPEND: "give a typical day's supplier spend in minor units (e.g. 50000 for 500.00), or leave it unset to use the 7-day average",
+  SUPPLIER_DAILY_SPEND: "give a typical day's supplier spend in minor units (e.g. 50000 for 500.00), or leave it unset to use the average over the days with sales in the last 7",
   LOG_LEVEL: "use one of fatal, error, warn, info, debug, trace, silent",
   PAYMENT_METHODS: "use stripe, stars, or stripe,stars",
   BOT_MODE: "use polling (the default) or webhook",

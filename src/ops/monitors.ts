@@ -2,9 +2,9 @@
 // supplier response time over 3 s on average; order failure rate over 2 % in the last 30 minutes;
 // supplier balance under 20 % of a typical day's spend; orders paid and undelivered for 10 minutes;
 // any webhook that failed to verify or to process in the last hour.
-import { and, eq, gte, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lte } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
-import { orderEvents, orders } from "../db/schema.js";
+import { orders } from "../db/schema.js";
 import { formatMoney, type Money } from "../lib/money.js";
 import type { Logger } from "../logger.js";
 import type { Supplier } from "../supplier/types.js";
@@ -19,7 +19,7 @@ export interface MonitorSettings {
   failureWindowMs: number;
   stuckAfterMs: number;
   lowBalanceShare: number;
-  /** A typical day's supplier spend in minor units, when set; otherwise the trailing 7-day average. */
+  /** A typical day's supplier spend in minor units, when set; otherwise the average over the last 7 days' days with sales. */
   dailySpendOverride: number | undefined;
   webhookWindowMs: number;
 }
@@ -55,7 +55,10 @@ export interface MonitorReport {
   webhookFailures: number;
 }
 
-const FAILED_CAUSES_TO = ["needs_review", "failed"] as const;
+const DAY_MS = 86_400_000;
+
+/** An order event that is a failure on the supplier's side (SQL over order_events). */
+const SUPPLIER_FAILURE = `(to_status = 'failed' OR (to_status = 'needs_review' AND (cause IN ('retries_exhausted', 'insufficient_balance') OR cause LIKE 'supplier%')))`;
 
 /** Supplier response times as they happen: the supplier client writes here, the slow-supplier check reads. */
 export interface SupplierCallLog {
@@ -91,6 +94,17 @@ export function createMonitors(deps: MonitorDeps): Monitors {
   const supplierCalls = callLog.calls;
   const webhookFailures: Array<{ at: number; source: string; reason: string }> = [];
   let lastBalance: Money | undefined;
+  const queries = {
+    failureRate: deps.db.$client.prepare<[number], { failed: number; finished: number }>(
+      `SELECT count(DISTINCT CASE WHEN ${SUPPLIER_FAILURE} THEN order_id END) AS failed, count(DISTINCT order_id) AS finished
+       FROM order_events
+       WHERE at >= ? AND from_status IS NOT to_status AND (to_status = 'fulfilled' OR ${SUPPLIER_FAILURE})`,
+    ),
+    spend: deps.db.$client.prepare<[number, string], { total: number | null; days: number }>(
+      `SELECT sum(supplier_cost_amount) AS total, count(DISTINCT fulfilled_at / ${DAY_MS}) AS days
+       FROM orders WHERE fulfilled_at >= ? AND supplier_cost_currency = ? AND supplier_cost_amount IS NOT NULL`,
+    ),
+  };
 
   function prune(list: Array<{ at: number }>, windowMs: number): void {
     const cutoff = deps.now() - windowMs;
@@ -103,19 +117,14 @@ export function createMonitors(deps: MonitorDeps): Monitors {
     return supplierCalls.reduce((sum, call) => sum + call.ms, 0) / supplierCalls.length;
   }
 
-  /** Paid orders that finished in the window, and how many of them failed (review or supplier failure). */
+  /**
+   * Orders the supplier finished with in the window, each counted once, and how many of them failed there (a
+   * supplier failure, or review for a supplier-side cause). Money that did not match its order is not a supplier failure.
+   */
   function failureRate(): MonitorReport["failureRate"] {
     const since = deps.now() - settings.failureWindowMs;
-    const rows = deps.db
-      .select({ to: orderEvents.toStatus, n: sql<number>`count(DISTINCT ${orderEvents.orderId})` })
-      .from(orderEvents)
-      .where(and(gte(orderEvents.at, since), inArray(orderEvents.toStatus, ["delivered", "delivery_failed", ...FAILED_CAUSES_TO]), sql`${orderEvents.fromStatus} IS NOT ${orderEvents.toStatus}`))
-      .groupBy(orderEvents.toStatus)
-      .all();
-    const count = (statuses: readonly string[]) => rows.filter((row) => statuses.includes(row.to)).reduce((sum, row) => sum + row.n, 0);
-    const failed = count(FAILED_CAUSES_TO);
-    const finished = failed + count(["delivered", "delivery_failed"]);
-    return { failed, finished, rate: finished === 0 ? 0 : failed / finished };
+    const row = queries.failureRate.get(since)!;
+    return { failed: row.failed, finished: row.finished, rate: row.finished === 0 ? 0 : row.failed / row.finished };
   }
 
   function stuckOrders(): string[] {
@@ -128,16 +137,14 @@ export function createMonitors(deps: MonitorDeps): Monitors {
       .map((row) => row.id);
   }
 
-  /** A typical day's supplier spend: the configured figure, or the trailing 7-day average of supplier cost. */
-  function dailySpend(): number | undefined {
+  /**
+   * A typical day's supplier spend in this currency: the configured figure, or what the supplier charged in the
+   * last 7 days divided by the days among them with sales (a shop two days old is not averaged over seven).
+   */
+  function dailySpend(currency: string): number | undefined {
     if (settings.dailySpendOverride !== undefined) return settings.dailySpendOverride;
-    const since = deps.now() - 7 * 86_400_000;
-    const row = deps.db
-      .select({ total: sql<number | null>`sum(${orders.supplierCostAmount})` })
-      .from(orders)
-      .where(and(isNotNull(orders.fulfilledAt), gte(orders.fulfilledAt, since)))
-      .get();
-    return row?.total ? row.total / 7 : undefined;
+    const row = queries.spend.get(deps.now() - 7 * DAY_MS, currency);
+    return row?.total ? row.total / Math.max(1, row.days) : undefined;
   }
 
   return {
@@ -155,7 +162,7 @@ export function createMonitors(deps: MonitorDeps): Monitors {
       }
       const rate = failureRate();
       if (rate.failed > 0 && rate.rate > settings.failureRate) {
-        deps.alerts.raise({ kind: "failure_rate", text: `${rate.failed} of ${rate.finished} paid orders failed in the last ${settings.failureWindowMs / 60_000} minutes (${(rate.rate * 100).toFixed(1)} %, threshold ${settings.failureRate * 100} %)` });
+        deps.alerts.raise({ kind: "failure_rate", text: `${rate.failed} of ${rate.finished} orders failed at the supplier in the last ${settings.failureWindowMs / 60_000} minutes (${(rate.rate * 100).toFixed(1)} %, threshold ${settings.failureRate * 100} %)` });
       }
       // Orders in review whose alert never left (the process stopped first): announce them again.
       const unannounced = deps.db
@@ -175,7 +182,7 @@ export function createMonitors(deps: MonitorDeps): Monitors {
       } catch (error) {
         deps.logger.warn({ err: error }, "could not read the supplier balance");
       }
-      const spend = dailySpend();
+      const spend = balance ? dailySpend(balance.currency) : undefined;
       if (balance && spend !== undefined && balance.amount < spend * settings.lowBalanceShare) {
         deps.alerts.raise({
           kind: "low_balance",
