@@ -80,9 +80,10 @@ export async function resendOrder(deps: AdminDeps, orderId: string, adminId: num
     return { ok: false, message: `${orderId} is ${order.status}; only delivered or undeliverable orders can be resent.` };
   }
   try {
-    await runDeliveryStep(deps.pipeline, order, actor(adminId));
-    return { ok: true, message: `${orderId}: sent to the customer again.` };
+    const outcome = await runDeliveryStep(deps.pipeline, order, actor(adminId));
+    return outcome.sent ? { ok: true, message: `${orderId}: sent to the customer again.` } : { ok: false, message: `${orderId}: Telegram refused (${outcome.reason}).` };
   } catch (error) {
-    return { ok: false, message: `${orderId}: Telegram refused (${(error as Error).message}).` };
+    deps.pipeline.logger.error({ order_id: orderId, err: error }, "resend failed unexpectedly");
+    return { ok: false, message: `${orderId}: could not be resent (${(error as Error).message}).` };
   }
 }

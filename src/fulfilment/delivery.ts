@@ -47,8 +47,11 @@ export function isPermanentTelegramRefusal(error: unknown): boolean {
   return error.error_code === 400 && /chat not found|user is deactivated|peer_id_invalid/i.test(error.description);
 }
 
+/** What a delivery attempt came to: sent, or Telegram's reason it was not (the order is moved or rescheduled). */
+export type DeliveryOutcome = { sent: true } | { sent: false; reason: string };
+
 /** Runs the delivery step of a `fulfilled` order (or a resend of a `delivery_failed` one). */
-export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor = "worker"): Promise<void> {
+export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor = "worker"): Promise<DeliveryOutcome> {
   const locale = customerLanguage(deps.db, order.customerId);
   const text = deliveryMessage(deps, order, locale);
   let messageId: number;
@@ -71,7 +74,7 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
         });
         deps.alerts.raise({ kind: "delivery_failed", orderId: order.id, text: `${order.id}: ${(error as GrammyError).description}` });
       }
-      throw error;
+      return { sent: false, reason: (error as GrammyError).description };
     }
     deps.metrics.deliveries.inc({ outcome: "retry" });
     const attempt = order.attempts + 1;
@@ -79,14 +82,14 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
     const reason = error instanceof GrammyError ? error.description : error instanceof HttpError ? "network error" : String(error);
     deps.logger.warn({ order_id: order.id, attempt, reason }, "delivery failed for a passing reason; will retry");
     if (order.status === "fulfilled") scheduleRetry(deps, order, "delivery", reason, retryAfter);
-    throw error;
+    return { sent: false, reason };
   }
   deps.metrics.deliveries.inc({ outcome: "sent" });
   const now = deps.now();
   if (order.status === "delivered") {
     // A resend of a delivered order: logged, the status stays.
     recordOrderNote(deps, { orderId: order.id, status: "delivered", cause: "resent", actor, detail: { telegram_message_id: messageId }, patch: { telegramMessageId: messageId } });
-    return;
+    return { sent: true };
   }
   transition(deps, {
     orderId: order.id,
@@ -98,4 +101,5 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
     patch: { telegramMessageId: messageId, deliveredAt: now },
   });
   if (order.paidAt !== null) deps.metrics.paymentToDelivery.observe((now - order.paidAt) / 1000);
+  return { sent: true };
 }

@@ -17,6 +17,7 @@ export const ALERT_KINDS = {
   stripe_refund: { title: "Refund made in Stripe", action: "Nothing to do if you refunded on purpose; the order is updated." },
   dispute: { title: "Payment disputed", action: "Answer the dispute in the Stripe dashboard with the delivery log from /order <id>." },
   payment_mismatch: { title: "Payment does not match its order", action: "Compare the amounts in Stripe and /order <id>, then Retry or Refund." },
+  step_errors: { title: "Orders stopped by an unexpected error", action: "Read the error-level log lines with these order ids (a bug, the database, a changed CODE_ENCRYPTION_KEY), fix the cause, then Retry, Refund or Enter code in /review." },
 } as const;
 
 export type AlertKind = keyof typeof ALERT_KINDS;
@@ -29,6 +30,7 @@ export const COOLDOWNS: Record<AlertKind, number> = {
   needs_review: 30_000,
   insufficient_balance: 60_000,
   payment_mismatch: 30_000,
+  step_errors: 30_000,
   refund_failed: 30_000,
   delivery_failed: 60_000,
   dispute: 30_000,

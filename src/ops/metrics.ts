@@ -12,6 +12,7 @@ export interface Metrics {
   retries: Counter<"step">;
   alertsSent: Counter<"kind">;
   deliveries: Counter<"outcome">;
+  stepErrors: Counter<"step">;
 }
 
 export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -46,5 +47,6 @@ export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}
     retries: new Counter({ name: "shop_retries_total", help: "Retries scheduled, by pipeline step", labelNames: ["step"], registers: [registry] }),
     alertsSent: new Counter({ name: "shop_alerts_sent_total", help: "Alerts sent to the ops chat, by kind", labelNames: ["kind"], registers: [registry] }),
     deliveries: new Counter({ name: "shop_deliveries_total", help: "Telegram deliveries, by outcome", labelNames: ["outcome"], registers: [registry] }),
+    stepErrors: new Counter({ name: "shop_step_errors_total", help: "Unexpected errors in a pipeline step (a bug or the environment), by step", labelNames: ["step"], registers: [registry] }),
   };
 }

@@ -292,3 +292,42 @@ describe("Stripe events", () => {
     expect(OPS_CHAT_ID).toBeLessThan(0);
   });
 });
+
+describe("the worker's schedule", () => {
+  it("sleeps while a step is in flight instead of looking at the database again and again", async () => {
+    await start({ env: { SUPPLIER_TIMEOUT_MS: "5000" }, simulator: { behaviours: { "steam-20-usd": { outcome: "hang", hangMs: 1_500 } } } });
+    const orderId = await paidOrder(h, 2402, STEAM);
+    await waitUntil(() => h.supplier.createdByReference.get(orderId) === 1);
+    const before = h.shop.worker.ticks;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The worker's idle tick is 100 ms here: about 10 looks a second. A spinning worker makes thousands.
+    expect(h.shop.worker.ticks - before).toBeLessThan(40);
+    await waitForStatus(h, orderId, "delivered");
+  });
+});
+
+describe("unexpected errors in a step", () => {
+  it("retries with backoff (not at full speed), logs at error level, counts them in /metrics, then review with an alert", async () => {
+    await start({ shop: { pipeline: { backoffBaseMs: 150, backoffMaxMs: 300, maxStepErrors: 3 } } });
+    // From outside the code: the database refuses to record any delivery (as a failing disk would).
+    h.shop.db.$client.exec(
+      "CREATE TRIGGER refuse_delivered BEFORE UPDATE OF status ON orders WHEN NEW.status = 'delivered' BEGIN SELECT RAISE(ABORT, 'disk I/O error (injected)'); END",
+    );
+    const orderId = await paidOrder(h, 2401, STEAM);
+    await waitForStatus(h, orderId, "needs_review", 15_000);
+    expect(causes(orderId).at(-1)).toBe("needs_review:step_error");
+    expect(getOrder(h.shop.db, orderId)!.lastError).toMatch(/the delivery step failed unexpectedly 3 times; last: disk I\/O error \(injected\)/);
+    // Three attempts, each after a backoff: the code went out three times (at least once is the promise), not hundreds.
+    const code = h.supplier.orderByReference(orderId)!.items[0]!.code!;
+    const sends = h.telegram.calls.filter((c) => c.method === "sendMessage" && String(c.params["text"]).includes(code)).map((c) => c.at);
+    expect(sends).toHaveLength(3);
+    for (let i = 1; i < sends.length; i++) expect(sends[i]! - sends[i - 1]!).toBeGreaterThanOrEqual(70);
+    const errors = h.logs.map((line) => JSON.parse(line) as { level: number; msg: string; order_id?: string }).filter((l) => l.level === 50 && l.order_id === orderId);
+    expect(errors.filter((l) => l.msg.startsWith("unexpected error in an order step"))).toHaveLength(3);
+    const metrics = await (await fetch(`${h.shopUrl}/metrics`)).text();
+    expect(metrics).toContain('shop_step_errors_total{step="delivery"} 3');
+    const alert = await opsMessage(h, "Orders stopped by an unexpected error");
+    expect(stripHtml(alert.text)).toContain(orderId);
+    await h.customer(2401).expect("needs a quick check");
+  });
+});
