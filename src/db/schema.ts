@@ -108,6 +108,11 @@ export const orders = sqliteTable(
     status: text("status", { enum: ORDER_STATUSES }).notNull(),
     /** When the worker should next look at this order; null when it has nothing to do. */
     nextAttemptAt: integer("next_attempt_at"),
+    /**
+     * When a supplier webhook woke the order, until its step takes the wake-up. A step in flight at that moment
+     * does not push it back: its next `next_attempt_at` is no later than this (orders/row-writer.ts).
+     */
+    wokenAt: integer("woken_at"),
     /** Attempts of the current step (reset when the order moves to another state). */
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),

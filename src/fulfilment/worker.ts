@@ -2,7 +2,7 @@
 // whose `next_attempt_at` has come and runs their step, at most `concurrency` at a time. No database
 // transaction is ever open across a network call: each step reads, calls out, then writes. A step that throws
 // (a bug, the database, a stored code that cannot be read) is retried with backoff, then sent to review.
-import { getOrder, findDueOrders, nextDueAt } from "../orders/repository.js";
+import { getOrder, findDueOrders, nextDueAt, updateOrderFields } from "../orders/repository.js";
 import { sendToReview } from "../orders/review.js";
 import { StaleTransitionError, type OrderRow } from "../orders/state-machine.js";
 import { runDeliveryStep } from "./delivery.js";
@@ -170,6 +170,8 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     // Re-read: the row may have changed between the query and now.
     const current = getOrder(deps.db, order.id);
     if (!current || current.nextAttemptAt === null || current.nextAttemptAt > deps.now()) return;
+    // This step answers the wake-up a webhook left; one that comes while it runs is kept for the next.
+    if (current.wokenAt !== null) updateOrderFields(deps.db, current.id, current.status, { wokenAt: null }, deps.now());
     switch (current.status) {
       case "paid":
       case "supplier_pending":

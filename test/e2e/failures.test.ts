@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { manualClock } from "../../src/lib/clock.js";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
+import { startHoldingProxy, type HoldingProxy } from "../helpers/holding-proxy.js";
 import { ADMIN_ID, OPS_CHAT_ID, RAZER_10, STEAM_20, STEAM_50, opsMessage, openOrder, paidOrder, startHarness, statusOf, waitForStatus, waitUntil, type Harness, type HarnessOptions } from "../helpers/harness.js";
 
 let h: Harness;
@@ -181,6 +182,57 @@ describe("pending supplier orders", () => {
       expect(h.customer(chat).messages().filter((m) => stripHtml(m.text).includes("How to redeem"))).toHaveLength(1);
       expect(getOrderEvents(h.shop.db, orderId).filter((e) => e.toStatus === "delivered")).toHaveLength(1);
     }
+  });
+
+  describe("a webhook that lands while the order's step is in flight is not lost", () => {
+    let proxy: HoldingProxy;
+    const wokenByWebhook = (orderId: string) =>
+      h.shop.db.$client.prepare("SELECT 1 FROM supplier_events WHERE reference = ? AND outcome = 'order_due'").get(orderId) !== undefined;
+    afterEach(async () => {
+      await proxy?.close();
+    });
+    // The supplier's answer "pending" is on its way back (held by a slow network) when its webhook "completed"
+    // arrives; the step then writes its own schedule. The code must follow at once, not a poll interval later.
+    const startBehindProxy = async (clock?: ReturnType<typeof manualClock>) => {
+      proxy = await startHoldingProxy(() => h.supplier.url);
+      await start({
+        env: { SUPPLIER_API_URL: proxy.url },
+        ...(clock ? { shop: { now: clock.now } } : {}),
+        simulator: { behaviours: { "steam-20-usd": { outcome: "pending", webhook: "once" } } },
+      });
+    };
+
+    it("while the order is being placed", async () => {
+      await startBehindProxy();
+      const placed = proxy.holdNext((method, path) => method === "POST" && path === "/orders");
+      const orderId = await paidOrder(h, 2107, STEAM);
+      const answer = await placed;
+      expect(JSON.parse(answer.body)).toMatchObject({ status: "pending" });
+      h.supplier.resolvePending();
+      await waitUntil(() => h.supplier.webhooksSent[0]?.status === 200);
+      await waitUntil(() => wokenByWebhook(orderId), 5_000, "the webhook to wake the order");
+      answer.release();
+      // The poll interval is 2 minutes: delivered within seconds means the wake-up was kept.
+      await waitForStatus(h, orderId, "delivered", 5_000);
+      expect(causes(orderId)).toContain("supplier_pending:supplier_pending");
+    });
+
+    it("while the order is being polled", async () => {
+      const clock = manualClock(Date.now());
+      await startBehindProxy(clock);
+      const orderId = await paidOrder(h, 2108, STEAM);
+      await waitForStatus(h, orderId, "supplier_pending");
+      const polled = proxy.holdNext((method, path) => method === "GET" && path.startsWith("/orders/SUP-"));
+      clock.advance(2 * 60_000);
+      h.shop.worker.wake();
+      const answer = await polled;
+      expect(JSON.parse(answer.body)).toMatchObject({ status: "pending" });
+      h.supplier.resolvePending();
+      await waitUntil(() => wokenByWebhook(orderId), 5_000, "the webhook to wake the order");
+      answer.release();
+      // The clock stands still: only the kept wake-up can bring the next poll.
+      await waitForStatus(h, orderId, "delivered", 5_000);
+    });
   });
 
   it("rejects a supplier webhook with a bad signature: 400, nothing stored", async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `orders` ADD `woken_at` integer;
