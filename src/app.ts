@@ -171,6 +171,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       backoffBaseMs: config.SUPPLIER_RETRY_BASE_MS,
       pollIntervalMs: config.SUPPLIER_POLL_INTERVAL_MS,
       pollWindowMs: config.SUPPLIER_POLL_WINDOW_MS,
+      deliveryMaxAttempts: config.DELIVERY_MAX_ATTEMPTS,
       ...options.pipeline,
     },
   };

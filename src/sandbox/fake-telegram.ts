@@ -1,5 +1,6 @@
-// A local Telegram Bot API over HTTP: the methods the shop calls, with Telegram's answers and errors,
-// long-polled getUpdates, and a user side (type a message, tap a button) for tests and the sandbox chat.
+// A local Telegram Bot API over HTTP: the methods the shop calls, with Telegram's answers and errors (a text over
+// 4096 characters, a caption over 1024), documents uploaded as multipart, long-polled getUpdates, and a user side
+// (type a message, tap a button) for tests and the sandbox chat.
 // Faults on demand: 403 for blocked chats, 429 with retry_after, and Telegram's pacing limits.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -34,6 +35,8 @@ export interface ChatMessage {
   /** Increases on every change anywhere in the fake: "changed after X" is `version > X`. */
   version: number;
   invoice?: Record<string, unknown>;
+  /** A file the bot sent (sendDocument); the caption is the text. */
+  document?: { file_name: string; file_size: number; mime_type: string; content: string };
 }
 
 export interface ApiCall {
@@ -343,6 +346,13 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     return text;
   }
 
+  function checkCaption(caption: unknown): string {
+    if (caption === undefined) return "";
+    if (typeof caption !== "string") throw new ApiError(400, "Bad Request: field \"caption\" must be of type String");
+    if (stripHtml(caption).length > 1024) throw new ApiError(400, "Bad Request: message caption is too long");
+    return caption;
+  }
+
   /** Telegram's pacing, when enabled: 429 with retry_after instead of a message. */
   function pace(chatId: number): void {
     const limits = fake.limits;
@@ -423,6 +433,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       pace(chatId);
       return asMessage(addMessage(chatId, "bot", text, buttons, params["parse_mode"] ? { parse_mode: String(params["parse_mode"]) } : {}));
     },
+    sendDocument: (params) => {
+      const chatId = chatIdOf(params);
+      const file = params["document"];
+      if (!(file instanceof File)) throw new ApiError(400, "Bad Request: there is no document in the request");
+      if (file.size === 0) throw new ApiError(400, "Bad Request: file must be non-empty");
+      const caption = checkCaption(params["caption"]);
+      pace(chatId);
+      return file.text().then((content) => {
+        const document = { file_name: file.name, file_size: file.size, mime_type: file.type || "text/plain", content };
+        const message = addMessage(chatId, "bot", caption, parseMarkup(params["reply_markup"]), { document, ...(params["parse_mode"] ? { parse_mode: String(params["parse_mode"]) } : {}) });
+        const { content: _content, ...sent } = document;
+        return { ...asMessage(message), document: { ...sent, file_id: `DOC${message.version}`, file_unique_id: `U${message.version}` } };
+      });
+    },
     editMessageText: (params) => {
       const chatId = chatIdOf(params);
       const message = botMessage(chatId, params["message_id"]);
@@ -495,9 +519,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString("utf8");
     if (!body) return params;
     const type = req.headers["content-type"] ?? "";
+    // An upload (grammY's InputFile): fields as text, files as File objects.
+    if (type.includes("multipart/form-data")) {
+      const form = await new Response(raw, { headers: { "content-type": type } }).formData();
+      for (const [name, value] of form) params[name] = value;
+      // grammY sends a file as its own part and names it in the field: document=attach://<part>.
+      for (const [name, value] of Object.entries(params)) {
+        if (typeof value === "string" && value.startsWith("attach://")) params[name] = params[value.slice("attach://".length)];
+      }
+      return params;
+    }
     if (type.includes("application/json")) return { ...params, ...(JSON.parse(body) as Record<string, unknown>) };
     if (type.includes("application/x-www-form-urlencoded")) return { ...params, ...Object.fromEntries(new URLSearchParams(body)) };
     throw new ApiError(400, "Bad Request: unsupported content type");
