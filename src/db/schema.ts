@@ -241,6 +241,31 @@ export const conversationStates = sqliteTable("conversation_states", {
 });
 
 /**
+ * Every alert for the ops chat, written where it is raised (in the transaction of what it reports, when there is
+ * one) and marked sent once Telegram took it: an alert raised just before a crash goes out after the restart
+ * (ops/alert-outbox.ts, ops/alerts.ts).
+ */
+export const alertOutbox = sqliteTable(
+  "alert_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    orderId: text("order_id"),
+    /** One line on this occurrence; a message groups the pending lines of a kind. */
+    text: text("text").notNull(),
+    raisedAt: integer("raised_at").notNull(),
+    /** Messages with this alert that Telegram refused; from the first, it is sent alone. */
+    attempts: integer("attempts").notNull().default(0),
+    notBefore: integer("not_before"),
+    lastError: text("last_error"),
+    sentAt: integer("sent_at"),
+    /** Telegram refused it alone too often: kept for the log, never sent. */
+    givenUpAt: integer("given_up_at"),
+  },
+  (table) => [index("alert_outbox_pending_idx").on(table.sentAt, table.givenUpAt)],
+);
+
+/**
  * One row while a shop process runs on this database: two processes on one database would deliver codes and
  * alerts twice, so the second waits (or refuses) until the holder stops or its heartbeat goes stale (db/lease.ts).
  */

@@ -27,9 +27,10 @@ export async function runRefundStep(deps: PipelineDeps, order: OrderRow): Promis
     actor: "worker",
     detail: attempt.detail,
     ...(refund ? { patch: { refundId: refund.id, refundedAmount: refund.amount } } : {}),
+    // A refund found already made (by an earlier attempt or by hand) was announced then; a new one commits its alert with it.
+    also: () => {
+      if (refund) deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${formatMoney({ amount: refund.amount, currency: order.currency })} (${order.lastError ?? "supplier failure"})` });
+    },
   });
-  // A refund found already made (by an earlier attempt or by hand) was announced then.
-  if (!refund) return;
-  deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${formatMoney({ amount: refund.amount, currency: order.currency })} (${order.lastError ?? "supplier failure"})` });
-  deps.notify(order, "refunded-customer");
+  if (refund) deps.notify(order, "refunded-customer");
 }

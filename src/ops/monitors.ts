@@ -2,7 +2,7 @@
 // supplier response time over 3 s on average; order failure rate over 2 % in the last 30 minutes;
 // supplier balance under 20 % of a typical day's spend; orders paid and undelivered for 10 minutes;
 // any webhook that failed to verify or to process in the last hour.
-import { and, eq, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+import { and, inArray, isNotNull, lte } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { orders } from "../db/schema.js";
 import { formatMoney, type Money } from "../lib/money.js";
@@ -164,14 +164,6 @@ export function createMonitors(deps: MonitorDeps): Monitors {
       if (rate.failed > 0 && rate.rate > settings.failureRate) {
         deps.alerts.raise({ kind: "failure_rate", text: `${rate.failed} of ${rate.finished} orders failed at the supplier in the last ${settings.failureWindowMs / 60_000} minutes (${(rate.rate * 100).toFixed(1)} %, threshold ${settings.failureRate * 100} %)` });
       }
-      // Orders in review whose alert never left (the process stopped first): announce them again.
-      const unannounced = deps.db
-        .select({ id: orders.id, lastError: orders.lastError })
-        .from(orders)
-        .where(and(eq(orders.status, "needs_review"), isNull(orders.reviewAlertedAt)))
-        .limit(200)
-        .all();
-      for (const order of unannounced) deps.alerts.raise({ kind: "needs_review", orderId: order.id, text: `${order.id}: ${order.lastError ?? "needs a person"}` });
       const stuck = stuckOrders();
       for (const id of stuck) deps.alerts.raise({ kind: "stuck_orders", orderId: id, text: `paid and undelivered for over ${settings.stuckAfterMs / 60_000} minutes` });
 

@@ -94,6 +94,11 @@ export interface FakeTelegram {
   users(): IterableIterator<FakeUser>;
   /** A group chat the bot is in (the ops chat). */
   addGroup(chatId: number): void;
+  /**
+   * The group becomes a supergroup with a new id, as Telegram does it: sends to the old id answer 400 "group chat
+   * was upgraded to a supergroup chat" with parameters.migrate_to_chat_id. Returns the new id.
+   */
+  upgradeToSupergroup(chatId: number): number;
   /** A user types a message: in their private chat, or in a group (chatId), optionally replying to a message. */
   sendText(userId: number, text: string, options?: { chatId?: number; replyTo?: number }): number;
   /** Taps an inline button (in the user's private chat, or in a group); returns the callback query id. */
@@ -135,6 +140,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
   const sentAt = new Map<number, number[]>();
   const globalSentAt: number[] = [];
   const listeners = new Set<(chatId: number) => void>();
+  const migrated = new Map<number, number>();
   let version = 0;
 
   const fake: FakeTelegram = {
@@ -195,6 +201,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     users: () => users.values(),
     addGroup(chatId) {
       if (!chats.has(chatId)) chats.set(chatId, []);
+    },
+    upgradeToSupergroup(chatId) {
+      const upgraded = -1_000_000_000_000 - Math.abs(chatId);
+      migrated.set(chatId, upgraded);
+      fake.addGroup(upgraded);
+      return upgraded;
     },
     sendText(userId, text, options = {}) {
       const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
@@ -319,6 +331,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     const id = Number(raw);
     if (!Number.isSafeInteger(id)) throw new ApiError(400, "Bad Request: chat not found");
     if (!chats.has(id)) throw new ApiError(400, "Bad Request: chat not found");
+    const upgraded = migrated.get(id);
+    if (upgraded !== undefined) throw new ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: upgraded });
     if (fake.blocked.has(id)) throw new ApiError(403, "Forbidden: bot was blocked by the user");
     return id;
   }
