@@ -17,14 +17,15 @@ export type Validation =
 
 /**
  * Length caps (characters). No gift card code is shorter than 6 (the usual ones are 10–20) or longer than
- * a few dozen; the caps keep a delivery message readable and a broken answer out of the customer's chat.
+ * a few dozen; the caps keep a delivery readable and a broken answer out of the customer's chat. A supplier's
+ * redeem instructions can be long (they go as a file then); past 20,000 characters the answer is broken.
  */
 export const LIMITS = {
   codeMin: 6,
   codeMax: 512,
   pin: 64,
   serial: 128,
-  instructions: 2_000,
+  instructions: 20_000,
   /** The top-up confirmation, as JSON. */
   confirmation: 2_000,
 } as const;
