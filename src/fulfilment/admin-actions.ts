@@ -4,9 +4,9 @@ import { deliveredItems } from "../db/schema.js";
 import { runDeliveryStep } from "./delivery.js";
 import type { PipelineDeps } from "./pipeline.js";
 import { storeItems } from "./supplier-step.js";
-import { validateItems } from "./validate.js";
+import { validateItems, type ValidItem } from "./validate.js";
 import { getOrder } from "../orders/repository.js";
-import { transition } from "../orders/state-machine.js";
+import { transition, type OrderRow } from "../orders/state-machine.js";
 import { eq } from "drizzle-orm";
 
 export type AdminResult = { ok: true; message: string } | { ok: false; message: string };
@@ -31,29 +31,45 @@ export function retryOrder(deps: AdminDeps, orderId: string, adminId: number): A
   return { ok: true, message: `${orderId}: retrying with the supplier (looked up by reference first).` };
 }
 
-export function refundOrder(deps: AdminDeps, orderId: string, adminId: number): AdminResult {
+/** Whether an order can be refunded from here now (asked before the admin confirms, and again when they do). */
+export function checkRefund(deps: AdminDeps, orderId: string): { ok: true; order: OrderRow } | { ok: false; message: string } {
   const order = getOrder(deps.pipeline.db, orderId);
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") {
     return { ok: false, message: `${orderId} is ${order.status}; only orders in review are refunded from here (refund others in the Stripe dashboard).` };
   }
+  return { ok: true, order };
+}
+
+export function refundOrder(deps: AdminDeps, orderId: string, adminId: number): AdminResult {
+  const checked = checkRefund(deps, orderId);
+  if (!checked.ok) return checked;
   transition(deps.pipeline, { orderId, from: "needs_review", to: "refunding", cause: "admin_refund", actor: actor(adminId) });
   deps.wakeWorker();
   return { ok: true, message: `${orderId}: refund started.` };
 }
 
-/** An admin typed the code: validated like a supplier's, stored encrypted, then delivered by the worker. */
-export function enterCode(deps: AdminDeps, orderId: string, adminId: number, code: string, pin: string | null): AdminResult {
+/**
+ * Whether a typed code may be entered for an order now: the order in review, a single code product, the PIN the
+ * product needs, and the same checks as a supplier's answer. Asked before the admin confirms, and again when they do.
+ */
+export function checkEnteredCode(deps: AdminDeps, orderId: string, code: string, pin: string | null): { ok: true; order: OrderRow; item: ValidItem } | { ok: false; message: string } {
   const order = getOrder(deps.pipeline.db, orderId);
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; codes are entered only for orders in review.` };
   if (order.product.kind !== "code") return { ok: false, message: `${orderId} is a top-up; there is no code to enter. Retry or refund it.` };
   if (order.quantity !== 1) return { ok: false, message: `${orderId} has ${order.quantity} units; enter codes by hand only for single-unit orders, or retry it.` };
   if (order.product.requiresPin && !pin?.trim()) return { ok: false, message: `${order.product.name} needs a PIN: send the code and the PIN.` };
-  // The same checks as a supplier's answer.
   const checked = validateItems(order.product, 1, [{ code, pin }]);
   if (!checked.ok) return { ok: false, message: `That code was refused (${checked.reason.replace(/^item 1 has /, "")}); nothing was stored.` };
-  const [item] = checked.items;
+  return { ok: true, order, item: checked.items[0]! };
+}
+
+/** An admin typed the code (and confirmed it): stored encrypted, then delivered by the worker. */
+export function enterCode(deps: AdminDeps, orderId: string, adminId: number, code: string, pin: string | null): AdminResult {
+  const checked = checkEnteredCode(deps, orderId, code, pin);
+  if (!checked.ok) return checked;
+  const { item } = checked;
   const now = deps.pipeline.now();
   transition(deps.pipeline, {
     orderId,
@@ -65,7 +81,7 @@ export function enterCode(deps: AdminDeps, orderId: string, adminId: number, cod
     also: (tx) => {
       // A code the supplier sent that we did not trust is replaced by the admin's.
       tx.delete(deliveredItems).where(eq(deliveredItems.orderId, orderId)).run();
-      storeItems(deps.pipeline, tx, orderId, [item!], actor(adminId), now);
+      storeItems(deps.pipeline, tx, orderId, [item], actor(adminId), now);
     },
   });
   deps.wakeWorker();
