@@ -11,6 +11,14 @@ import { createLogger } from "../../src/logger.js";
 import { createAlerter, DEFAULT_MIN_GAP_MS, formatAlert, type Alerter, type AlerterOptions } from "../../src/ops/alerts.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits for a condition (a loaded machine may take its time; the test asserts what, not how fast). */
+async function until(probe: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!probe()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
 const OPS = -100_111;
 
 let dir: string;
@@ -132,7 +140,7 @@ describe("an alert Telegram will not take", () => {
     a.raise({ kind: "needs_review", orderId: "ORD-POISON1", text: "ORD-POISON1: POISON" });
     a.raise({ kind: "needs_review", orderId: "ORD-GOOD0001", text: "ORD-GOOD0001: retries exhausted" });
     a.raise({ kind: "dispute", orderId: "ORD-GOOD0002", text: "ORD-GOOD0002: disputed" });
-    await sleep(150);
+    await until(() => ops.sent.length === 2 && refusedAt.length === 2, "the good alerts and two refusals");
     const texts = ops.sent.map((m) => m.text).join("\n---\n");
     expect(texts).toContain("ORD-GOOD0001");
     expect(texts).toContain("ORD-GOOD0002");
@@ -147,7 +155,7 @@ describe("an alert Telegram will not take", () => {
     expect(errors[0]).toMatchObject({ kind: "needs_review", order_id: "ORD-POISON1" });
     // And the next alert goes out at once.
     a.raise({ kind: "needs_review", orderId: "ORD-GOOD0003", text: "ORD-GOOD0003: later" });
-    await sleep(100);
+    await until(() => ops.sent.length === 3, "the next alert");
     expect(ops.sent.at(-1)!.text).toContain("ORD-GOOD0003");
   });
 
@@ -156,7 +164,8 @@ describe("an alert Telegram will not take", () => {
     const a = alerter({ send: ops.send });
     a.raise({ kind: "needs_review", orderId: "ORD-LONG0001", text: `ORD-LONG0001: ${"supplier said ".repeat(800)}` });
     for (let i = 0; i < 70; i++) a.raise({ kind: "needs_review", orderId: `ORD-MANY${String(i).padStart(4, "0")}`, text: `ORD-MANY${i}: ${"x".repeat(5_000)}` });
-    await sleep(150);
+    await until(() => ops.sent.length === 1, "the message");
+    await sleep(50);
     expect(ops.sent).toHaveLength(1);
     expect(visibleLength(ops.sent[0]!.text)).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(ops.sent[0]!.text).toMatch(/• ORD-LONG0001: (supplier said )+\S*…\n/);
@@ -185,9 +194,9 @@ describe("an alert Telegram will not take", () => {
     const ops = chat((_text, chatId) => (chatId === OPS ? telegramError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: NEW }) : undefined));
     const a = alerter({ send: ops.send });
     a.raise({ kind: "needs_review", orderId: "ORD-1", text: "ORD-1: one" });
-    await sleep(60);
+    await until(() => ops.sent.length === 1, "the first alert");
     a.raise({ kind: "dispute", orderId: "ORD-2", text: "ORD-2: two" });
-    await sleep(60);
+    await until(() => ops.sent.length === 2, "the second alert");
     expect(ops.sent.map((m) => m.chatId)).toEqual([NEW, NEW]);
     const lines = logs.filter((l) => l.level === 50);
     expect(lines).toHaveLength(1);
@@ -233,17 +242,18 @@ describe("durable alerts", () => {
   it("a condition that keeps holding is one warning line and one message with its latest reading, not one per check", async () => {
     const ops = chat();
     const a = alerter({ send: ops.send, gatherMs: 50, cooldownMs: 60_000 });
-    for (let check = 1; check <= 8; check++) {
-      a.raise({ kind: "failure_rate", text: `${check} of 20 orders failed at the supplier` });
-      await sleep(20);
-    }
-    await sleep(80);
+    const warnings = () => logs.filter((l) => l.level === 40 && l.msg === "alert");
+    // Checks while the first message gathers: one row, updated; one warning when it started firing.
+    for (let check = 1; check <= 8; check++) a.raise({ kind: "failure_rate", text: `${check} of 20 orders failed at the supplier` });
+    expect(warnings()).toHaveLength(1);
+    await until(() => ops.sent.length === 1, "the first message");
+    expect(ops.sent[0]!.text).toContain("8 of 20 orders failed at the supplier");
+    expect(ops.sent[0]!.text).not.toContain("7 of 20");
+    // Checks during the cooldown: one new waiting row, one more warning, however many checks.
     for (let check = 9; check <= 12; check++) a.raise({ kind: "failure_rate", text: `${check} of 20 orders failed at the supplier` });
     await sleep(50);
     expect(ops.sent).toHaveLength(1);
-    const warnings = logs.filter((l) => l.level === 40 && l.msg === "alert");
-    // One when it started firing, one for the reading waiting for the next message (after the cooldown).
-    expect(warnings).toHaveLength(2);
+    expect(warnings()).toHaveLength(2);
     const waiting = db.$client.prepare("SELECT text FROM alert_outbox WHERE sent_at IS NULL").all();
     expect(waiting).toEqual([{ text: "12 of 20 orders failed at the supplier" }]);
   });
