@@ -323,8 +323,11 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   }
   const workerComponent: Component = { name: "worker", start: () => worker.start(), stop: () => worker.stop() };
 
-  /** Start order; stop is the reverse: updates stop first, the database closes last. */
-  const lifecycle = createLifecycle([database, alerts, http, lease, telegram, workerComponent, ...timers, updates], logger);
+  /**
+   * Start order; stop is the reverse: updates stop first, the database closes last. Alerts start after the lease:
+   * only the process that holds the database sends what waits in its outbox (a standby would send it twice).
+   */
+  const lifecycle = createLifecycle([database, http, lease, alerts, telegram, workerComponent, ...timers, updates], logger);
 
   const shop: Shop = {
     config,

@@ -86,7 +86,7 @@ export interface AlerterOptions {
 }
 
 export interface Alerter extends Alerts {
-  /** Loads when each kind last went out and sends what is waiting (alerts raised before a crash). */
+  /** Loads when each kind last went out and sends what is waiting (alerts raised before a crash); nothing goes before. */
   start(): void;
   /** Sends everything waiting now, ignoring gathering, cooldowns and pacing (at shutdown); gives up after `timeoutMs`. */
   flush(options?: { timeoutMs?: number }): Promise<void>;
@@ -183,13 +183,15 @@ export function createAlerter(options: AlerterOptions): Alerter {
   let timer: NodeJS.Timeout | undefined;
   let timerDueAt = Infinity;
   let running: Promise<void> | undefined;
+  /** Nothing is sent before start(): a process standing by for the database lease must not send its outbox. */
+  let started = false;
   let stopped = false;
   let sentCount = 0;
   let lastPruneAt = -Infinity;
 
   /** One timer, at the soonest time anything is due: a later kind's cooldown must not hold up an earlier one. */
   function schedule(delay: number): void {
-    if (stopped) return;
+    if (stopped || !started) return;
     const dueAt = now() + Math.max(0, delay);
     if (timer && timerDueAt <= dueAt) return;
     if (timer) clearTimeout(timer);
@@ -383,6 +385,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
       schedule(gatherMs);
     },
     start() {
+      started = true;
       stopped = false;
       try {
         lastSentAt = lastSentByKind(db);
@@ -393,6 +396,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
       schedule(0);
     },
     async flush(flushOptions = {}) {
+      if (!started) return;
       const timeoutMs = flushOptions.timeoutMs ?? 10_000;
       let timeout: NodeJS.Timeout | undefined;
       await Promise.race([run(true), new Promise<void>((resolve) => (timeout = setTimeout(resolve, timeoutMs)))]);

@@ -226,6 +226,18 @@ describe("durable alerts", () => {
     expect(again.sent).toHaveLength(0);
   });
 
+  it("sends nothing before start(): a process standing by for the database lease leaves the outbox to the holder", async () => {
+    const ops = chat();
+    const standby = createAlerter({ db, chatId: OPS, logger: logger(), gatherMs: 0, minGapMs: 0, send: ops.send });
+    alerters.push(standby);
+    standby.raise({ kind: "dispute", orderId: "ORD-WAIT0001", text: "ORD-WAIT0001: disputed" });
+    await standby.flush();
+    await sleep(50);
+    expect(ops.sent).toHaveLength(0);
+    standby.start();
+    await until(() => ops.sent.length === 1, "the alert after start");
+  });
+
   it("writes the alert in the caller's transaction: a rolled-back change raises nothing", async () => {
     const ops = chat();
     const a = alerter({ send: ops.send });
