@@ -142,6 +142,7 @@ export function storeItems(
 
 function handleSupplierError(deps: PipelineDeps, order: OrderRow, error: unknown): void {
   if (!(error instanceof SupplierError)) {
+    deps.metrics.stepErrors.inc({ step: "supplier" });
     deps.logger.error({ order_id: order.id, err: error }, "unexpected error in the supplier step");
     return retryOrReview(deps, order, `unexpected: ${(error as Error).message}`);
   }
