@@ -146,11 +146,11 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     const step = STEPS[order.status] ?? "supplier";
     const message = error instanceof Error ? error.message : String(error);
     deps.metrics.stepErrors.inc({ step });
+    deps.logger.error({ order_id: order.id, step, err: error }, "unexpected error in an order step; retrying with backoff");
     try {
       const current = getOrder(deps.db, order.id);
       if (!current || current.status !== order.status) return; // it moved on before the error
       const attempt = current.attempts + 1;
-      deps.logger.error({ order_id: order.id, step, attempt, err: error }, "unexpected error in an order step; retrying with backoff");
       if (attempt < deps.settings.maxStepErrors) return scheduleRetry(deps, current, step, `unexpected: ${message}`);
       sendToReview(deps, current, {
         cause: "step_error",
@@ -159,6 +159,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
         alert: { kind: "step_errors" },
       });
     } catch (inner) {
+      if (inner instanceof StaleTransitionError) return; // it moved on meanwhile: nothing left to retry
       // The database is failing too: keep the order out of the worker's hands for a while, in memory.
       const delay = backoffDelay(deps.settings, order.attempts + 1, deps.random);
       cooling.set(order.id, Date.now() + delay);

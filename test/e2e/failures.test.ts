@@ -382,4 +382,23 @@ describe("unexpected errors in a step", () => {
     expect(stripHtml(alert.text)).toContain(orderId);
     await h.customer(2401).expect("needs a quick check");
   });
+
+  it("when even the retry cannot be written (the database refuses every write to the order), waits in memory instead of spinning", async () => {
+    await start({ shop: { pipeline: { backoffBaseMs: 300, backoffMaxMs: 600 } } });
+    h.shop.db.$client.exec(
+      "CREATE TRIGGER refuse_fulfilled BEFORE UPDATE ON orders WHEN OLD.status = 'fulfilled' BEGIN SELECT RAISE(ABORT, 'disk I/O error (injected)'); END",
+    );
+    const orderId = await paidOrder(h, 2403, STEAM);
+    await waitForStatus(h, orderId, "fulfilled");
+    const code = () => h.supplier.orderByReference(orderId)?.items[0]?.code ?? "none";
+    const sends = () => h.telegram.calls.filter((c) => c.method === "sendMessage" && String(c.params["text"]).includes(code())).length;
+    await waitUntil(() => sends() >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Backoff of 150–600 ms: a handful of attempts in 1.5 s, not one per tick.
+    expect(sends()).toBeLessThanOrEqual(8);
+    expect(h.logs.some((line) => line.includes("its retry could not be written"))).toBe(true);
+    // The disk recovers: the next attempt delivers.
+    h.shop.db.$client.exec("DROP TRIGGER refuse_fulfilled");
+    await waitForStatus(h, orderId, "delivered");
+  });
 });
