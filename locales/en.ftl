@@ -48,13 +48,20 @@ paid-received = ✅ Payment received for order { $order }. Getting your code…
 paid-topup-received = ✅ Payment received for order { $order }. Sending your top-up…
 supplier-slow = ⏳ Payment received. Your order { $order } is on its way: the supplier is taking longer than usual. You will get it here as soon as it is ready.
 
-delivery-code =
+delivery-code-title =
     🎁 <b>{ $name }</b> ({ $face })
     Order { $order }
+delivery-instructions = <b>How to redeem:</b> { $instructions }
+delivery-support = Questions? Write to { $support } and quote order { $order }.
+delivery-continued = 🎁 Order { $order }, continued:
+delivery-document-caption =
+    🎁 <b>{ $name }</b> ({ $face }) × { $count }
+    Order { $order }
 
-    { $codes }
-
-    <b>How to redeem:</b> { $instructions }
+    { $count ->
+        [1] Your code and how to redeem it are in this file: they do not fit in one message.
+       *[other] Your { $count } codes and how to redeem them are in this file: they do not fit in one message.
+    }
 
     Questions? Write to { $support } and quote order { $order }.
 delivery-code-line = Code: <code>{ $code }</code>
@@ -93,6 +100,8 @@ order-view =
     Status: <b>{ $status }</b>
     Created: { $created }
 order-not-found = No order { $order } was found for you.
+order-codes-separately = 🎁 Your codes do not fit on this screen. Tap the button below and they come to this chat again.
+button-send-codes = 🎁 Send my codes again
 help =
     This bot sells gift cards and top-ups. Pick a product, pay on Stripe's page and the code arrives here in seconds.
 

@@ -48,13 +48,20 @@ paid-received = ✅ Recibimos el pago del pedido { $order }. Obteniendo tu códi
 paid-topup-received = ✅ Recibimos el pago del pedido { $order }. Enviando tu recarga…
 supplier-slow = ⏳ Pago recibido. Tu pedido { $order } está en camino: el proveedor está tardando más de lo normal. Lo recibirás aquí en cuanto esté listo.
 
-delivery-code =
+delivery-code-title =
     🎁 <b>{ $name }</b> ({ $face })
     Pedido { $order }
+delivery-instructions = <b>Cómo canjearlo:</b> { $instructions }
+delivery-support = ¿Preguntas? Escribe a { $support } e indica el pedido { $order }.
+delivery-continued = 🎁 Pedido { $order }, continuación:
+delivery-document-caption =
+    🎁 <b>{ $name }</b> ({ $face }) × { $count }
+    Pedido { $order }
 
-    { $codes }
-
-    <b>Cómo canjearlo:</b> { $instructions }
+    { $count ->
+        [1] Tu código y cómo canjearlo están en este archivo: no caben en un mensaje.
+       *[other] Tus { $count } códigos y cómo canjearlos están en este archivo: no caben en un mensaje.
+    }
 
     ¿Preguntas? Escribe a { $support } e indica el pedido { $order }.
 delivery-code-line = Código: <code>{ $code }</code>
@@ -168,3 +175,5 @@ button-show-code = 🔑 Ver el código otra vez
 button-order-details = 📦 Detalles del pedido
 # El nombre de este idioma en sí mismo, para el selector de /language.
 language-name = 🇪🇸 Español
+order-codes-separately = 🎁 Tus códigos no caben en esta pantalla. Toca el botón de abajo y llegarán de nuevo a este chat.
+button-send-codes = 🎁 Enviarme los códigos otra vez

@@ -48,13 +48,20 @@ paid-received = ✅ Pagamento do pedido { $order } recebido. Buscando seu códig
 paid-topup-received = ✅ Pagamento do pedido { $order } recebido. Enviando sua recarga…
 supplier-slow = ⏳ Pagamento recebido. Seu pedido { $order } está a caminho: o fornecedor está demorando mais do que o normal. Você vai recebê-lo aqui assim que estiver pronto.
 
-delivery-code =
+delivery-code-title =
     🎁 <b>{ $name }</b> ({ $face })
     Pedido { $order }
+delivery-instructions = <b>Como resgatar:</b> { $instructions }
+delivery-support = Dúvidas? Escreva para { $support } e informe o pedido { $order }.
+delivery-continued = 🎁 Pedido { $order }, continuação:
+delivery-document-caption =
+    🎁 <b>{ $name }</b> ({ $face }) × { $count }
+    Pedido { $order }
 
-    { $codes }
-
-    <b>Como resgatar:</b> { $instructions }
+    { $count ->
+        [1] Seu código e como resgatá-lo estão neste arquivo: não cabem em uma mensagem.
+       *[other] Seus { $count } códigos e como resgatá-los estão neste arquivo: não cabem em uma mensagem.
+    }
 
     Dúvidas? Escreva para { $support } e informe o pedido { $order }.
 delivery-code-line = Código: <code>{ $code }</code>
@@ -168,3 +175,5 @@ button-show-code = 🔑 Ver o código de novo
 button-order-details = 📦 Detalhes do pedido
 # O nome deste idioma nele mesmo, para o seletor de /language.
 language-name = 🇧🇷 Português (Brasil)
+order-codes-separately = 🎁 Seus códigos não cabem nesta tela. Toque no botão abaixo e eles chegam de novo a este chat.
+button-send-codes = 🎁 Enviar meus códigos de novo

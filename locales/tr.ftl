@@ -48,13 +48,20 @@ paid-received = ✅ { $order } numaralı siparişin ödemesi alındı. Kodunuz h
 paid-topup-received = ✅ { $order } numaralı siparişin ödemesi alındı. Yüklemeniz gönderiliyor…
 supplier-slow = ⏳ Ödeme alındı. { $order } numaralı siparişiniz yolda: tedarikçi her zamankinden uzun sürüyor. Hazır olur olmaz burada alacaksınız.
 
-delivery-code =
+delivery-code-title =
     🎁 <b>{ $name }</b> ({ $face })
     Sipariş { $order }
+delivery-instructions = <b>Nasıl kullanılır:</b> { $instructions }
+delivery-support = Sorunuz mu var? { $support } adresine yazın ve { $order } sipariş numarasını belirtin.
+delivery-continued = 🎁 Sipariş { $order }, devamı:
+delivery-document-caption =
+    🎁 <b>{ $name }</b> ({ $face }) × { $count }
+    Sipariş { $order }
 
-    { $codes }
-
-    <b>Nasıl kullanılır:</b> { $instructions }
+    { $count ->
+        [1] Kodunuz ve nasıl kullanılacağı bu dosyada: tek bir mesaja sığmıyorlar.
+       *[other] { $count } kodunuz ve nasıl kullanılacakları bu dosyada: tek bir mesaja sığmıyorlar.
+    }
 
     Sorunuz mu var? { $support } adresine yazın ve { $order } sipariş numarasını belirtin.
 delivery-code-line = Kod: <code>{ $code }</code>
@@ -164,3 +171,5 @@ button-show-code = 🔑 Kodu yeniden göster
 button-order-details = 📦 Sipariş ayrıntıları
 # Bu dilin kendi dilindeki adı, /language seçicisi için.
 language-name = 🇹🇷 Türkçe
+order-codes-separately = 🎁 Kodlarınız bu ekrana sığmıyor. Aşağıdaki düğmeye dokunun, yeniden bu sohbete gelsinler.
+button-send-codes = 🎁 Kodlarımı yeniden gönder

@@ -127,9 +127,12 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, ...options.pacing });
   const api = createTelegramApi(token, { apiRoot: config.TELEGRAM_API_ROOT, pacer });
 
+  // Alerts are rows of the database's outbox from the moment they are raised; the alerter sends them to the ops chat.
   const alerter = createAlerter({
-    send: async (text) => {
-      await api.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    db,
+    chatId: config.OPS_CHAT_ID,
+    send: async (chatId, text) => {
+      await api.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     },
     logger,
     ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
@@ -140,9 +143,11 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   });
   const alerts: Component = {
     name: "alerts",
-    // Whatever the stopping components raised still goes out.
+    // What waits in the outbox (raised before a crash or a stop) goes out now.
+    start: () => alerter.start(),
+    // Whatever the stopping components raised still goes out, unless Telegram cannot be reached: it stays in the outbox.
     stop: async () => {
-      await alerter.flush().catch(() => undefined);
+      await alerter.flush({ timeoutMs: 5_000 }).catch(() => undefined);
       alerter.stop();
     },
   };
@@ -199,6 +204,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       backoffBaseMs: config.SUPPLIER_RETRY_BASE_MS,
       pollIntervalMs: config.SUPPLIER_POLL_INTERVAL_MS,
       pollWindowMs: config.SUPPLIER_POLL_WINDOW_MS,
+      deliveryMaxAttempts: config.DELIVERY_MAX_ATTEMPTS,
       ...options.pipeline,
     },
   };
@@ -383,8 +389,11 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   }
   const workerComponent: Component = { name: "worker", start: () => worker.start(), stop: () => worker.stop() };
 
-  /** Start order; stop is the reverse: updates stop first, the database closes last. */
-  const lifecycle = createLifecycle([database, alerts, http, lease, telegram, workerComponent, ...timers, updates], logger);
+  /**
+   * Start order; stop is the reverse: updates stop first, the database closes last. Alerts start after the lease:
+   * only the process that holds the database sends what waits in its outbox (a standby would send it twice).
+   */
+  const lifecycle = createLifecycle([database, http, lease, alerts, telegram, workerComponent, ...timers, updates], logger);
 
   const shop: Shop = {
     config,

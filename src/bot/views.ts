@@ -29,6 +29,7 @@ export const cb = {
   cancelOrder: (orderId: string) => `x:${orderId}`,
   stars: (orderId: string) => `st:${orderId}`,
   order: (orderId: string) => `o:${orderId}`,
+  sendCodes: (orderId: string) => `oc:${orderId}`,
   orders: (page = 0) => `os:${page}`,
 };
 
@@ -144,7 +145,11 @@ export function checkoutView(t: T, locale: string, order: OrderRow, methods: Rea
   };
 }
 
-export function orderView(t: T, locale: string, order: OrderRow, codesText: string | null): View {
+/**
+ * An order's screen. `codes`: the delivery's text shown under it, or `separately` when it does not fit one message
+ * beside the order (a button sends the codes to the chat again, as they were delivered).
+ */
+export function orderView(t: T, locale: string, order: OrderRow, codes: { text: string } | "separately" | null): View {
   const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
   const parts = [
     t("order-view", {
@@ -156,8 +161,10 @@ export function orderView(t: T, locale: string, order: OrderRow, codesText: stri
       created: escapeHtml(formatDateTime(order.createdAt, locale)),
     }),
   ];
-  if (codesText) parts.push("", codesText);
+  if (codes === "separately") parts.push("", t("order-codes-separately"));
+  else if (codes) parts.push("", codes.text);
   const keyboard = new InlineKeyboard();
+  if (codes === "separately") keyboard.text(t("button-send-codes"), cb.sendCodes(order.id)).row();
   if (order.status === "awaiting_payment" && order.stripeSessionUrl) {
     keyboard.url(t("button-pay", { price: total }), order.stripeSessionUrl).row().text(t("button-cancel-order"), cb.cancelOrder(order.id)).row();
   }

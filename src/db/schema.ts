@@ -175,6 +175,11 @@ export const orders = sqliteTable(
     status: text("status", { enum: ORDER_STATUSES }).notNull(),
     /** When the worker should next look at this order; null when it has nothing to do. */
     nextAttemptAt: integer("next_attempt_at"),
+    /**
+     * When a supplier webhook woke the order, until its step takes the wake-up. A step in flight at that moment
+     * does not push it back: its next `next_attempt_at` is no later than this (orders/row-writer.ts).
+     */
+    wokenAt: integer("woken_at"),
     /** Attempts of the current step (reset when the order moves to another state). */
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
@@ -405,6 +410,31 @@ export const conversationStates = sqliteTable("conversation_states", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Every alert for the ops chat, written where it is raised (in the transaction of what it reports, when there is
+ * one) and marked sent once Telegram took it: an alert raised just before a crash goes out after the restart
+ * (ops/alert-outbox.ts, ops/alerts.ts).
+ */
+export const alertOutbox = sqliteTable(
+  "alert_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    orderId: text("order_id"),
+    /** One line on this occurrence; a message groups the pending lines of a kind. */
+    text: text("text").notNull(),
+    raisedAt: integer("raised_at").notNull(),
+    /** Messages with this alert that Telegram refused; from the first, it is sent alone. */
+    attempts: integer("attempts").notNull().default(0),
+    notBefore: integer("not_before"),
+    lastError: text("last_error"),
+    sentAt: integer("sent_at"),
+    /** Telegram refused it alone too often: kept for the log, never sent. */
+    givenUpAt: integer("given_up_at"),
+  },
+  (table) => [index("alert_outbox_pending_idx").on(table.sentAt, table.givenUpAt)],
+);
 
 /**
  * One row while a shop process runs on this database: two processes on one database would deliver codes and

@@ -4,10 +4,11 @@ import { deliveredItems } from "../db/schema.js";
 import { runDeliveryStep } from "./delivery.js";
 import type { PipelineDeps } from "./pipeline.js";
 import { storeItems } from "./supplier-step.js";
+import { validateItems, type ValidItem } from "./validate.js";
 import { getOrder } from "../orders/repository.js";
 import { HOLDABLE_STATES, placeHold } from "../orders/hold.js";
 import { returnUnusedStock } from "../orders/stock-return.js";
-import { transition } from "../orders/state-machine.js";
+import { transition, type OrderRow } from "../orders/state-machine.js";
 import { eq } from "drizzle-orm";
 
 export type AdminResult = { ok: true; message: string } | { ok: false; message: string };
@@ -32,28 +33,37 @@ export function retryOrder(deps: AdminDeps, orderId: string, adminId: number): A
   return { ok: true, message: `${orderId}: retrying with the supplier (looked up by reference first).` };
 }
 
+/** Whether an order can be refunded from here now (asked before the admin confirms, and again when they do). */
+export function checkRefund(deps: AdminDeps, orderId: string): { ok: true; order: OrderRow } | { ok: false; message: string } {
+  const order = getOrder(deps.pipeline.db, orderId);
+  if (!order) return { ok: false, message: `No order ${orderId}.` };
+  if (order.status === "needs_review") return { ok: true, order };
+  if (HOLDABLE_STATES.includes(order.status)) {
+    if (order.holdReason) return { ok: false, message: `${orderId} is already held (${order.holdReason}); it is being settled.` };
+    return { ok: true, order };
+  }
+  const hint = order.status === "delivered" || order.status === "delivery_failed" ? " The code was delivered: refund it in the payment provider if you must; the order records it." : "";
+  return { ok: false, message: `${orderId} is ${order.status}; only paid orders not yet delivered, or orders in review, are refunded from here.${hint}` };
+}
+
 /**
  * Refunds an order through the shop's flow. In review: refunded now. Paid and not yet delivered: held first
  * (no new supplier order, no code sent), then refunded once the supplier's side is known.
  */
 export function refundOrder(deps: AdminDeps, orderId: string, adminId: number): AdminResult {
-  const order = getOrder(deps.pipeline.db, orderId);
-  if (!order) return { ok: false, message: `No order ${orderId}.` };
+  const checked = checkRefund(deps, orderId);
+  if (!checked.ok) return checked;
+  const { order } = checked;
   if (order.status === "needs_review") {
     transition(deps.pipeline, { orderId, from: "needs_review", to: "refunding", cause: "admin_refund", actor: actor(adminId) });
     deps.wakeWorker();
     return { ok: true, message: `${orderId}: refund started.` };
   }
-  if (HOLDABLE_STATES.includes(order.status)) {
-    if (order.holdReason) return { ok: false, message: `${orderId} is already held (${order.holdReason}); it is being settled.` };
-    const held = placeHold(deps.pipeline, order, "admin_refund", actor(adminId));
-    deps.wakeWorker();
-    return held.status === "refunding"
-      ? { ok: true, message: `${orderId}: refund started (nothing had been ordered from the supplier).` }
-      : { ok: true, message: `${orderId}: held; the supplier's side is settled first (its code, if any, is kept and not sent), then it is refunded.` };
-  }
-  const hint = order.status === "delivered" || order.status === "delivery_failed" ? " The code was delivered: refund it in the payment provider if you must; the order records it." : "";
-  return { ok: false, message: `${orderId} is ${order.status}; only paid orders not yet delivered, or orders in review, are refunded from here.${hint}` };
+  const held = placeHold(deps.pipeline, order, "admin_refund", actor(adminId));
+  deps.wakeWorker();
+  return held.status === "refunding"
+    ? { ok: true, message: `${orderId}: refund started (nothing had been ordered from the supplier).` }
+    : { ok: true, message: `${orderId}: held; the supplier's side is settled first (its code, if any, is kept and not sent), then it is refunded.` };
 }
 
 /**
@@ -80,16 +90,27 @@ export function refundedByHand(deps: AdminDeps, orderId: string, adminId: number
   return { ok: true, message: `${orderId}: closed as refunded by hand (${text}).` };
 }
 
-/** An admin typed the code: validated like a supplier's, stored encrypted, then delivered by the worker. */
-export function enterCode(deps: AdminDeps, orderId: string, adminId: number, code: string, pin: string | null): AdminResult {
+/**
+ * Whether a typed code may be entered for an order now: the order in review, a single code product, the PIN the
+ * product needs, and the same checks as a supplier's answer. Asked before the admin confirms, and again when they do.
+ */
+export function checkEnteredCode(deps: AdminDeps, orderId: string, code: string, pin: string | null): { ok: true; order: OrderRow; item: ValidItem } | { ok: false; message: string } {
   const order = getOrder(deps.pipeline.db, orderId);
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; codes are entered only for orders in review.` };
   if (order.product.kind !== "code") return { ok: false, message: `${orderId} is a top-up; there is no code to enter. Retry or refund it.` };
-  const clean = code.trim();
-  if (clean === "" || clean.length > 512 || /\s{2,}|[\u0000-\u001f]/.test(clean)) return { ok: false, message: "That code is empty or malformed; nothing was stored." };
-  if (order.product.requiresPin && !pin?.trim()) return { ok: false, message: `${order.product.name} needs a PIN: send the code and the PIN.` };
   if (order.quantity !== 1) return { ok: false, message: `${orderId} has ${order.quantity} units; enter codes by hand only for single-unit orders, or retry it.` };
+  if (order.product.requiresPin && !pin?.trim()) return { ok: false, message: `${order.product.name} needs a PIN: send the code and the PIN.` };
+  const checked = validateItems(order.product, 1, [{ code, pin }]);
+  if (!checked.ok) return { ok: false, message: `That code was refused (${checked.reason.replace(/^item 1 has /, "")}); nothing was stored.` };
+  return { ok: true, order, item: checked.items[0]! };
+}
+
+/** An admin typed the code (and confirmed it): stored encrypted, then delivered by the worker. */
+export function enterCode(deps: AdminDeps, orderId: string, adminId: number, code: string, pin: string | null): AdminResult {
+  const checked = checkEnteredCode(deps, orderId, code, pin);
+  if (!checked.ok) return checked;
+  const { item } = checked;
   const now = deps.pipeline.now();
   transition(deps.pipeline, {
     orderId,
@@ -101,7 +122,7 @@ export function enterCode(deps: AdminDeps, orderId: string, adminId: number, cod
     also: (tx) => {
       // A code the supplier sent that we did not trust is replaced by the admin's.
       tx.delete(deliveredItems).where(eq(deliveredItems.orderId, orderId)).run();
-      storeItems(deps.pipeline, tx, orderId, [{ code: clean, pin: pin?.trim() || null, serial: null, expiresAt: null }], actor(adminId), now);
+      storeItems(deps.pipeline, tx, orderId, [item], actor(adminId), now);
     },
   });
   deps.wakeWorker();
@@ -116,9 +137,10 @@ export async function resendOrder(deps: AdminDeps, orderId: string, adminId: num
     return { ok: false, message: `${orderId} is ${order.status}; only delivered or undeliverable orders can be resent.` };
   }
   try {
-    await runDeliveryStep(deps.pipeline, order, actor(adminId));
-    return { ok: true, message: `${orderId}: sent to the customer again.` };
+    const outcome = await runDeliveryStep(deps.pipeline, order, actor(adminId));
+    return outcome.sent ? { ok: true, message: `${orderId}: sent to the customer again.` } : { ok: false, message: `${orderId}: Telegram refused (${outcome.reason}).` };
   } catch (error) {
-    return { ok: false, message: `${orderId}: Telegram refused (${(error as Error).message}).` };
+    deps.pipeline.logger.error({ order_id: orderId, err: error }, "resend failed unexpectedly");
+    return { ok: false, message: `${orderId}: could not be resent (${(error as Error).message}).` };
   }
 }

@@ -1,97 +1,81 @@
-// Delivery: the codes (decrypted from the store) sent with bot.api.sendMessage, then `delivered` with the
-// Telegram message id. At least once: a crash between the send and the commit sends the same code again.
-import { GrammyError, HttpError } from "grammy";
-import { markCustomerBlocked } from "../customers/repository.js";
-import { escapeHtml } from "../lib/html.js";
-import { faceValueText, textOf, unitOf } from "../catalog/texts.js";
-import { resolveHold } from "../orders/hold.js";
-import { getDeliveredItems, getOrder } from "../orders/repository.js";
-import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
-import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
+// Delivery: the codes (decrypted from the store) sent in as many messages as they need, or as a .txt file
+// (delivery-message.ts), then `delivered` with the first Telegram message id. At least once: a crash between the
+// send and the commit, or a failure after the first of several messages, sends the same codes again.
+// Telegram refusing the chat (blocked, gone) or the message (a 400) ends in `delivery_failed` at once; a passing
+// failure (network, 5xx, a long 429) is retried with backoff up to DELIVERY_MAX_ATTEMPTS, then `delivery_failed`.
+import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import { customerLanguage } from "../customers/notify.js";
+import { markCustomerBlocked } from "../customers/repository.js";
+import { resolveHold } from "../orders/hold.js";
+import { getOrder } from "../orders/repository.js";
+import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
+import { planDelivery, type DeliveryPlan } from "./delivery-message.js";
+import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
 
-/** The customer-facing text of a fulfilled order, in the customer's language, HTML for Telegram. */
-export function deliveryMessage(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportContact">, order: OrderRow, locale: string): string {
-  const product = order.product;
-  // When no "payment received" went out before, the code's message says it.
-  const header = order.paidNoticeAt === null && order.slowNoticeAt === null ? `${deps.t(locale, "paid-header", { order: order.id })}\n` : "";
-  return header + deliveryBody(deps, order, locale);
-}
-
-function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportContact">, order: OrderRow, locale: string): string {
-  const product = order.product;
-  const common = { order: order.id, name: escapeHtml(textOf(product, "name", locale)), support: escapeHtml(deps.supportContact) };
-  if (product.kind === "topup") {
-    const confirmation = order.supplierConfirmation ?? {};
-    const reference = String(confirmation["operator_transaction_id"] ?? order.supplierOrderId ?? "");
-    return deps.t(locale, "delivery-topup", { ...common, recipient: escapeHtml(order.recipient ?? ""), reference: escapeHtml(reference) });
-  }
-  const lines: string[] = [];
-  for (const item of getDeliveredItems(deps.db, order.id)) {
-    if (lines.length > 0) lines.push("");
-    lines.push(deps.t(locale, "delivery-code-line", { code: escapeHtml(deps.sealer.open(item.codeEnc, order.id)) }));
-    if (item.pinEnc) lines.push(deps.t(locale, "delivery-pin-line", { pin: escapeHtml(deps.sealer.open(item.pinEnc, order.id)) }));
-    if (item.serialEnc) lines.push(deps.t(locale, "delivery-serial-line", { serial: escapeHtml(deps.sealer.open(item.serialEnc, order.id)) }));
-  }
-  return deps.t(locale, "delivery-code", {
-    ...common,
-    face: escapeHtml(faceValueText(product.faceValue, unitOf(product), locale, (key, variables) => deps.t(locale, key, variables))),
-    codes: lines.join("\n"),
-    instructions: escapeHtml(textOf(product, "instructions", locale)),
-  });
-}
-
-/** Telegram will never take this message: the bot is blocked, the chat is gone, the user deactivated. */
+/** Telegram will never take a message in this chat: the bot is blocked, the chat is gone, the user deactivated. */
 export function isPermanentTelegramRefusal(error: unknown): boolean {
   if (!(error instanceof GrammyError)) return false;
   if (error.error_code === 403) return true;
-  return error.error_code === 400 && /chat not found|user is deactivated|peer_id_invalid/i.test(error.description);
+  return error.error_code === 400 && /chat not found|user is deactivated|peer_id_invalid|bot was blocked|bot was kicked/i.test(error.description);
 }
 
+/**
+ * What a failed send means: `chat` (never in this chat), `message` (never this message: Telegram's 400 on the
+ * content, sending it again changes nothing), or `passing` (network, 5xx, a 429 longer than auto-retry waits).
+ */
+export function telegramRefusal(error: unknown): "chat" | "message" | "passing" {
+  if (isPermanentTelegramRefusal(error)) return "chat";
+  if (error instanceof GrammyError && error.error_code === 400) return "message";
+  return "passing";
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof GrammyError) return error.description;
+  if (error instanceof HttpError) return "network error";
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Sends a planned delivery to a chat; returns the id of its first message. */
+export async function sendDelivery(api: Api, chatId: number, plan: DeliveryPlan): Promise<number> {
+  if (plan.kind === "document") {
+    const sent = await api.sendDocument(chatId, new InputFile(Buffer.from(plan.content, "utf8"), plan.fileName), { caption: plan.caption, parse_mode: "HTML" });
+    return sent.message_id;
+  }
+  let first: number | undefined;
+  for (const text of plan.texts) {
+    const sent = await api.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    first ??= sent.message_id;
+  }
+  return first!;
+}
+
+/** What a delivery attempt came to: sent, or Telegram's reason it was not (the order is moved or rescheduled). */
+export type DeliveryOutcome = { sent: true } | { sent: false; reason: string };
+
 /** Runs the delivery step of a `fulfilled` order (or a resend of a `delivery_failed` one). */
-export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor = "worker"): Promise<void> {
+export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor = "worker"): Promise<DeliveryOutcome> {
   // Refunded or disputed before the code left: it stays stored, unsent (orders/hold.ts).
   const current = getOrder(deps.db, order.id);
-  if (current?.holdReason && current.status === "fulfilled") return void resolveHold(deps, current, "code_ready", actor);
+  if (current?.holdReason && current.status === "fulfilled") {
+    resolveHold(deps, current, "code_ready", actor);
+    return { sent: false, reason: `held (${current.holdReason})` };
+  }
   const locale = customerLanguage(deps.db, order.customerId);
-  const text = deliveryMessage(deps, order, locale);
+  const plan = planDelivery(deps, order, locale);
   let messageId: number;
   const sendStartedAt = deps.now();
   try {
-    const sent = await deps.api.sendMessage(order.chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
-    messageId = sent.message_id;
+    messageId = await sendDelivery(deps.api, order.chatId, plan);
   } catch (error) {
-    if (isPermanentTelegramRefusal(error)) {
-      deps.metrics.deliveries.inc({ outcome: "refused" });
-      markCustomerBlocked(deps.db, order.customerId, deps.now());
-      if (order.status === "fulfilled") {
-        transition(deps, {
-          orderId: order.id,
-          from: "fulfilled",
-          to: "delivery_failed",
-          cause: "telegram_refused",
-          actor,
-          detail: { error: (error as GrammyError).description },
-          patch: { lastError: (error as GrammyError).description },
-        });
-        deps.alerts.raise({ kind: "delivery_failed", orderId: order.id, text: `${order.id}: ${(error as GrammyError).description}` });
-      }
-      throw error;
-    }
-    deps.metrics.deliveries.inc({ outcome: "retry" });
-    const attempt = order.attempts + 1;
-    const retryAfter = error instanceof GrammyError ? (error.parameters.retry_after ?? 0) * 1000 : undefined;
-    const reason = error instanceof GrammyError ? error.description : error instanceof HttpError ? "network error" : String(error);
-    deps.logger.warn({ order_id: order.id, attempt, reason }, "delivery failed for a passing reason; will retry");
-    if (order.status === "fulfilled") scheduleRetry(deps, order, "delivery", reason, retryAfter);
-    throw error;
+    return failed(deps, order, actor, error);
   }
   deps.metrics.deliveries.inc({ outcome: "sent" });
   const now = deps.now();
+  const detail = { telegram_message_id: messageId, send_started_at: sendStartedAt, ...(plan.kind === "document" ? { as: "document" } : { messages: plan.texts.length }) };
   if (order.status === "delivered") {
     // A resend of a delivered order: logged, the status stays.
-    recordOrderNote(deps, { orderId: order.id, status: "delivered", cause: "resent", actor, detail: { telegram_message_id: messageId }, patch: { telegramMessageId: messageId } });
-    return;
+    recordOrderNote(deps, { orderId: order.id, status: "delivered", cause: "resent", actor, detail, patch: { telegramMessageId: messageId } });
+    return { sent: true };
   }
   // A hold placed while the message was on its way (waiting for its pacing slot, or in flight) came too late:
   // the code reached the customer. Recorded as it happened, and ops are told.
@@ -102,11 +86,45 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
     to: "delivered",
     cause: order.status === "delivery_failed" ? "resent" : heldMeanwhile ? "sent_before_hold" : "sent",
     actor,
-    detail: { telegram_message_id: messageId, send_started_at: sendStartedAt },
+    detail,
     patch: { telegramMessageId: messageId, deliveredAt: now },
+    also: () => {
+      if (heldMeanwhile) {
+        deps.alerts.raise({ kind: heldMeanwhile === "dispute" ? "dispute" : "stripe_refund", orderId: order.id, text: `${order.id}: the code had already left when the order was held (${heldMeanwhile}); it was delivered` });
+      }
+    },
   });
-  if (heldMeanwhile) {
-    deps.alerts.raise({ kind: heldMeanwhile === "dispute" ? "dispute" : "stripe_refund", orderId: order.id, text: `${order.id}: the code had already left when the order was held (${heldMeanwhile}); it was delivered` });
-  }
   if (order.paidAt !== null) deps.metrics.paymentToDelivery.observe((now - order.paidAt) / 1000);
+  return { sent: true };
+}
+
+function failed(deps: PipelineDeps, order: OrderRow, actor: string, error: unknown): DeliveryOutcome {
+  const refusal = telegramRefusal(error);
+  const reason = reasonOf(error);
+  if (refusal === "chat") markCustomerBlocked(deps.db, order.customerId, deps.now());
+  // A resend (admin) only reports; the worker moves a `fulfilled` order.
+  if (order.status !== "fulfilled") return { sent: false, reason };
+  const attempt = order.attempts + 1;
+  if (refusal === "passing" && attempt < deps.settings.deliveryMaxAttempts) {
+    deps.metrics.deliveries.inc({ outcome: "retry" });
+    const retryAfter = error instanceof GrammyError ? (error.parameters.retry_after ?? 0) * 1000 : undefined;
+    deps.logger.warn({ order_id: order.id, attempt, reason }, "delivery failed for a passing reason; will retry");
+    scheduleRetry(deps, order, "delivery", reason, retryAfter);
+    return { sent: false, reason };
+  }
+  deps.metrics.deliveries.inc({ outcome: refusal === "passing" ? "failed" : "refused" });
+  const why = refusal === "passing" ? `${attempt} delivery attempts failed; last: ${reason}` : `Telegram refused: ${reason}`;
+  deps.logger.warn({ order_id: order.id, attempt, reason, refusal }, "delivery failed for good; the codes are kept");
+  transition(deps, {
+    orderId: order.id,
+    from: "fulfilled",
+    to: "delivery_failed",
+    cause: refusal === "passing" ? "delivery_attempts_exhausted" : "telegram_refused",
+    actor,
+    detail: { error: reason, attempts: attempt },
+    patch: { lastError: why },
+    // The alert commits with the move (the alert outbox is in the same database).
+    also: () => deps.alerts.raise({ kind: "delivery_failed", orderId: order.id, text: `${order.id}: ${why}` }),
+  });
+  return { sent: false, reason };
 }

@@ -24,6 +24,10 @@ export interface PipelineSettings {
   pollWindowMs: number;
   /** Tell the customer "on its way" when the code is not there this long after payment. */
   slowNoticeMs: number;
+  /** Attempts to send a delivery that fails for a passing reason (network, 5xx, a long 429) before `delivery_failed`. */
+  deliveryMaxAttempts: number;
+  /** Attempts of a step that keeps failing unexpectedly (a bug, the database, the key) before the order goes to review. */
+  maxStepErrors: number;
 }
 
 export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
@@ -33,6 +37,8 @@ export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
   pollIntervalMs: 2 * 60_000,
   pollWindowMs: 10 * 60_000,
   slowNoticeMs: 15_000,
+  deliveryMaxAttempts: 5,
+  maxStepErrors: 5,
 };
 
 export interface PipelineDeps {

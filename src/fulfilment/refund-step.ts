@@ -29,10 +29,11 @@ export async function runRefundStep(deps: PipelineDeps, order: OrderRow): Promis
     actor: "worker",
     detail: attempt.detail,
     ...(refund ? { patch: { refundId: refund.id, refundedAmount: refund.amount } } : {}),
+    // A refund found already made (by an earlier attempt or by hand) was announced then; a new one commits its alert with it.
+    also: () => {
+      if (refund) deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${formatMoney({ amount: refund.amount, currency: order.currency })} (${order.lastError ?? "supplier failure"})` });
+    },
   });
   returnUnusedStock(deps, order);
-  // A refund found already made (by an earlier attempt or by hand) was announced then.
-  if (!refund) return;
-  deps.alerts.raise({ kind: "refunded", orderId: order.id, text: `${order.id}: refunded ${formatMoney({ amount: refund.amount, currency: order.currency })} (${order.lastError ?? "supplier failure"})` });
-  deps.notify(order, order.paymentMethod === "stars" ? "refunded-customer-stars" : "refunded-customer");
+  if (refund) deps.notify(order, order.paymentMethod === "stars" ? "refunded-customer-stars" : "refunded-customer");
 }

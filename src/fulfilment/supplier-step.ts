@@ -132,7 +132,7 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
       return;
     }
     case "completed": {
-      const validation = validateCompletedOrder(order.product, order.quantity, answer);
+      const validation = validateCompletedOrder(order.product, order.quantity, answer, attempt.adapter?.skuOf(attempt.request) ?? order.sku);
       if (!validation.ok) {
         return void sendToReview(deps, order, { cause: "supplier_answer_untrusted", reason: validation.reason, actor: ACTOR, patch: supplierFields });
       }
@@ -203,6 +203,7 @@ export function storeItems(
 
 function handleSupplierError(deps: PipelineDeps, order: OrderRow, attempt: Attempt, error: unknown, phase: "lookup" | "place"): void {
   if (!(error instanceof SupplierError)) {
+    deps.metrics.stepErrors.inc({ step: "supplier" });
     deps.logger.error({ order_id: order.id, err: error }, "unexpected error in the supplier step");
     return retryOrReview(deps, order, `unexpected: ${(error as Error).message}`);
   }

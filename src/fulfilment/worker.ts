@@ -1,13 +1,25 @@
 // The fulfilment worker: the order row is the job. It applies stored webhook events, then takes orders
 // whose `next_attempt_at` has come and runs their step, at most `concurrency` at a time. No database
-// transaction is ever open across a network call: each step reads, calls out, then writes.
-import { getOrder, findDueOrders, nextDueAt } from "../orders/repository.js";
+// transaction is ever open across a network call: each step reads, calls out, then writes. A step that throws
+// (a bug, the database, a stored code that cannot be read) is retried with backoff, then sent to review.
+import { getOrder, findDueOrders, nextDueAt, updateOrderFields } from "../orders/repository.js";
+import { sendToReview } from "../orders/review.js";
 import { StaleTransitionError, type OrderRow } from "../orders/state-machine.js";
 import { runDeliveryStep } from "./delivery.js";
-import type { PipelineDeps } from "./pipeline.js";
+import { backoffDelay, scheduleRetry, type PipelineDeps } from "./pipeline.js";
 import { runRefundStep } from "./refund-step.js";
 import { runRiskStep } from "./risk-step.js";
 import { runSupplierStep } from "./supplier-step.js";
+
+type Step = "supplier" | "delivery" | "refund";
+
+const STEPS: Partial<Record<OrderRow["status"], Step>> = {
+  paid: "supplier",
+  supplier_pending: "supplier",
+  fulfilled: "delivery",
+  failed: "refund",
+  refunding: "refund",
+};
 
 export interface WorkerOptions {
   concurrency: number;
@@ -35,6 +47,8 @@ export interface Worker {
   drain(): Promise<void>;
   readonly inFlight: number;
   readonly lastTickAt: number;
+  /** Looks at the database so far (a worker that spins shows here). */
+  readonly ticks: number;
   readonly running: boolean;
 }
 
@@ -46,6 +60,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
   let ticking = false;
   let again = false;
   let lastTickAt = 0;
+  let ticks = 0;
 
   let timerDueAt = Infinity;
   function schedule(delay: number): void {
@@ -58,6 +73,15 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     timer = setTimeout(tick, wait);
   }
 
+  /** Orders whose unexpected error could not even be written down (the database failed too): not before this time. */
+  const cooling = new Map<string, number>();
+
+  function inHand(): Set<string> {
+    const now = Date.now();
+    for (const [id, until] of cooling) if (until <= now) cooling.delete(id);
+    return new Set([...inFlight.keys(), ...cooling.keys()]);
+  }
+
   function tick(): void {
     timer = undefined;
     if (!running) return;
@@ -66,15 +90,16 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       return;
     }
     ticking = true;
-    let next: number | undefined;
+    let wait: number;
     try {
       lastTickAt = Date.now();
+      ticks += 1;
       for (const inbox of options.inboxes ?? []) inbox();
       for (const job of options.jobs ?? []) startJob(job);
       const free = options.concurrency - inFlight.size;
-      const due = findDueOrders(deps.db, deps.now(), free, new Set(inFlight.keys()));
+      const due = findDueOrders(deps.db, deps.now(), free, inHand());
       for (const order of due) launch(order);
-      next = nextDueAt(deps.db);
+      wait = nextWait();
     } catch (error) {
       // A database error (locked, disk full, a broken file) must not end the process: look again after a pause.
       deps.logger.error({ err: error }, "worker tick failed; trying again");
@@ -89,7 +114,19 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       schedule(0);
       return;
     }
-    schedule(next === undefined ? idleMs : next - deps.now());
+    schedule(wait);
+  }
+
+  /**
+   * How long to sleep: until the soonest order not in hand is due. With every slot busy, a finishing step wakes
+   * the worker; an order in hand never does (its `next_attempt_at` stays in the past while its step runs).
+   */
+  function nextWait(): number {
+    if (inFlight.size >= options.concurrency) return idleMs;
+    const exclude = inHand();
+    const next = nextDueAt(deps.db, exclude);
+    const coolest = Math.min(...cooling.values());
+    return Math.min(next === undefined ? idleMs : next - deps.now(), coolest - Date.now());
   }
 
   const jobsRunning = new Map<string, Promise<void>>();
@@ -109,7 +146,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
         if (error instanceof StaleTransitionError) {
           deps.logger.info({ order_id: order.id, err: error.message }, "order moved on while its step ran");
         } else {
-          deps.logger.debug({ order_id: order.id, err: error }, "order step ended with an error");
+          onStepError(order, error);
         }
       })
       .finally(() => {
@@ -119,10 +156,41 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     inFlight.set(order.id, run);
   }
 
+  /**
+   * An error no step expected: logged at error level and counted, the order retried with backoff (never at once:
+   * the same error would come back at full speed), and after `maxStepErrors` attempts sent to review with an alert.
+   */
+  function onStepError(order: OrderRow, error: unknown): void {
+    const step = STEPS[order.status] ?? "supplier";
+    const message = error instanceof Error ? error.message : String(error);
+    deps.metrics.stepErrors.inc({ step });
+    deps.logger.error({ order_id: order.id, step, err: error }, "unexpected error in an order step; retrying with backoff");
+    try {
+      const current = getOrder(deps.db, order.id);
+      if (!current || current.status !== order.status) return; // it moved on before the error
+      const attempt = current.attempts + 1;
+      if (attempt < deps.settings.maxStepErrors) return scheduleRetry(deps, current, step, `unexpected: ${message}`);
+      sendToReview(deps, current, {
+        cause: "step_error",
+        reason: `the ${step} step failed unexpectedly ${attempt} times; last: ${message}`,
+        actor: "worker",
+        alert: { kind: "step_errors" },
+      });
+    } catch (inner) {
+      if (inner instanceof StaleTransitionError) return; // it moved on meanwhile: nothing left to retry
+      // The database is failing too: keep the order out of the worker's hands for a while, in memory.
+      const delay = backoffDelay(deps.settings, order.attempts + 1, deps.random);
+      cooling.set(order.id, Date.now() + delay);
+      deps.logger.error({ order_id: order.id, step, err: error, write_error: inner, retry_in_ms: delay }, "unexpected error in an order step, and its retry could not be written");
+    }
+  }
+
   async function runStep(order: OrderRow): Promise<void> {
     // Re-read: the row may have changed between the query and now.
     const current = getOrder(deps.db, order.id);
     if (!current || current.nextAttemptAt === null || current.nextAttemptAt > deps.now()) return;
+    // This step answers the wake-up a webhook left; one that comes while it runs is kept for the next.
+    if (current.wokenAt !== null) updateOrderFields(deps.db, current.id, current.status, { wokenAt: null }, deps.now());
     switch (current.status) {
       case "paid": {
         // The fraud rules first: nothing is bought from a supplier for a payment they have not passed.
@@ -133,7 +201,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       case "supplier_pending":
         return runSupplierStep(deps, current);
       case "fulfilled":
-        return runDeliveryStep(deps, current);
+        return void (await runDeliveryStep(deps, current));
       case "failed":
       case "refunding":
         return runRefundStep(deps, current);
@@ -162,7 +230,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       for (;;) {
         tick();
         if (inFlight.size === 0) {
-          const next = nextDueAt(deps.db);
+          const next = nextDueAt(deps.db, inHand());
           if (next === undefined || next > deps.now()) return;
         }
         await Promise.race([...inFlight.values(), new Promise((resolve) => setTimeout(resolve, 5))]);
@@ -173,6 +241,9 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     },
     get lastTickAt() {
       return lastTickAt;
+    },
+    get ticks() {
+      return ticks;
     },
     get running() {
       return running;

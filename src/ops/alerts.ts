@@ -1,7 +1,12 @@
-// Alerts to the ops chat: grouped by kind, each kind with a cooldown, and paced under Telegram's
-// 20 messages a minute for a group. Each says what happened, how many orders, which ones, what to do.
+// Alerts to the ops chat: every alert a row of the outbox (alert-outbox.ts) from the moment it is raised, so
+// none is lost to a crash; grouped by kind, each kind with a cooldown, paced under Telegram's 20 messages a minute
+// for a group, and one alert Telegram refuses never holds up the others. Each message says what happened, how many
+// orders, which ones, what to do.
+import type { Db } from "../db/connection.js";
 import { escapeHtml } from "../lib/html.js";
+import { MESSAGE_LIMIT, visibleLength } from "../lib/telegram-text.js";
 import type { Logger } from "../logger.js";
+import { giveUpAlert, lastSentByKind, markAlertsRefused, markAlertsSent, pendingAlerts, pruneAlerts, recordAlert, type OutboxRow } from "./alert-outbox.js";
 
 export const ALERT_KINDS = {
   needs_review: { title: "Orders need review", action: "Open /review and choose Retry, Refund or Enter code for each." },
@@ -23,6 +28,7 @@ export const ALERT_KINDS = {
   payment_mismatch: { title: "Payment does not match its order", action: "Compare the amounts in Stripe and /order <id>, then Retry or Refund." },
   source_refused: { title: "A supplier refused orders; they moved to the next source", action: "Check that source's settings in the catalog (product id, price) and the supplier account." },
   low_stock: { title: "The shop's own stock is running low", action: "Import more codes: send a file with the caption /stock add <sku>, or npm run stock -- add <sku> <file>." },
+  step_errors: { title: "Orders stopped by an unexpected error", action: "Read the error-level log lines with these order ids (a bug, the database, a changed CODE_ENCRYPTION_KEY), fix the cause, then Retry, Refund or Enter code in /review." },
 } as const;
 
 export type AlertKind = keyof typeof ALERT_KINDS;
@@ -37,6 +43,7 @@ export const COOLDOWNS: Record<AlertKind, number> = {
   dispute_due: 0,
   insufficient_balance: 60_000,
   payment_mismatch: 30_000,
+  step_errors: 30_000,
   // Money moving back (refunds, disputes) is news at once: never held back by a cooldown.
   refund_failed: 0,
   stars_refund_failed: 0,
@@ -54,6 +61,9 @@ export const COOLDOWNS: Record<AlertKind, number> = {
   low_stock: 60 * 60_000,
 };
 
+/** States rather than events: while one holds, the monitors raise it at every check; its latest reading is what is sent. */
+export const CONDITION_KINDS: ReadonlySet<AlertKind> = new Set(["slow_supplier", "failure_rate", "low_balance", "low_stock"]);
+
 export interface Alert {
   kind: AlertKind;
   /** One line on this occurrence; the message groups them. */
@@ -62,11 +72,17 @@ export interface Alert {
 }
 
 export interface Alerts {
+  /** Records the alert (in the caller's transaction when one is open); never blocks, never throws. */
   raise(alert: Alert): void;
 }
 
 export interface AlerterOptions {
-  send: (text: string) => Promise<void>;
+  /** Where the outbox lives (the shop's database). */
+  db: Db;
+  /** Posts one HTML message to a chat; throws what Telegram answered. */
+  send: (chatId: number, text: string) => Promise<void>;
+  /** The ops chat (OPS_CHAT_ID). */
+  chatId: number;
   logger: Logger;
   /** Wall-clock time: pacing is about Telegram's real limits, whatever clock the orders run on. */
   now?: () => number;
@@ -76,54 +92,119 @@ export interface AlerterOptions {
   minGapMs?: number;
   /** How long to gather alerts before the first message, so a burst becomes one message. */
   gatherMs?: number;
+  /** Messages Telegram may refuse one alert in (the last ones with it alone) before it is given up (default 3). */
+  maxAttempts?: number;
   /** After a message really left: its kind and the orders it named. */
   onSent?: (kind: AlertKind, orderIds: string[]) => void;
 }
 
-interface Pending {
-  lines: string[];
-  orderIds: Set<string>;
-  count: number;
-  firstAt: number;
+export interface Alerter extends Alerts {
+  /** Loads when each kind last went out and sends what is waiting (alerts raised before a crash); nothing goes before. */
+  start(): void;
+  /** Sends everything waiting now, ignoring gathering, cooldowns and pacing (at shutdown); gives up after `timeoutMs`. */
+  flush(options?: { timeoutMs?: number }): Promise<void>;
+  stop(): void;
+  readonly sentCount: number;
 }
 
 /** 3 s between messages: 20 a minute, Telegram's limit for a group. */
 export const DEFAULT_MIN_GAP_MS = 3_000;
 const MAX_LINES = 5;
 const MAX_IDS = 60;
+/** A line of an alert is cut here (characters): five of them, 60 order ids and the rest stay far under 4096. */
+export const MAX_LINE_CHARS = 300;
+/** Sent and given-up alerts are kept this long (the log of what ops were told), then deleted. */
+const KEEP_MS = 7 * 86_400_000;
 
-export function formatAlert(kind: AlertKind, pending: Pending): string {
-  const meta = ALERT_KINDS[kind];
-  const ids = [...pending.orderIds];
-  const parts = [`⚠️ <b>${escapeHtml(meta.title)}</b>`];
-  parts.push(...pending.lines.slice(0, MAX_LINES).map((line) => `• ${escapeHtml(line)}`));
-  if (pending.lines.length > MAX_LINES) parts.push(`• … and ${pending.lines.length - MAX_LINES} more`);
-  if (ids.length > 0) {
-    const shown = ids.slice(0, MAX_IDS).map((id) => `<code>${escapeHtml(id)}</code>`).join(", ");
-    parts.push(`Orders (${ids.length}): ${shown}${ids.length > MAX_IDS ? ", …" : ""}`);
-  }
-  parts.push(`What to do: ${escapeHtml(meta.action)}`);
-  return parts.join("\n");
+function cut(line: string, max = MAX_LINE_CHARS): string {
+  const chars = Array.from(line);
+  return chars.length <= max ? line : `${chars.slice(0, max - 1).join("")}…`;
 }
 
-/** An alerter: `raise` never blocks or throws; messages leave in the background through `send`. */
-export function createAlerter(options: AlerterOptions): Alerts & { flush(): Promise<void>; stop(): void; readonly sentCount: number } {
-  const cooldownOf = (kind: AlertKind) => options.cooldownMs ?? COOLDOWNS[kind];
+/** One message for a kind: its lines (cut to length), the orders it names, what to do. Never over 4096 characters. */
+export function formatAlert(kind: string, lines: readonly string[], orderIds: readonly string[]): string {
+  const meta = (ALERT_KINDS as Record<string, { title: string; action: string } | undefined>)[kind] ?? { title: kind, action: "See the shop's log." };
+  const parts = [`⚠️ <b>${escapeHtml(meta.title)}</b>`];
+  parts.push(...lines.slice(0, MAX_LINES).map((line) => `• ${escapeHtml(cut(line))}`));
+  if (lines.length > MAX_LINES) parts.push(`• … and ${lines.length - MAX_LINES} more`);
+  if (orderIds.length > 0) {
+    const shown = orderIds.slice(0, MAX_IDS).map((id) => `<code>${escapeHtml(cut(id, 64))}</code>`).join(", ");
+    parts.push(`Orders (${orderIds.length}): ${shown}${orderIds.length > MAX_IDS ? ", …" : ""}`);
+  }
+  parts.push(`What to do: ${escapeHtml(meta.action)}`);
+  const text = parts.join("\n");
+  return visibleLength(text) <= MESSAGE_LIMIT ? text : `⚠️ <b>${escapeHtml(meta.title)}</b>\n${orderIds.length} order(s); see the shop's log.\nWhat to do: ${escapeHtml(meta.action)}`;
+}
+
+/** What a refusal of an alert message means. */
+type Refusal =
+  | { kind: "migrated"; to: number }
+  | { kind: "rate_limited"; waitMs: number }
+  /** The bot cannot post in the ops chat at all: not a member, no rights, the chat is gone. */
+  | { kind: "chat" }
+  /** Telegram refused this message (a 400 on its content): sending it again as it is changes nothing. */
+  | { kind: "message" }
+  /** Network, 5xx: try again later. */
+  | { kind: "passing" };
+
+const CHAT_REFUSED = /chat not found|not enough rights|have no rights|CHAT_WRITE_FORBIDDEN|bot was kicked|not a member|PEER_ID_INVALID|chat was deactivated|CHAT_RESTRICTED/i;
+
+function classify(error: unknown): { refusal: Refusal; reason: string } {
+  const e = error as { error_code?: number; description?: string; parameters?: { retry_after?: number; migrate_to_chat_id?: number }; message?: string };
+  const reason = e.description ?? e.message ?? String(error);
+  if (typeof e.parameters?.migrate_to_chat_id === "number") return { refusal: { kind: "migrated", to: e.parameters.migrate_to_chat_id }, reason };
+  if (e.error_code === 429) return { refusal: { kind: "rate_limited", waitMs: Math.max(1, e.parameters?.retry_after ?? 5) * 1000 }, reason };
+  if (e.error_code === 403 || (e.error_code === 400 && CHAT_REFUSED.test(reason))) return { refusal: { kind: "chat" }, reason };
+  if (e.error_code === 400) return { refusal: { kind: "message" }, reason };
+  return { refusal: { kind: "passing" }, reason };
+}
+
+interface Row extends OutboxRow {
+  /** Kept in memory only: the database would not take it (it still goes out while the process runs). */
+  memory?: true;
+}
+
+interface Group {
+  kind: AlertKind;
+  rows: Row[];
+  /** A retry of alerts Telegram refused: sent alone, without the kind's cooldown. */
+  alone: boolean;
+}
+
+/**
+ * The alerter: `raise` writes the alert to the outbox and returns; messages leave in the background. A message
+ * is marked sent after Telegram answered: a crash between the two sends it again after the restart (at least
+ * once: a repeated alert costs a glance, a lost one costs an order).
+ */
+export function createAlerter(options: AlerterOptions): Alerter {
+  const { db, logger } = options;
+  const cooldownOf = (kind: string) => options.cooldownMs ?? COOLDOWNS[kind as AlertKind] ?? 60_000;
   const minGapMs = options.minGapMs ?? DEFAULT_MIN_GAP_MS;
   const gatherMs = options.gatherMs ?? 2_000;
+  const maxAttempts = options.maxAttempts ?? 3;
   const now = options.now ?? Date.now;
-  const pending = new Map<AlertKind, Pending>();
-  const lastSentAt = new Map<AlertKind, number>();
+  const memory: Row[] = [];
+  let memoryIds = 0;
+  let lastSentAt = new Map<string, number>();
   let lastAnySentAt = -Infinity;
+  /** Nothing goes before this (a 429, the chat unreachable, the network down). */
+  let pausedUntil = -Infinity;
+  let passingFailures = 0;
+  /** The trouble last logged, so that a chat that stays unreachable is one log line, not one per try. */
+  let trouble: string | undefined;
+  let chatId = options.chatId;
   let timer: NodeJS.Timeout | undefined;
-  let sending = false;
+  let timerDueAt = Infinity;
+  let running: Promise<void> | undefined;
+  /** Nothing is sent before start(): a process standing by for the database lease must not send its outbox. */
+  let started = false;
   let stopped = false;
   let sentCount = 0;
+  let lastPruneAt = -Infinity;
 
-  let timerDueAt = Infinity;
   /** One timer, at the soonest time anything is due: a later kind's cooldown must not hold up an earlier one. */
   function schedule(delay: number): void {
-    if (stopped) return;
+    if (stopped || !started) return;
     const dueAt = now() + Math.max(0, delay);
     if (timer && timerDueAt <= dueAt) return;
     if (timer) clearTimeout(timer);
@@ -131,67 +212,213 @@ export function createAlerter(options: AlerterOptions): Alerts & { flush(): Prom
     timer = setTimeout(() => {
       timer = undefined;
       timerDueAt = Infinity;
-      void flush();
+      void run(false);
     }, Math.max(0, delay));
     timer.unref();
   }
 
-  /** Sends what is due now; returns when done. */
-  async function flush(force = false): Promise<void> {
-    if (sending) return;
-    sending = true;
-    try {
-      for (const [kind, group] of [...pending.entries()].sort((a, b) => a[1].firstAt - b[1].firstAt)) {
-        const at = now();
-        const dueAt = Math.max(group.firstAt + gatherMs, (lastSentAt.get(kind) ?? -Infinity) + cooldownOf(kind), lastAnySentAt + minGapMs);
-        if (!force && dueAt > at) {
-          schedule(dueAt - at);
-          continue;
-        }
-        pending.delete(kind);
-        lastSentAt.set(kind, at);
-        lastAnySentAt = at;
-        try {
-          await options.send(formatAlert(kind, group));
-          sentCount += 1;
-          options.onSent?.(kind, [...group.orderIds]);
-        } catch (error) {
-          // Not lost: merged back and tried again after a pause (Telegram's retry_after when it gave one).
-          const retryAfter = (error as { parameters?: { retry_after?: number } }).parameters?.retry_after;
-          options.logger.warn({ err: error, kind }, "could not send an alert to the ops chat; will try again");
-          const newer = pending.get(kind);
-          if (newer) {
-            newer.lines.unshift(...group.lines.filter((line) => !newer.lines.includes(line)));
-            for (const id of group.orderIds) newer.orderIds.add(id);
-            newer.count += group.count;
-            newer.firstAt = group.firstAt;
-          } else pending.set(kind, group);
-          lastSentAt.delete(kind);
-          lastAnySentAt = now() + Math.max(retryAfter ?? 0, 5) * 1000 - minGapMs;
-          if (!stopped) schedule(minGapMs + Math.max(retryAfter ?? 0, 5) * 1000);
-          break;
-        }
-      }
-    } finally {
-      sending = false;
+  function rows(): Row[] {
+    return [...pendingAlerts(db), ...memory];
+  }
+
+  function groupsOf(all: Row[]): Group[] {
+    const byKind = new Map<string, Row[]>();
+    const groups: Group[] = [];
+    for (const row of all) {
+      if (row.attempts > 0) groups.push({ kind: row.kind as AlertKind, rows: [row], alone: true });
+      else byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), row]);
     }
+    for (const [kind, kindRows] of byKind) groups.push({ kind: kind as AlertKind, rows: kindRows, alone: false });
+    return groups;
+  }
+
+  function dueAt(group: Group): number {
+    const paced = Math.max(lastAnySentAt + minGapMs, pausedUntil, ...group.rows.map((row) => row.notBefore ?? -Infinity));
+    if (group.alone) return paced;
+    const firstAt = Math.min(...group.rows.map((row) => row.raisedAt));
+    return Math.max(paced, firstAt + gatherMs, (lastSentAt.get(group.kind) ?? -Infinity) + cooldownOf(group.kind));
+  }
+
+  function settle(ids: Row[], update: (dbIds: number[]) => void, inMemory: (row: Row) => void): void {
+    const dbIds = ids.filter((row) => !row.memory).map((row) => row.id);
+    update(dbIds);
+    for (const row of ids.filter((r) => r.memory)) inMemory(row);
+  }
+
+  function forget(row: Row): void {
+    const index = memory.indexOf(row);
+    if (index >= 0) memory.splice(index, 1);
+  }
+
+  function note(what: string, fields: Record<string, unknown>, message: string, level: "warn" | "error"): void {
+    if (trouble === what) return;
+    trouble = what;
+    logger[level](fields, message);
+  }
+
+  /** Sends one group; "next" to go on with the next group, "wait" when nothing more may go now. */
+  async function sendGroup(group: Group): Promise<"next" | "wait"> {
+    const orderIds = [...new Set(group.rows.flatMap((row) => (row.orderId ? [row.orderId] : [])))];
+    const lines = [...new Set(group.rows.map((row) => row.text))];
+    const at = now();
+    try {
+      await options.send(chatId, formatAlert(group.kind, lines, orderIds));
+    } catch (error) {
+      return refused(group, error);
+    }
+    const sentAt = now();
+    settle(group.rows, (ids) => markAlertsSent(db, ids, sentAt), forget);
+    lastSentAt.set(group.kind, at);
+    lastAnySentAt = at;
+    passingFailures = 0;
+    sentCount += 1;
+    if (trouble) {
+      logger.info({ chat_id: chatId }, "alerts reach the ops chat again");
+      trouble = undefined;
+    }
+    try {
+      options.onSent?.(group.kind, orderIds);
+    } catch (error) {
+      logger.error({ err: error, kind: group.kind }, "bookkeeping after an alert was sent failed");
+    }
+    return "next";
+  }
+
+  function refused(group: Group, error: unknown): "next" | "wait" {
+    const { refusal, reason } = classify(error);
+    const at = now();
+    switch (refusal.kind) {
+      case "migrated":
+        logger.error(
+          { old_chat_id: chatId, new_chat_id: refusal.to },
+          `the ops chat was upgraded to a supergroup and has a new id: set OPS_CHAT_ID=${refusal.to} (alerts go to the new id until the shop restarts)`,
+        );
+        chatId = refusal.to;
+        return "next";
+      case "rate_limited":
+        pausedUntil = at + refusal.waitMs;
+        note("rate_limited", { chat_id: chatId, retry_in_ms: refusal.waitMs }, "Telegram asks the alerts to slow down; they wait", "warn");
+        return "wait";
+      case "chat":
+        pausedUntil = at + 60_000;
+        note(
+          `chat:${reason}`,
+          { chat_id: chatId, reason },
+          `the bot cannot post in the ops chat ${chatId} (${reason}): add the bot to the group with the right to post, or fix OPS_CHAT_ID; alerts are kept and sent once it can`,
+          "error",
+        );
+        return "wait";
+      case "passing": {
+        passingFailures += 1;
+        const waitMs = Math.min(5 * 60_000, 5_000 * 2 ** (passingFailures - 1));
+        pausedUntil = at + waitMs;
+        note("passing", { chat_id: chatId, reason, retry_in_ms: waitMs }, "could not send an alert to the ops chat; it is kept and tried again", "warn");
+        return "wait";
+      }
+      case "message": {
+        if (group.rows.length > 1) {
+          // One of them (a line Telegram will not take): each is tried alone, so the others still go out.
+          logger.warn({ kind: group.kind, alerts: group.rows.length, reason }, "Telegram refused an alert message; its alerts are tried one by one");
+          settle(group.rows, (ids) => markAlertsRefused(db, ids, reason, at), (row) => Object.assign(row, { attempts: row.attempts + 1 }));
+          return "next";
+        }
+        const [row] = group.rows as [Row];
+        if (row.attempts + 1 >= maxAttempts) {
+          logger.error({ kind: row.kind, order_id: row.orderId ?? undefined, text: row.text, reason }, "Telegram refused an alert for good; it is not sent (the other alerts are)");
+          settle([row], ([id]) => id !== undefined && giveUpAlert(db, id, reason, at), forget);
+          return "next";
+        }
+        const notBefore = at + 5_000 * 2 ** row.attempts;
+        settle([row], (ids) => markAlertsRefused(db, ids, reason, notBefore), (r) => Object.assign(r, { attempts: r.attempts + 1, notBefore }));
+        return "next";
+      }
+    }
+  }
+
+  /** Sends what is due (everything waiting when forced), one message at a time. */
+  async function pass(force: boolean): Promise<void> {
+    for (;;) {
+      if (stopped && !force) return;
+      let groups: Group[];
+      try {
+        if (now() - lastPruneAt > 3_600_000) {
+          lastPruneAt = now();
+          pruneAlerts(db, lastPruneAt - KEEP_MS);
+        }
+        groups = groupsOf(rows());
+      } catch (error) {
+        logger.error({ err: error }, "could not read the alert outbox; trying again");
+        schedule(5_000);
+        return;
+      }
+      if (groups.length === 0) return;
+      const at = now();
+      if (force && pausedUntil > at) return;
+      let best = groups[0]!;
+      let bestDue = Infinity;
+      for (const group of groups) {
+        const due = force ? Math.max(...group.rows.map((row) => row.notBefore ?? -Infinity)) : dueAt(group);
+        if (due < bestDue) [best, bestDue] = [group, due];
+      }
+      if (bestDue > at) {
+        if (!force) schedule(bestDue - at);
+        return;
+      }
+      if ((await sendGroup(best)) === "wait") {
+        schedule(pausedUntil - now());
+        return;
+      }
+    }
+  }
+
+  /** One pass at a time; a forced one runs after the pass in progress. */
+  function run(force: boolean): Promise<void> {
+    const previous = running ?? Promise.resolve();
+    if (running && !force) return running;
+    const next = previous.then(() => pass(force)).finally(() => {
+      if (running === next) running = undefined;
+    });
+    running = next;
+    return next;
   }
 
   return {
     raise(alert) {
-      options.logger.warn({ kind: alert.kind, order_id: alert.orderId, text: alert.text }, "alert");
-      if (stopped) return;
-      const group = pending.get(alert.kind) ?? { lines: [], orderIds: new Set<string>(), count: 0, firstAt: now() };
-      group.count += 1;
-      if (!group.lines.includes(alert.text)) group.lines.push(alert.text);
-      if (alert.orderId) group.orderIds.add(alert.orderId);
-      pending.set(alert.kind, group);
+      const orderId = alert.orderId ?? null;
+      try {
+        const recorded = recordAlert(db, { kind: alert.kind, orderId, text: alert.text, condition: CONDITION_KINDS.has(alert.kind) }, now());
+        // A condition that keeps holding, or an alert already waiting, is not news: the log hears of it once.
+        if (recorded === "inserted") logger.warn({ kind: alert.kind, order_id: alert.orderId, text: alert.text }, "alert");
+        else logger.debug({ kind: alert.kind, order_id: alert.orderId, text: alert.text, recorded }, "alert already waiting");
+      } catch (error) {
+        // The database would not take it: it still goes out while this process runs.
+        logger.error({ err: error, kind: alert.kind, order_id: alert.orderId, text: alert.text }, "alert kept in memory only: the outbox could not be written");
+        memory.push({ id: --memoryIds, kind: alert.kind, orderId, text: alert.text, raisedAt: now(), attempts: 0, notBefore: null, memory: true });
+      }
       schedule(gatherMs);
     },
-    flush: () => flush(true),
+    start() {
+      started = true;
+      stopped = false;
+      try {
+        lastSentAt = lastSentByKind(db);
+        lastAnySentAt = Math.max(-Infinity, ...lastSentAt.values());
+      } catch (error) {
+        logger.error({ err: error }, "could not read when alerts last went out");
+      }
+      schedule(0);
+    },
+    async flush(flushOptions = {}) {
+      if (!started) return;
+      const timeoutMs = flushOptions.timeoutMs ?? 10_000;
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([run(true), new Promise<void>((resolve) => (timeout = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timeout);
+    },
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      timer = undefined;
     },
     get sentCount() {
       return sentCount;

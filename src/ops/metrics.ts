@@ -13,6 +13,7 @@ export interface Metrics {
   alertsSent: Counter<"kind">;
   deliveries: Counter<"outcome">;
   failovers: Counter<"supplier" | "reason">;
+  stepErrors: Counter<"step">;
 }
 
 export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -53,5 +54,6 @@ export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}
       labelNames: ["supplier", "reason"],
       registers: [registry],
     }),
+    stepErrors: new Counter({ name: "shop_step_errors_total", help: "Unexpected errors in a pipeline step (a bug or the environment), by step", labelNames: ["step"], registers: [registry] }),
   };
 }

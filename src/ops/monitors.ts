@@ -3,7 +3,7 @@
 // each supplier balance (per account and currency) under 20 % of a typical day's spend there; orders paid and
 // undelivered for 10 minutes; any webhook that failed to verify or to process in the last hour; a stock pool
 // of the shop's own codes running low.
-import { and, eq, gte, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import { and, inArray, isNotNull, lte } from "drizzle-orm";
 import { refreshStockAvailability, stockPoolsInUse } from "../catalog/stock-availability.js";
 import type { Db } from "../db/connection.js";
 import { orderEvents, orders } from "../db/schema.js";
@@ -22,7 +22,7 @@ export interface MonitorSettings {
   failureWindowMs: number;
   stuckAfterMs: number;
   lowBalanceShare: number;
-  /** A typical day's supplier spend in minor units, when set (for every account); otherwise the trailing 7-day average. */
+  /** A typical day's supplier spend in minor units, when set (for every account); otherwise the average over the last 7 days' days with sales. */
   dailySpendOverride: number | undefined;
   webhookWindowMs: number;
   /** A stock pool with fewer unexpired codes than this raises the low-stock alert (0 = never). */
@@ -62,7 +62,10 @@ export interface MonitorReport {
   lowStock: Array<{ pool: string; available: number }>;
 }
 
-const FAILED_CAUSES_TO = ["needs_review", "failed"] as const;
+const DAY_MS = 86_400_000;
+
+/** An order event that is a failure on the supplier's side (SQL over order_events). */
+const SUPPLIER_FAILURE = `(to_status = 'failed' OR (to_status = 'needs_review' AND (cause IN ('retries_exhausted', 'insufficient_balance') OR cause LIKE 'supplier%')))`;
 
 /** Supplier response times as they happen: the supplier client writes here, the slow-supplier check reads. */
 export interface SupplierCallLog {
@@ -97,6 +100,18 @@ export function createMonitors(deps: MonitorDeps): Monitors {
   const callLog = deps.supplierCalls ?? createSupplierCallLog(deps.now);
   const supplierCalls = callLog.calls;
   const webhookFailures: Array<{ at: number; source: string; reason: string }> = [];
+  const queries = {
+    failureRate: deps.db.$client.prepare<[number], { failed: number; finished: number }>(
+      `SELECT count(DISTINCT CASE WHEN ${SUPPLIER_FAILURE} THEN order_id END) AS failed, count(DISTINCT order_id) AS finished
+       FROM order_events
+       WHERE at >= ? AND from_status IS NOT to_status AND (to_status = 'fulfilled' OR ${SUPPLIER_FAILURE})`,
+    ),
+    // Orders from before per-source routing have no supplier name: they were the generic supplier's.
+    spend: deps.db.$client.prepare<[number, string, string], { total: number | null; days: number }>(
+      `SELECT sum(supplier_cost_amount) AS total, count(DISTINCT fulfilled_at / ${DAY_MS}) AS days
+       FROM orders WHERE fulfilled_at >= ? AND coalesce(supplier_name, 'generic') = ? AND supplier_cost_currency = ? AND supplier_cost_amount IS NOT NULL`,
+    ),
+  };
 
   function prune(list: Array<{ at: number }>, windowMs: number): void {
     const cutoff = deps.now() - windowMs;
@@ -109,19 +124,14 @@ export function createMonitors(deps: MonitorDeps): Monitors {
     return supplierCalls.reduce((sum, call) => sum + call.ms, 0) / supplierCalls.length;
   }
 
-  /** Paid orders that finished in the window, and how many of them failed (review or supplier failure). */
+  /**
+   * Orders the supplier finished with in the window, each counted once, and how many of them failed there (a
+   * supplier failure, or review for a supplier-side cause). Money that did not match its order is not a supplier failure.
+   */
   function failureRate(): MonitorReport["failureRate"] {
     const since = deps.now() - settings.failureWindowMs;
-    const rows = deps.db
-      .select({ to: orderEvents.toStatus, n: sql<number>`count(DISTINCT ${orderEvents.orderId})` })
-      .from(orderEvents)
-      .where(and(gte(orderEvents.at, since), inArray(orderEvents.toStatus, ["delivered", "delivery_failed", ...FAILED_CAUSES_TO]), sql`${orderEvents.fromStatus} IS NOT ${orderEvents.toStatus}`))
-      .groupBy(orderEvents.toStatus)
-      .all();
-    const count = (statuses: readonly string[]) => rows.filter((row) => statuses.includes(row.to)).reduce((sum, row) => sum + row.n, 0);
-    const failed = count(FAILED_CAUSES_TO);
-    const finished = failed + count(["delivered", "delivery_failed"]);
-    return { failed, finished, rate: finished === 0 ? 0 : failed / finished };
+    const row = queries.failureRate.get(since)!;
+    return { failed: row.failed, finished: row.finished, rate: row.finished === 0 ? 0 : row.failed / row.finished };
   }
 
   function stuckOrders(): string[] {
@@ -135,19 +145,14 @@ export function createMonitors(deps: MonitorDeps): Monitors {
   }
 
   /**
-   * A typical day's spend at one supplier account in one currency: the configured figure, or the trailing 7-day
-   * average of what that supplier charged (orders from before per-source routing count as the generic's).
+   * A typical day's spend at one supplier account in one currency: the configured figure, or what that supplier
+   * charged in the last 7 days divided by the days among them with sales (a shop two days old is not averaged
+   * over seven).
    */
   function dailySpend(account: string, currency: string): number | undefined {
     if (settings.dailySpendOverride !== undefined) return settings.dailySpendOverride;
-    const since = deps.now() - 7 * 86_400_000;
-    const bySupplier = account === "generic" ? or(eq(orders.supplierName, "generic"), isNull(orders.supplierName)) : eq(orders.supplierName, account as "reloadly");
-    const row = deps.db
-      .select({ total: sql<number | null>`sum(${orders.supplierCostAmount})` })
-      .from(orders)
-      .where(and(isNotNull(orders.fulfilledAt), gte(orders.fulfilledAt, since), bySupplier, eq(orders.supplierCostCurrency, currency)))
-      .get();
-    return row?.total ? row.total / 7 : undefined;
+    const row = queries.spend.get(deps.now() - 7 * DAY_MS, account, currency);
+    return row?.total ? row.total / Math.max(1, row.days) : undefined;
   }
 
   async function checkBalances(): Promise<MonitorReport["balances"]> {
@@ -204,16 +209,8 @@ export function createMonitors(deps: MonitorDeps): Monitors {
       }
       const rate = failureRate();
       if (rate.failed > 0 && rate.rate > settings.failureRate) {
-        deps.alerts.raise({ kind: "failure_rate", text: `${rate.failed} of ${rate.finished} paid orders failed in the last ${settings.failureWindowMs / 60_000} minutes (${(rate.rate * 100).toFixed(1)} %, threshold ${settings.failureRate * 100} %)` });
+        deps.alerts.raise({ kind: "failure_rate", text: `${rate.failed} of ${rate.finished} orders failed at the supplier in the last ${settings.failureWindowMs / 60_000} minutes (${(rate.rate * 100).toFixed(1)} %, threshold ${settings.failureRate * 100} %)` });
       }
-      // Orders in review whose alert never left (the process stopped first): announce them again.
-      const unannounced = deps.db
-        .select({ id: orders.id, lastError: orders.lastError })
-        .from(orders)
-        .where(and(eq(orders.status, "needs_review"), isNull(orders.reviewAlertedAt)))
-        .limit(200)
-        .all();
-      for (const order of unannounced) deps.alerts.raise({ kind: "needs_review", orderId: order.id, text: `${order.id}: ${order.lastError ?? "needs a person"}` });
       const stuck = stuckOrders();
       for (const id of stuck) deps.alerts.raise({ kind: "stuck_orders", orderId: id, text: `paid and undelivered for over ${settings.stuckAfterMs / 60_000} minutes` });
 

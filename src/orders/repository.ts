@@ -25,6 +25,13 @@ const prepared = perDatabase((db: Db) => {
       .limit(sql.placeholder("limit"))
       .prepare(),
     nextDue: db.select({ at: sql<number | null>`min(${orders.nextAttemptAt})` }).from(orders).where(due).prepare(),
+    soonest: db
+      .select({ id: orders.id, at: orders.nextAttemptAt })
+      .from(orders)
+      .where(due)
+      .orderBy(asc(orders.nextAttemptAt))
+      .limit(sql.placeholder("limit"))
+      .prepare(),
     items: db.select().from(deliveredItems).where(eq(deliveredItems.orderId, sql.placeholder("id"))).orderBy(asc(deliveredItems.position)).prepare(),
   };
 });
@@ -56,9 +63,14 @@ export function findDueOrders(db: Db, now: number, limit: number, exclude: Reado
   return rows.filter((row) => !exclude.has(row.id)).slice(0, limit);
 }
 
-/** The soonest time any order is due, so the worker can sleep until then. */
-export function nextDueAt(db: Db): number | undefined {
-  return prepared(db).nextDue.get()?.at ?? undefined;
+/**
+ * The soonest time any order is due, so the worker can sleep until then; orders in `exclude` (in hand) do not
+ * count: an order whose step is running is due in the past until the step writes its next time.
+ */
+export function nextDueAt(db: Db, exclude: ReadonlySet<string> = new Set()): number | undefined {
+  if (exclude.size === 0) return prepared(db).nextDue.get()?.at ?? undefined;
+  const rows = prepared(db).soonest.all({ limit: exclude.size + 1 });
+  return rows.find((row) => !exclude.has(row.id))?.at ?? undefined;
 }
 
 /**

@@ -28,6 +28,7 @@ export interface ReviewRequest {
 
 /** Moves the order (in the state the caller saw) to `needs_review`; throws StaleTransitionError when it moved on. */
 export function sendToReview(deps: ReviewDeps, order: Pick<OrderRow, "id" | "status" | "customerId" | "chatId" | "amount" | "currency">, request: ReviewRequest): OrderRow {
+  const kind = request.alert?.kind ?? "needs_review";
   const moved = transition(deps, {
     orderId: order.id,
     from: order.status as OrderStatus,
@@ -36,10 +37,12 @@ export function sendToReview(deps: ReviewDeps, order: Pick<OrderRow, "id" | "sta
     actor: request.actor,
     detail: { reason: request.reason, ...request.detail },
     patch: { ...request.patch, lastError: request.reason },
-    ...(request.also ? { also: request.also } : {}),
+    // The alert commits with the move (the outbox is in the same database): no order in review that ops never hear of.
+    also: (tx) => {
+      request.also?.(tx);
+      deps.alerts.raise({ kind, orderId: order.id, text: request.alert?.text ?? `${order.id}: ${request.reason}` });
+    },
   });
-  const kind = request.alert?.kind ?? "needs_review";
-  deps.alerts.raise({ kind, orderId: order.id, text: request.alert?.text ?? `${order.id}: ${request.reason}` });
   if (request.tellCustomer !== false) deps.notify(moved, "review-customer");
   return moved;
 }

@@ -1,5 +1,7 @@
 // Writes columns of an order row guarded by its status, with one prepared UPDATE per set of columns
 // written. Only the state machine (for the status) and repository.updateOrderFields (never the status) use it.
+// A wake-up (orders.woken_at, set by a supplier webhook) that came while the order's step ran is never pushed
+// back by that step's own schedule: a `next_attempt_at` written here is no later than the wake, which it takes.
 import type BetterSqlite3 from "better-sqlite3";
 import { getTableColumns } from "drizzle-orm";
 import { perDatabase, type Db } from "../db/connection.js";
@@ -11,17 +13,24 @@ const statementsByShape = perDatabase(() => new Map<string, BetterSqlite3.Statem
 /** UPDATE orders SET <values> WHERE id = ? AND status = ?; true when the row was in that status. */
 export function updateOrderRow(db: Db, values: Record<string, unknown>, orderId: string, status: OrderStatus): boolean {
   const keys = Object.keys(values).filter((key) => values[key] !== undefined && key in COLUMNS);
+  const takesWake = keys.includes("nextAttemptAt") && !keys.includes("wokenAt");
   const byShape = statementsByShape(db);
   const shape = keys.join(",");
   let statement = byShape.get(shape);
   if (!statement) {
-    const assignments = keys.map((key) => `"${COLUMNS[key as keyof typeof COLUMNS].name}" = ?`).join(", ");
-    statement = db.$client.prepare<unknown[]>(`UPDATE orders SET ${assignments} WHERE id = ? AND status = ?`);
+    const assignments = keys.map((key) =>
+      key === "nextAttemptAt" && takesWake
+        ? `"next_attempt_at" = CASE WHEN ? IS NOT NULL AND "woken_at" IS NOT NULL THEN min(?, "woken_at") ELSE ? END`
+        : `"${COLUMNS[key as keyof typeof COLUMNS].name}" = ?`,
+    );
+    if (takesWake) assignments.push(`"woken_at" = NULL`);
+    statement = db.$client.prepare<unknown[]>(`UPDATE orders SET ${assignments.join(", ")} WHERE id = ? AND status = ?`);
     byShape.set(shape, statement);
   }
-  const params = keys.map((key) => {
+  const params = keys.flatMap((key) => {
     const value = values[key];
-    return value === null ? null : (COLUMNS[key as keyof typeof COLUMNS].mapToDriverValue(value) as unknown);
+    const mapped = value === null ? null : (COLUMNS[key as keyof typeof COLUMNS].mapToDriverValue(value) as unknown);
+    return key === "nextAttemptAt" && takesWake ? [mapped, mapped, mapped] : [mapped];
   });
   return statement.run(...params, orderId, status).changes > 0;
 }

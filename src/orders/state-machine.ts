@@ -11,13 +11,14 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> 
   // needs_review from here: Stripe took money we cannot match to the order (amount or currency differ).
   awaiting_payment: ["paid", "expired", "cancelled", "needs_review"],
   // refunding / refunded / needs_review from the three below: a hold (orders/hold.ts) resolved — the money went
-  // back in Stripe, a dispute, or an admin's refund before the code reached the customer.
+  // back in Stripe, a dispute, or an admin's refund before the code reached the customer; needs_review also when a
+  // step keeps failing unexpectedly (a stored code that cannot be read…).
   paid: ["supplier_pending", "fulfilled", "failed", "needs_review", "refunding", "refunded"],
   supplier_pending: ["fulfilled", "failed", "needs_review", "refunding", "refunded"],
   fulfilled: ["delivered", "delivery_failed", "needs_review", "refunding"],
   delivered: [],
   delivery_failed: ["delivered"],
-  failed: ["refunding"],
+  failed: ["refunding", "needs_review"],
   refunding: ["refunded", "needs_review"],
   refunded: [],
   // An admin retries (back to paid: the supplier is asked by reference first), refunds, or types the code.

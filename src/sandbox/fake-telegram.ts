@@ -1,6 +1,7 @@
-// A local Telegram Bot API over HTTP: the methods the shop calls, with Telegram's answers and errors,
-// long-polled getUpdates, files (getFile and /file/bot<token>/<path>), and a user side (type a message, send
-// a file, tap a button) for tests and the sandbox chat.
+// A local Telegram Bot API over HTTP: the methods the shop calls, with Telegram's answers and errors (a text over
+// 4096 characters, a caption over 1024), documents uploaded as multipart, long-polled getUpdates, files (getFile
+// and /file/bot<token>/<path>), and a user side (type a message, send a file, tap a button) for tests and the
+// sandbox chat.
 // Faults on demand: 403 for blocked chats, 429 with retry_after, and Telegram's pacing limits.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -35,8 +36,8 @@ export interface ChatMessage {
   /** Increases on every change anywhere in the fake: "changed after X" is `version > X`. */
   version: number;
   invoice?: Record<string, unknown>;
-  /** A file the user sent (its caption is the text). */
-  document?: { file_name: string; file_size: number };
+  /** A file: one the user sent (its caption is the text), or one the bot sent (sendDocument, with its content). */
+  document?: { file_name: string; file_size: number; mime_type?: string; content?: string };
 }
 
 export interface ApiCall {
@@ -94,6 +95,11 @@ export interface FakeTelegram {
   users(): IterableIterator<FakeUser>;
   /** A group chat the bot is in (the ops chat). */
   addGroup(chatId: number): void;
+  /**
+   * The group becomes a supergroup with a new id, as Telegram does it: sends to the old id answer 400 "group chat
+   * was upgraded to a supergroup chat" with parameters.migrate_to_chat_id. Returns the new id.
+   */
+  upgradeToSupergroup(chatId: number): number;
   /** A user types a message: in their private chat, or in a group (chatId), optionally replying to a message. */
   sendText(userId: number, text: string, options?: { chatId?: number; replyTo?: number }): number;
   /** A user sends a file (a document) with an optional caption, in their private chat or a group; returns the message id. */
@@ -147,6 +153,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
   const globalSentAt: number[] = [];
   const listeners = new Set<(chatId: number) => void>();
   const files = new Map<string, { path: string; content: Buffer }>();
+  const migrated = new Map<number, number>();
   let version = 0;
 
   const fake: FakeTelegram = {
@@ -218,6 +225,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     users: () => users.values(),
     addGroup(chatId) {
       if (!chats.has(chatId)) chats.set(chatId, []);
+    },
+    upgradeToSupergroup(chatId) {
+      const upgraded = -1_000_000_000_000 - Math.abs(chatId);
+      migrated.set(chatId, upgraded);
+      fake.addGroup(upgraded);
+      return upgraded;
     },
     sendText(userId, text, options = {}) {
       const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
@@ -366,6 +379,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     const id = Number(raw);
     if (!Number.isSafeInteger(id)) throw new ApiError(400, "Bad Request: chat not found");
     if (!chats.has(id)) throw new ApiError(400, "Bad Request: chat not found");
+    const upgraded = migrated.get(id);
+    if (upgraded !== undefined) throw new ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: upgraded });
     if (fake.blocked.has(id)) throw new ApiError(403, "Forbidden: bot was blocked by the user");
     return id;
   }
@@ -391,6 +406,13 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     if (typeof text !== "string" || text.trim() === "") throw new ApiError(400, "Bad Request: message text is empty");
     if (stripHtml(text).length > 4096) throw new ApiError(400, "Bad Request: message is too long");
     return text;
+  }
+
+  function checkCaption(caption: unknown): string {
+    if (caption === undefined) return "";
+    if (typeof caption !== "string") throw new ApiError(400, "Bad Request: field \"caption\" must be of type String");
+    if (stripHtml(caption).length > 1024) throw new ApiError(400, "Bad Request: message caption is too long");
+    return caption;
   }
 
   /** Telegram's pacing, when enabled: 429 with retry_after instead of a message. */
@@ -481,6 +503,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       pace(chatId);
       return asMessage(addMessage(chatId, "bot", text, buttons, params["parse_mode"] ? { parse_mode: String(params["parse_mode"]) } : {}));
     },
+    sendDocument: (params) => {
+      const chatId = chatIdOf(params);
+      const file = params["document"];
+      if (!(file instanceof File)) throw new ApiError(400, "Bad Request: there is no document in the request");
+      if (file.size === 0) throw new ApiError(400, "Bad Request: file must be non-empty");
+      const caption = checkCaption(params["caption"]);
+      pace(chatId);
+      return file.text().then((content) => {
+        const document = { file_name: file.name, file_size: file.size, mime_type: file.type || "text/plain", content };
+        const message = addMessage(chatId, "bot", caption, parseMarkup(params["reply_markup"]), { document, ...(params["parse_mode"] ? { parse_mode: String(params["parse_mode"]) } : {}) });
+        const { content: _content, ...sent } = document;
+        return { ...asMessage(message), document: { ...sent, file_id: `DOC${message.version}`, file_unique_id: `U${message.version}` } };
+      });
+    },
     editMessageText: (params) => {
       const chatId = chatIdOf(params);
       const message = botMessage(chatId, params["message_id"]);
@@ -561,9 +597,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString("utf8");
     if (!body) return params;
     const type = req.headers["content-type"] ?? "";
+    // An upload (grammY's InputFile): fields as text, files as File objects.
+    if (type.includes("multipart/form-data")) {
+      const form = await new Response(raw, { headers: { "content-type": type } }).formData();
+      for (const [name, value] of form) params[name] = value;
+      // grammY sends a file as its own part and names it in the field: document=attach://<part>.
+      for (const [name, value] of Object.entries(params)) {
+        if (typeof value === "string" && value.startsWith("attach://")) params[name] = params[value.slice("attach://".length)];
+      }
+      return params;
+    }
     if (type.includes("application/json")) return { ...params, ...(JSON.parse(body) as Record<string, unknown>) };
     if (type.includes("application/x-www-form-urlencoded")) return { ...params, ...Object.fromEntries(new URLSearchParams(body)) };
     throw new ApiError(400, "Bad Request: unsupported content type");

@@ -16,5 +16,6 @@ export function createGenericAdapter(client: Supplier): SupplierAdapter {
     async getBalances() {
       return [{ ...(await client.getBalance()), account: "generic" }];
     },
+    skuOf: (request) => skuOf(request.source, request.sku),
   };
 }

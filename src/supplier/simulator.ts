@@ -31,6 +31,8 @@ export const simBehaviourSchema = z.object({
     .object({ count: z.number().int().positive(), status: z.number().int(), code: z.string(), retryAfter: z.number().int().positive().optional() })
     .optional(),
   latencyMs: z.number().int().nonnegative().default(0),
+  /** Codes this long (characters) instead of the usual 17: long deliveries. */
+  codeLength: z.number().int().min(5).max(2_000).optional(),
   /** hang: how long before the (too late) answer. */
   hangMs: z.number().int().nonnegative().default(60_000),
 });
@@ -75,9 +77,9 @@ const orderRequestSchema = z.object({
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-function randomCode(): string {
+function randomCode(length = 17): string {
   const group = () => Array.from({ length: 5 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
-  return `${group()}-${group()}-${group()}`;
+  return Array.from({ length: Math.ceil((length + 1) / 6) }, group).join("-").slice(0, length).replace(/-$/, "Z");
 }
 
 export interface SupplierSimulator {
@@ -187,7 +189,7 @@ export async function startSupplierSimulator(options: SimulatorOptions, port = 0
       };
     }
     const items = Array.from({ length: base.quantity }, () => ({
-      code: behaviour.outcome === "empty_code" ? "" : randomCode(),
+      code: behaviour.outcome === "empty_code" ? "" : randomCode(behaviour.codeLength),
       pin: product.requires_pin && behaviour.outcome !== "missing_pin" ? String(randomInt(10_000_000, 99_999_999)) : null,
       serial: product.requires_pin ? `SN${randomInt(100_000_000, 999_999_999)}` : null,
       instructions: product.instructions ?? null,

@@ -169,6 +169,8 @@ export interface SupplierAdapter {
   findOrder(lookup: AttemptLookup): Promise<SupplierOrder | null>;
   /** The account's balances, one per currency; none for the shop's own stock. */
   getBalances(): Promise<SupplierBalance[]>;
+  /** The sku this supplier's answers carry for the attempt (checked against every answer before it is trusted). */
+  skuOf(request: AttemptRequest): string;
 }
 
 /** The configured suppliers, by name. "stock" is always there: it is the shop's own database. */

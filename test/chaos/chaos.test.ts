@@ -7,9 +7,11 @@ describe("chaos", () => {
   it("loses and doubles nothing paid across faults and SIGKILLs (small run)", async () => {
     const report = await runChaos({ orders: 60, customers: 8, kills: 2, seed: 7, settleTimeoutMs: 90_000, log: () => undefined });
     console.log(formatReport(report));
-    expect(report.kills).toBe(2);
-    expect(report.orders).toBeGreaterThanOrEqual(50);
+    // Two planned, and the ones around Stars payments (killed between the pre-checkout and the charge, or after it).
+    expect(report.kills).toBeGreaterThanOrEqual(2);
+    // Customers banned after a dispute stop buying, and the Stars faults kill the shop more than twice.
+    expect(report.orders).toBeGreaterThanOrEqual(40);
     expect(Object.keys(report.faults).length).toBeGreaterThanOrEqual(10);
     expect(report.violations).toEqual([]);
-  }, 240_000);
+  }, 360_000);
 });

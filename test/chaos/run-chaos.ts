@@ -1,20 +1,21 @@
 // The chaos run: N orders through the real shop process (spawned, on loopback) while faults are injected
 // at random: supplier errors, timeouts, dropped connections, webhooks duplicated/late/out of order/missing,
-// untrustworthy answers, no balance; Reloadly orders processing, failed, refunded, timing out after creating,
-// 5xx, expired tokens, cards late; the shop's own stock running out (failover to the next source); Stripe
+// untrustworthy answers, no balance, long codes; Reloadly orders processing, failed, refunded, timing out after
+// creating, 5xx, expired tokens, cards late; the shop's own stock running out (failover to the next source); Stripe
 // events duplicated, out of order, expired, mismatched; refunds and disputes made in Stripe before, during and
 // after fulfilment; Telegram Stars payments (with the shop killed between the pre-checkout and the charge, or
-// right after the payment arrives, the update lost, a second charge); Telegram 429s and blocked customers; and
-// the shop itself killed with SIGKILL and restarted. Then it checks, from the database, its backup and what the
-// fakes recorded, that nothing paid was lost or doubled, and that one supplier order fulfilled each shop order.
+// right after the payment arrives, the update lost, a second charge); Telegram 429s and blocked customers;
+// deliveries too long for one message (ten long codes, a supplier's long instructions); the database refusing some
+// writes (unexpected step errors); and the shop itself killed with SIGKILL and restarted. Then it checks, from the
+// database, its backup and what the fakes recorded, that nothing paid was lost or doubled, that one supplier order
+// fulfilled each shop order, and that every order that needed a person was announced in the ops chat.
 //
 //   npm run chaos -- --orders 1000 --kills 6 --seed 42
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { existsSync, readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { backupDatabase } from "../../src/ops/backup.js";
 import { openDatabase } from "../../src/db/connection.js";
@@ -25,6 +26,7 @@ import { importStock } from "../../src/supplier/stock/store.js";
 import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, stripHtml, type ChatMessage, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SimBehaviourInput, type SupplierSimulator } from "../../src/supplier/simulator.js";
+import { SIMULATOR_CATALOG } from "../../src/supplier/simulator-catalog.js";
 import { freePort, ROOT, spawnShop, type ShopProcess } from "../helpers/shop-process.js";
 
 const TOKEN = "424242:CHAOS-token-for-the-fake-bot-api";
@@ -87,6 +89,7 @@ const SUPPLIER_FAULTS = {
   insufficient_balance: 3,
   supplier_failed: 5,
   early_webhook: 3,
+  long_codes: 0, // chosen for bulk orders only (see the rule): ten of them do not fit one message
 } as const;
 type SupplierFault = keyof typeof SUPPLIER_FAULTS;
 
@@ -105,6 +108,7 @@ const BEHAVIOURS: Record<SupplierFault, SimBehaviourInput> = {
   insufficient_balance: { outcome: "error", status: 500, code: "insufficient_balance" },
   supplier_failed: { outcome: "fail", code: "operator_rejected" },
   early_webhook: { outcome: "complete", webhook: "early" },
+  long_codes: { outcome: "complete", codeLength: 480 },
 };
 
 const PAYMENT_FAULTS = {
@@ -152,12 +156,23 @@ const RELOADLY_BEHAVIOURS: Record<ReloadlyFault, ReloadlyBehaviourInput> = {
 type PaymentFault = keyof typeof PAYMENT_FAULTS;
 const STARS_FAULTS: ReadonlySet<PaymentFault> = new Set(["stars", "stars_kill_before_charge", "stars_kill_after_payment", "stars_update_lost", "stars_second_charge"]);
 
+/** The card behind a payment: Radar finds it risky, or it is one card shared by many accounts (fraud rules hold both). */
+const CARD_FAULTS = { normal: 88, risky: 6, shared_card: 6 } as const;
+type CardFault = keyof typeof CARD_FAULTS;
+const SHARED_CARD = "chaos-shared-card-fingerprint";
+
 /** Money moved at Stripe after a card payment: a refund (whole or part) or a dispute, at a random moment. */
 const MONEY_FAULTS = { none: 82, refund_full: 6, refund_partial: 3, dispute: 5, refund_first: 2, dispute_late: 2 } as const;
 type MoneyFault = keyof typeof MONEY_FAULTS;
 
+/** A product the supplier's catalog brings with instructions longer than three messages (sold after /sync). */
+const LONG_GUIDE_SKU = "steam-25-usd-guide";
+const LONG_GUIDE = Array.from({ length: 300 }, (_, i) => `Step ${i + 1}: open the redeem page and follow it.`).join(" ");
+
 const PRODUCTS = [
   { sku: "steam-20-usd", recipient: null },
+  { sku: "steam-20-usd", recipient: null, quantity: 10 },
+  { sku: LONG_GUIDE_SKU, recipient: null },
   { sku: "psn-25-usd", recipient: null },
   { sku: "razer-gold-10-usd", recipient: null },
   { sku: "google-play-10-eur", recipient: null },
@@ -183,6 +198,7 @@ interface OrderRecord {
   payment: PaymentFault;
   paid: boolean;
   money: MoneyFault;
+  card: CardFault;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -204,10 +220,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     webhookSecret: "chaos-supplier-secret-123",
     webhookRetryScale: 0.01,
     balance: { amount: 1_000_000_000, currency: "USD" },
-    rule: ({ reference }) => {
+    catalog: [
+      ...SIMULATOR_CATALOG,
+      { sku: LONG_GUIDE_SKU, name: "Steam Wallet 25 USD", kind: "code", face_value: { amount: 2500, currency: "USD" }, cost: { amount: 2310, currency: "USD" }, requires_pin: false, in_stock: true, instructions: LONG_GUIDE },
+    ],
+    rule: ({ reference, quantity }) => {
       let fault = supplierFaults.get(reference);
       if (!fault) {
-        fault = pick(random, SUPPLIER_FAULTS);
+        fault = quantity > 1 && random() < 0.6 ? "long_codes" : pick(random, SUPPLIER_FAULTS);
         supplierFaults.set(reference, fault);
         if (fault !== "none") count(`supplier: ${fault.replace(/_/g, " ")}`);
       }
@@ -239,6 +259,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     importStock(stockDeps, pool, parseStockFile(Array.from({ length: n }, () => `CHAOS-${randomBytes(8).toString("hex").toUpperCase()}`).join("\n")));
   }
   seedDb.$client.close();
+
+  // The example catalog, with a bulk product: up to ten codes in one order.
+  const catalog = JSON.parse(readFileSync(join(ROOT, "catalog.example.json"), "utf8")) as { products: Array<{ sku: string; max_quantity?: number }> };
+  for (const product of catalog.products) if (product.sku === "steam-20-usd") product.max_quantity = 10;
+  writeFileSync(join(dir, "catalog.json"), JSON.stringify(catalog));
 
   const port = await freePort();
   const shopUrl = `http://127.0.0.1:${port}`;
@@ -274,10 +299,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     DATABASE_PATH: dbPath,
     HTTP_PORT: String(port),
     HTTP_HOST: "127.0.0.1",
-    CATALOG_PATH: join(ROOT, "catalog.example.json"),
+    CATALOG_PATH: join(dir, "catalog.json"),
     SUPPORT_CONTACT: "@chaos_support",
     CODE_ENCRYPTION_KEY: codeKey.toString("hex"),
     MAX_UNPAID_ORDERS: "50",
+    // Chaos customers buy dozens of orders each: the spending rules would hold them all. Radar's level and card
+    // sharing stay on (the fraud mix), and a dispute bans its customer.
+    RISK_NEW_CUSTOMER_MAX: "off",
+    RISK_MAX_ORDERS_PER_DAY: "off",
+    RISK_MAX_VALUE_PER_DAY: "off",
     MAX_ORDERS_PER_HOUR: "10000",
     WORKER_CONCURRENCY: "32",
     LOG_LEVEL: "warn",
@@ -289,7 +319,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const startShop = async () => {
     shop = await spawnShop(env, { cwd: dir, logFile: join(dir, "shop.log") });
   };
+  /** Unexpected step errors the shop counted (its /metrics), summed over its lives. */
+  let stepErrors = 0;
+  async function countStepErrors(): Promise<void> {
+    try {
+      const text = await (await fetch(`${shopUrl}/metrics`)).text();
+      for (const match of text.matchAll(/^shop_step_errors_total\{[^}]*\} (\d+)/gm)) stepErrors += Number(match[1]);
+    } catch {
+      // the shop is down: its count is lost with it
+    }
+  }
   async function killShop(): Promise<void> {
+    await countStepErrors();
     await shop!.kill("SIGKILL");
     kills += 1;
     log(`  SIGKILL #${kills} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -297,6 +338,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await startShop();
   }
   await startShop();
+
+  // The operator syncs the catalog from the supplier (/sync) and enables what it brought: a product whose
+  // instructions do not fit three messages, so its codes go as a file.
+  telegram.addUser({ id: 1, first_name: "Admin" });
+  const synced = telegram.version;
+  telegram.sendText(1, "/sync");
+  await telegram.waitFor(1, (m) => m.version > synced && stripHtml(m.text).includes("Catalog synced"), 15_000);
+  const rw = new Database(dbPath);
+  rw.pragma("busy_timeout = 5000");
+  rw.prepare("UPDATE products SET enabled = 1 WHERE sku = ?").run(LONG_GUIDE_SKU);
+  // The database refuses one delivery's commit in twenty (as a failing disk would): the step fails unexpectedly
+  // after the code went out, and the worker must retry it with backoff, not spin on it or lose it.
+  rw.exec(
+    "CREATE TRIGGER chaos_disk_error BEFORE UPDATE OF status ON orders WHEN NEW.status = 'delivered' AND abs(random() % 20) = 0 BEGIN SELECT RAISE(ABORT, 'disk I/O error (chaos)'); END",
+  );
+  rw.close();
 
   // Telegram throttling: a 429 with retry_after now and then.
   const throttle = setInterval(() => {
@@ -330,13 +387,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const buy = card.buttons.flat().find((b) => b.text.startsWith("🛒"))!;
         const tapped = telegram.version;
         telegram.tap(customerId, card.message_id, buy.callback_data!);
-        // What follows Buy: the Pay button, the quantity question, or (a top-up) the recipient question with only Cancel.
+        // What follows Buy: the Pay button, the quantity question, or (a top-up) the recipient question with only Cancel;
+        // or a refusal (a banned customer, too many unpaid orders), whose only button is "My orders".
         const asksRecipient = (m: ChatMessage) => m.buttons.flat().length === 1 && m.buttons.flat()[0]!.callback_data === "cc";
-        const next = await wait((m) => m.version > tapped && (m.buttons.flat().some((b) => b.url || b.callback_data === "q:1") || asksRecipient(m)));
+        const refused = (m: ChatMessage) => m.buttons.flat().length === 1 && m.buttons.flat()[0]!.callback_data === "os:0";
+        const next = await wait((m) => m.version > tapped && (m.buttons.flat().some((b) => b.url || b.callback_data === "q:1") || asksRecipient(m) || refused(m)));
+        if (refused(next)) {
+          count("customer refused at checkout (banned after a dispute)");
+          leaving.add(customerId);
+          return undefined;
+        }
         let last = next;
         if (next.buttons.flat().some((b) => b.callback_data === "q:1")) {
           const at = telegram.version;
-          telegram.tap(customerId, next.message_id, "q:1");
+          telegram.tap(customerId, next.message_id, `q:${"quantity" in product ? product.quantity : 1}`);
           last = await wait((m) => m.version > at && m.buttons.flat().some((b) => b.url));
         } else if (asksRecipient(next)) {
           const at = telegram.version;
@@ -414,6 +478,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (record.money === "refund_partial") await deliver((await stripe.refundInDashboard(intent, { amount: 100, post: false })).signed);
     if (record.money === "dispute" || record.money === "dispute_late") {
       for (const signed of (await stripe.openDispute(intent, { post: false })).signed) await deliver(signed);
+      // A dispute bans the customer (RISK_BAN_ON_DISPUTE): they buy nothing more, and stop trying.
+      leaving.add(record.customerId);
     }
   }
 
@@ -434,7 +500,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         killing = killing.then(killShop);
       }
       if (!order) {
-        count("customer gave up (shop down too long)");
+        if (!leaving.has(customerId)) count("customer gave up (shop down too long)");
         continue;
       }
       const payment = pick(random, PAYMENT_FAULTS);
@@ -444,9 +510,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // Buying the same thing again while an order is open returns that order: one record per order.
       const earlier = records.find((r) => r.orderId === order.orderId);
       if (earlier?.paid) continue;
-      const record: OrderRecord = earlier ?? { ...order, customerId, sku: product.sku, payment, paid: false, money };
+      const card: CardFault = STARS_FAULTS.has(payment) ? "normal" : pick(random, CARD_FAULTS);
+      if (card !== "normal") count(`fraud: ${card.replace(/_/g, " ")}`);
+      const record: OrderRecord = earlier ?? { ...order, customerId, sku: product.sku, payment, paid: false, money, card };
       record.payment = payment;
       record.money = money;
+      record.card = card;
+      const cardOf = card === "risky" ? { card: { risk_level: "elevated" as const, risk_score: 72 } } : card === "shared_card" ? { card: { fingerprint: SHARED_CARD } } : {};
       if (!earlier) records.push(record);
       if (STARS_FAULTS.has(payment)) {
         record.paid = await payInStars(record, payment);
@@ -463,7 +533,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       switch (payment) {
         case "normal": {
           record.paid = true;
-          const paid = stripe.pay(order.sessionId);
+          const paid = stripe.pay(order.sessionId, cardOf);
           if (money === "refund_first") {
             await moveMoney(record, paid);
             break;
@@ -474,7 +544,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
         case "duplicate": {
           record.paid = true;
-          const signed = stripe.pay(order.sessionId);
+          const signed = stripe.pay(order.sessionId, cardOf);
           await Promise.all([deliver(signed), deliver(signed)]);
           void sleep(500).then(() => deliver(signed));
           void moveMoney(record, money === "refund_first" ? signed : undefined);
@@ -483,7 +553,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         case "out_of_order": {
           record.paid = true;
           const processing = stripe.signedEvent("checkout.session.completed", { ...session, payment_status: "unpaid" });
-          const paid = stripe.pay(order.sessionId);
+          const paid = stripe.pay(order.sessionId, cardOf);
           await deliver(paid);
           // Older news arriving after the payment: still processing, then an expiry. Neither may undo it.
           await deliver(processing);
@@ -518,7 +588,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const statusOf = db.prepare<[string], { status: string; review_alerted_at: number | null; paid_at: number | null }>(
     "SELECT status, review_alerted_at, paid_at FROM orders WHERE id = ?",
   );
-  const SETTLED = new Set(["delivered", "refunded", "delivery_failed"]);
+  const alertSent = db.prepare<[string, string], { n: number }>("SELECT count(*) AS n FROM alert_outbox WHERE order_id = ? AND kind = ? AND sent_at IS NOT NULL");
+  const SETTLED = new Set(["delivered", "refunded"]);
   const secondChargesReturned = (r: OrderRecord) =>
     r.payment !== "stars_second_charge" ||
     telegram.starTransactions
@@ -529,7 +600,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const row = statusOf.get(r.orderId);
     if (!row) return false;
     if (!r.paid) return true;
-    return (SETTLED.has(row.status) || (row.status === "needs_review" && row.review_alerted_at !== null)) && secondChargesReturned(r);
+    if (!secondChargesReturned(r)) return false;
+    if (row.status === "delivery_failed") return alertSent.get(r.orderId, "delivery_failed")!.n > 0;
+    return SETTLED.has(row.status) || (row.status === "needs_review" && row.review_alerted_at !== null);
   };
   const deadline = Date.now() + options.settleTimeoutMs;
   let lastReport = Date.now();
@@ -545,6 +618,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   await sleep(300);
 
   // Stop the shop cleanly, then judge.
+  await countStepErrors();
   await shop!.kill("SIGTERM");
 
   const violations: string[] = [];
@@ -591,9 +665,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       continue;
     }
     const key = record.paid ? `paid → ${row.status}` : `unpaid → ${row.status}`;
+    if (process.env["CHAOS_DEBUG"]) log(`  ${record.orderId} ${record.sku} ${key}`);
     outcomes[key] = (outcomes[key] ?? 0) + 1;
     if (record.paid) {
-      if (!SETTLED.has(row.status) && row.status !== "needs_review") violations.push(`${record.orderId}: paid but ${row.status}`);
+      if (!SETTLED.has(row.status) && row.status !== "needs_review" && row.status !== "delivery_failed") violations.push(`${record.orderId}: paid but ${row.status}`);
       if (row.status === "needs_review" && (row.review_alerted_at === null || !opsText.includes(record.orderId))) {
         violations.push(`${record.orderId}: in review without an alert in the ops chat`);
       }
@@ -613,9 +688,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       outcomes[by] = (outcomes[by] ?? 0) + 1;
     }
   }
+  // Every order that needed a person (review at any point, a code that could not be delivered) was named in the
+  // ops chat, crashes or not: alerts are written with what they report and sent after a restart.
+  const announced = db.prepare("SELECT DISTINCT order_id AS id, to_status AS status FROM order_events WHERE to_status IN ('needs_review', 'delivery_failed')").all() as Array<{ id: string; status: string }>;
+  for (const { id, status } of announced) if (!opsText.includes(id)) violations.push(`${id}: went to ${status} but the ops chat never heard of it`);
+  const givenUp = db.prepare("SELECT kind, order_id, last_error FROM alert_outbox WHERE given_up_at IS NOT NULL").all() as Array<{ kind: string; order_id: string | null; last_error: string }>;
+  for (const alert of givenUp) violations.push(`alert ${alert.kind} ${alert.order_id ?? ""}: Telegram refused it for good (${alert.last_error})`);
+  // Nothing the shop sent was too long for Telegram (4096 characters a message, 1024 a caption).
+  for (const call of telegram.calls) {
+    const text = call.method === "sendDocument" ? call.params["caption"] : call.method === "sendMessage" || call.method === "editMessageText" ? call.params["text"] : undefined;
+    const limit = call.method === "sendDocument" ? 1024 : 4096;
+    if (typeof text === "string" && stripHtml(text).length > limit) violations.push(`a ${call.method} to chat ${String(call.params["chat_id"])} was ${stripHtml(text).length} characters`);
+  }
+
   for (const [reference, times] of supplier.createdByReference) {
     if (times > 1) violations.push(`${reference}: ordered from the supplier ${times} times`);
   }
+  // A payment the fraud rules held never reached a supplier (nobody releases one during the run).
+  const riskHeld = db.prepare("SELECT DISTINCT order_id AS id FROM order_events WHERE cause = 'risk_hold'").all() as Array<{ id: string }>;
+  for (const { id } of riskHeld) {
+    if (supplierOrdersOf(id).length > 0) violations.push(`${id}: held by the fraud rules, yet ordered from a supplier`);
+  }
+  faults["fraud: orders held by the rules"] = riskHeld.length;
+
   // Never more refunded than paid (a partial refund in the dashboard, then the shop's refund of the rest, is fine).
   const refundedByIntent = new Map<string, number>();
   for (const refund of stripe.refunds) refundedByIntent.set(refund.payment_intent, (refundedByIntent.get(refund.payment_intent) ?? 0) + refund.amount);
@@ -679,7 +774,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   for (const record of records) for (const order of supplierOrdersOf(record.orderId)) for (const code of order.codes) codeOwner.set(code, record.orderId);
   const botTextByChat = new Map<number, string>();
   for (const user of telegram.users()) {
-    botTextByChat.set(user.id, telegram.messages(user.id).filter((m) => m.from === "bot").map((m) => m.text).join("\n"));
+    botTextByChat.set(user.id, telegram.messages(user.id).filter((m) => m.from === "bot").map((m) => (m.document ? `${m.text}\n${m.document.content}` : m.text)).join("\n"));
   }
   for (const [code, orderId] of codeOwner) {
     const buyer = byId.get(orderId)?.chat_id;
@@ -687,16 +782,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (chatId !== buyer && text.includes(code)) violations.push(`${orderId}: its code reached chat ${chatId}, not the buyer's ${buyer}`);
     }
   }
+  const deliveredAs = { messages: 0, document: 0 };
+  const sentEvent = db.prepare<[string], { detail: string | null }>("SELECT detail FROM order_events WHERE order_id = ? AND to_status = 'delivered' ORDER BY id LIMIT 1");
   for (const record of records) {
     const row = byId.get(record.orderId);
     if (row?.status !== "delivered") continue;
+    const detail = JSON.parse(sentEvent.get(record.orderId)?.detail ?? "{}") as { as?: string; messages?: number };
+    if (detail.as === "document") deliveredAs.document += 1;
+    else if ((detail.messages ?? 1) > 1) deliveredAs.messages += 1;
     const [fulfilling] = supplierOrdersOf(record.orderId).filter((order) => order.fulfilling);
     const text = botTextByChat.get(record.customerId) ?? "";
     if (!fulfilling?.complete) {
       violations.push(`${record.orderId}: delivered, but its supplier order is ${fulfilling ? "not complete" : "missing"}`);
       continue;
     }
-    for (const code of fulfilling.codes) if (!text.includes(`<code>${code}</code>`)) violations.push(`${record.orderId}: delivered, but its code is not in the buyer's chat`);
+    for (const code of fulfilling.codes) {
+      // In a message, copyable; in a file, a line of its own ("Code: …", "Код: …").
+      if (!text.includes(`<code>${code}</code>`) && !text.includes(`: ${code}\n`)) violations.push(`${record.orderId}: delivered, but its code is not in the buyer's chat`);
+    }
   }
   // No code rests in plaintext: not in the database file, its WAL, or a backup of it.
   const backupPath = join(dir, "backup.sqlite");
@@ -714,6 +817,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   else log(`  kept the run's files in ${dir}`);
 
   faults["telegram: 429 sent to the shop"] = telegram.calls.filter((c) => c.status === 429).length;
+  faults["database: delivery commit refused (unexpected step error)"] = stepErrors;
+  faults["delivery: split into several messages"] = deliveredAs.messages;
+  faults["delivery: sent as a .txt file"] = deliveredAs.document;
   return { seed: options.seed, orders: records.length, kills, faults, outcomes, violations, seconds: (Date.now() - started) / 1000 };
 }
 

@@ -1,13 +1,15 @@
 // Admin commands and the review queue, for an admin and for a stranger; /metrics and /healthz.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/repository.js";
-import { stripHtml } from "../../src/sandbox/fake-telegram.js";
+import { stripHtml, type ChatMessage } from "../../src/sandbox/fake-telegram.js";
 import { ADMIN_ID, OPS_CHAT_ID, RAZER_10, STEAM_20, STEAM_50, paidOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 let delivered: string;
 let review: string;
 let reviewPin: string;
+let review2: string;
+let review3: string;
 
 beforeAll(async () => {
   h = await startHarness({
@@ -19,9 +21,10 @@ beforeAll(async () => {
   delivered = await paidOrder(h, 3001, STEAM_20);
   review = await paidOrder(h, 3002, STEAM_50);
   reviewPin = await paidOrder(h, 3003, RAZER_10);
+  review2 = await paidOrder(h, 3004, STEAM_50);
+  review3 = await paidOrder(h, 3005, STEAM_50);
   await waitForStatus(h, delivered, "delivered");
-  await waitForStatus(h, review, "needs_review");
-  await waitForStatus(h, reviewPin, "needs_review");
+  for (const id of [review, reviewPin, review2, review3]) await waitForStatus(h, id, "needs_review");
 });
 afterAll(async () => {
   await h.close();
@@ -35,9 +38,9 @@ async function ask(userId: number, text: string, reply: string | RegExp) {
 
 describe("admin commands", () => {
   it.each([
-    ["/stats", /Today.*3 paid orders/s],
+    ["/stats", /Today.*5 paid orders/s],
     ["/pending", "No paid order is waiting"],
-    ["/review", /In review \(2\)/],
+    ["/review", /In review \(4\)/],
     ["/balance", /Supplier balances\ngeneric: \$[\d,]+\.\d\d\nreloadly: \$[\d,]+\.\d\d/],
   ])("%s answers an admin", async (command, reply) => {
     await ask(ADMIN_ID, command, reply);
@@ -74,7 +77,11 @@ describe("admin commands", () => {
     const refused = await replyTo(prompt.message_id, prompt.text, "RZR-MANUAL-CODE", /needs a PIN/);
     expect(refused).toBeDefined();
     expect(getOrder(h.shop.db, reviewPin)!.status).toBe("needs_review");
-    await replyTo(prompt.message_id, prompt.text, "RZR-MANUAL-CODE\n4321", /code stored/);
+    const question = await replyTo(prompt.message_id, prompt.text, "RZR-MANUAL-CODE\n4321", /Send this code to the customer of/);
+    // Asked first, with the order, the amount and the code to compare with the card; nothing stored yet.
+    expect(stripHtml(question.text)).toMatch(new RegExp(`${reviewPin}[\\s\\S]*Razer Gold 10 USD × 1 · \\$\\d+\\.\\d\\d[\\s\\S]*Code: RZR-MANUAL-CODE\\nPIN: 4321`));
+    expect(getDeliveredItems(h.shop.db, reviewPin)).toHaveLength(0);
+    await confirm(question, /code stored/);
     await waitForStatus(h, reviewPin, "delivered");
     const delivery = await h.customer(3003).expect("RZR-MANUAL-CODE");
     expect(delivery.text).toContain("<code>4321</code>");
@@ -84,10 +91,14 @@ describe("admin commands", () => {
     expect(getOrderEvents(h.shop.db, reviewPin).find((e) => e.cause === "admin_entered_code")!.actor).toBe(`admin:${ADMIN_ID}`);
   });
 
-  it("Refund button: refunds through Stripe and logs the admin", async () => {
+  it("Refund button: asks first with the order and amount, then refunds through Stripe and logs the admin", async () => {
     const list = await ask(ADMIN_ID, "/review", "In review");
-    const id = h.telegram.tap(ADMIN_ID, list.message_id, `af:${review}`);
-    await waitUntil(() => h.telegram.callbackAnswers.get(id));
+    const before = h.telegram.version;
+    h.telegram.tap(ADMIN_ID, list.message_id, `af:${review}`);
+    const question = await h.telegram.waitFor(ADMIN_ID, (m) => m.version > before && stripHtml(m.text).includes(`Refund order ${review}?`));
+    expect(stripHtml(question.text)).toMatch(/Steam Wallet 50 USD × 1 · \$\d+\.\d\d, paid by card \(Stripe\)/);
+    expect(getOrder(h.shop.db, review)!.status).toBe("needs_review");
+    await confirm(question, /refund started/);
     await waitForStatus(h, review, "refunded");
     expect(getOrderEvents(h.shop.db, review).find((e) => e.cause === "admin_refund")!.actor).toBe(`admin:${ADMIN_ID}`);
     await ask(ADMIN_ID, `/retry ${review}`, "only orders in review can be retried");
@@ -111,6 +122,54 @@ describe("admin commands", () => {
       },
     });
     await h.telegram.waitFor(OPS_CHAT_ID, (m) => m.text.includes("No paid order is waiting"));
+  });
+});
+
+/** Taps the question's Confirm button; waits for the question to turn into the result. */
+async function confirm(question: ChatMessage, expected: RegExp, userId = ADMIN_ID) {
+  const button = question.buttons.flat().find((b) => b.callback_data?.startsWith("cf:"))!;
+  const tapped = h.telegram.tap(userId, question.message_id, button.callback_data!);
+  await waitUntil(() => h.telegram.callbackAnswers.get(tapped));
+  return h.telegram.waitFor(ADMIN_ID, (m) => m.message_id === question.message_id && expected.test(stripHtml(m.text)));
+}
+
+describe("Are you sure? before a refund or a typed code", () => {
+  it("Cancel does nothing", async () => {
+    const question = await ask(ADMIN_ID, `/refund ${review3}`, `Refund order ${review3}?`);
+    const cancel = question.buttons.flat().find((b) => b.callback_data?.startsWith("cx:"))!;
+    h.telegram.tap(ADMIN_ID, question.message_id, cancel.callback_data!);
+    await h.telegram.waitFor(ADMIN_ID, (m) => m.message_id === question.message_id && stripHtml(m.text).includes("Cancelled: nothing was done"));
+    expect(getOrder(h.shop.db, review3)!.status).toBe("needs_review");
+    // Its Confirm is gone with it.
+    await confirm(question, /expired or was answered already/).catch(() => undefined);
+    expect(getOrder(h.shop.db, review3)!.status).toBe("needs_review");
+  });
+
+  it("a typed code is checked like a supplier's: \"short\" for a $50 card is refused before anything is asked", async () => {
+    const answer = await ask(ADMIN_ID, `/code ${review2} short`, /refused/);
+    expect(stripHtml(answer.text)).toContain("That code was refused (an implausibly short code (5 characters)); nothing was stored.");
+    expect(answer.buttons).toHaveLength(0);
+  });
+
+  it("a stale Confirm does nothing: the order changed since the question was asked", async () => {
+    const codeQuestion = await ask(ADMIN_ID, `/code ${review2} GOOD-CODE-12345`, "Send this code to the customer of");
+    const refundQuestion = await ask(ADMIN_ID, `/refund ${review2}`, `Refund order ${review2}?`);
+    await confirm(refundQuestion, /refund started/);
+    await waitForStatus(h, review2, "refunded");
+    const stale = await confirm(codeQuestion, /changed since you were asked/);
+    expect(stripHtml(stale.text)).toContain(`${review2} changed since you were asked (it is`);
+    expect(getDeliveredItems(h.shop.db, review2)).toHaveLength(0);
+    expect(getOrderEvents(h.shop.db, review2).some((e) => e.cause === "admin_entered_code")).toBe(false);
+  });
+
+  it("only an admin's Confirm counts", async () => {
+    const question = await ask(ADMIN_ID, `/refund ${review3}`, `Refund order ${review3}?`);
+    const button = question.buttons.flat().find((b) => b.callback_data?.startsWith("cf:"))!;
+    const tapped = h.telegram.tap(666, question.message_id, button.callback_data!, ADMIN_ID);
+    await waitUntil(() => h.telegram.callbackAnswers.get(tapped));
+    expect(getOrder(h.shop.db, review3)!.status).toBe("needs_review");
+    await confirm(question, /refund started/);
+    await waitForStatus(h, review3, "refunded");
   });
 });
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { manualClock } from "../../src/lib/clock.js";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
+import { startHoldingProxy, type HoldingProxy } from "../helpers/holding-proxy.js";
 import { ADMIN_ID, OPS_CHAT_ID, RAZER_10, STEAM_20, STEAM_50, opsMessage, openOrder, paidOrder, startHarness, statusOf, waitForStatus, waitUntil, type Harness, type HarnessOptions } from "../helpers/harness.js";
 
 let h: Harness;
@@ -183,6 +184,57 @@ describe("pending supplier orders", () => {
     }
   });
 
+  describe("a webhook that lands while the order's step is in flight is not lost", () => {
+    let proxy: HoldingProxy;
+    const wokenByWebhook = (orderId: string) =>
+      h.shop.db.$client.prepare("SELECT 1 FROM supplier_events WHERE reference = ? AND outcome = 'order_due'").get(orderId) !== undefined;
+    afterEach(async () => {
+      await proxy?.close();
+    });
+    // The supplier's answer "pending" is on its way back (held by a slow network) when its webhook "completed"
+    // arrives; the step then writes its own schedule. The code must follow at once, not a poll interval later.
+    const startBehindProxy = async (clock?: ReturnType<typeof manualClock>) => {
+      proxy = await startHoldingProxy(() => h.supplier.url);
+      await start({
+        env: { SUPPLIER_API_URL: proxy.url },
+        ...(clock ? { shop: { now: clock.now } } : {}),
+        simulator: { behaviours: { "steam-20-usd": { outcome: "pending", webhook: "once" } } },
+      });
+    };
+
+    it("while the order is being placed", async () => {
+      await startBehindProxy();
+      const placed = proxy.holdNext((method, path) => method === "POST" && path === "/orders");
+      const orderId = await paidOrder(h, 2107, STEAM);
+      const answer = await placed;
+      expect(JSON.parse(answer.body)).toMatchObject({ status: "pending" });
+      h.supplier.resolvePending();
+      await waitUntil(() => h.supplier.webhooksSent[0]?.status === 200);
+      await waitUntil(() => wokenByWebhook(orderId), 5_000, "the webhook to wake the order");
+      answer.release();
+      // The poll interval is 2 minutes: delivered within seconds means the wake-up was kept.
+      await waitForStatus(h, orderId, "delivered", 5_000);
+      expect(causes(orderId)).toContain("supplier_pending:supplier_pending");
+    });
+
+    it("while the order is being polled", async () => {
+      const clock = manualClock(Date.now());
+      await startBehindProxy(clock);
+      const orderId = await paidOrder(h, 2108, STEAM);
+      await waitForStatus(h, orderId, "supplier_pending");
+      const polled = proxy.holdNext((method, path) => method === "GET" && path.startsWith("/orders/SUP-"));
+      clock.advance(2 * 60_000);
+      h.shop.worker.wake();
+      const answer = await polled;
+      expect(JSON.parse(answer.body)).toMatchObject({ status: "pending" });
+      h.supplier.resolvePending();
+      await waitUntil(() => wokenByWebhook(orderId), 5_000, "the webhook to wake the order");
+      answer.release();
+      // The clock stands still: only the kept wake-up can bring the next poll.
+      await waitForStatus(h, orderId, "delivered", 5_000);
+    });
+  });
+
   it("rejects a supplier webhook with a bad signature: 400, nothing stored", async () => {
     await start({ simulator: { behaviours: { "steam-20-usd": { outcome: "pending", resolveAfterMs: 50, webhook: "bad_signature" } } } });
     const orderId = await paidOrder(h, 2106, STEAM);
@@ -290,5 +342,63 @@ describe("Stripe events", () => {
     await waitForStatus(h, orderId, "needs_review");
     await opsMessage(h, "paid after the order was expired");
     expect(OPS_CHAT_ID).toBeLessThan(0);
+  });
+});
+
+describe("the worker's schedule", () => {
+  it("sleeps while a step is in flight instead of looking at the database again and again", async () => {
+    await start({ env: { SUPPLIER_TIMEOUT_MS: "5000" }, simulator: { behaviours: { "steam-20-usd": { outcome: "hang", hangMs: 1_500 } } } });
+    const orderId = await paidOrder(h, 2402, STEAM);
+    await waitUntil(() => h.supplier.createdByReference.get(orderId) === 1);
+    const before = h.shop.worker.ticks;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The worker's idle tick is 100 ms here: about 10 looks a second. A spinning worker makes thousands.
+    expect(h.shop.worker.ticks - before).toBeLessThan(40);
+    await waitForStatus(h, orderId, "delivered");
+  });
+});
+
+describe("unexpected errors in a step", () => {
+  it("retries with backoff (not at full speed), logs at error level, counts them in /metrics, then review with an alert", async () => {
+    await start({ shop: { pipeline: { backoffBaseMs: 150, backoffMaxMs: 300, maxStepErrors: 3 } } });
+    // From outside the code: the database refuses to record any delivery (as a failing disk would).
+    h.shop.db.$client.exec(
+      "CREATE TRIGGER refuse_delivered BEFORE UPDATE OF status ON orders WHEN NEW.status = 'delivered' BEGIN SELECT RAISE(ABORT, 'disk I/O error (injected)'); END",
+    );
+    const orderId = await paidOrder(h, 2401, STEAM);
+    await waitForStatus(h, orderId, "needs_review", 15_000);
+    expect(causes(orderId).at(-1)).toBe("needs_review:step_error");
+    expect(getOrder(h.shop.db, orderId)!.lastError).toMatch(/the delivery step failed unexpectedly 3 times; last: disk I\/O error \(injected\)/);
+    // Three attempts, each after a backoff: the code went out three times (at least once is the promise), not hundreds.
+    const code = h.supplier.orderByReference(orderId)!.items[0]!.code!;
+    const sends = h.telegram.calls.filter((c) => c.method === "sendMessage" && String(c.params["text"]).includes(code)).map((c) => c.at);
+    expect(sends).toHaveLength(3);
+    for (let i = 1; i < sends.length; i++) expect(sends[i]! - sends[i - 1]!).toBeGreaterThanOrEqual(70);
+    const errors = h.logs.map((line) => JSON.parse(line) as { level: number; msg: string; order_id?: string }).filter((l) => l.level === 50 && l.order_id === orderId);
+    expect(errors.filter((l) => l.msg.startsWith("unexpected error in an order step"))).toHaveLength(3);
+    const metrics = await (await fetch(`${h.shopUrl}/metrics`)).text();
+    expect(metrics).toContain('shop_step_errors_total{step="delivery"} 3');
+    const alert = await opsMessage(h, "Orders stopped by an unexpected error");
+    expect(stripHtml(alert.text)).toContain(orderId);
+    await h.customer(2401).expect("needs a quick check");
+  });
+
+  it("when even the retry cannot be written (the database refuses every write to the order), waits in memory instead of spinning", async () => {
+    await start({ shop: { pipeline: { backoffBaseMs: 300, backoffMaxMs: 600 } } });
+    h.shop.db.$client.exec(
+      "CREATE TRIGGER refuse_fulfilled BEFORE UPDATE ON orders WHEN OLD.status = 'fulfilled' BEGIN SELECT RAISE(ABORT, 'disk I/O error (injected)'); END",
+    );
+    const orderId = await paidOrder(h, 2403, STEAM);
+    await waitForStatus(h, orderId, "fulfilled");
+    const code = () => h.supplier.orderByReference(orderId)?.items[0]?.code ?? "none";
+    const sends = () => h.telegram.calls.filter((c) => c.method === "sendMessage" && String(c.params["text"]).includes(code())).length;
+    await waitUntil(() => sends() >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Backoff of 150–600 ms: a handful of attempts in 1.5 s, not one per tick.
+    expect(sends()).toBeLessThanOrEqual(8);
+    expect(h.logs.some((line) => line.includes("its retry could not be written"))).toBe(true);
+    // The disk recovers: the next attempt delivers.
+    h.shop.db.$client.exec("DROP TRIGGER refuse_fulfilled");
+    await waitForStatus(h, orderId, "delivered");
   });
 });

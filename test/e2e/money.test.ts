@@ -7,7 +7,7 @@ import { orders, products } from "../../src/db/schema.js";
 import { disputesOfOrder } from "../../src/orders/disputes.js";
 import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
-import { ADMIN_ID, OPS_CHAT_ID, STEAM_20, openOrder, opsMessage, paidOrder, startHarness, statusOf, waitForStatus, waitUntil, type Harness, type HarnessOptions } from "../helpers/harness.js";
+import { ADMIN_ID, OPS_CHAT_ID, STEAM_20, confirmAsAdmin, openOrder, opsMessage, paidOrder, startHarness, statusOf, waitForStatus, waitUntil, type Harness, type HarnessOptions } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -157,6 +157,7 @@ describe("/refund from the ops chat", () => {
     await waitForStatus(h, orderId, "supplier_pending");
     h.customer(ADMIN_ID);
     h.telegram.sendText(ADMIN_ID, `/refund ${orderId}`);
+    await confirmAsAdmin(h, `Refund order ${orderId}?`);
     await h.telegram.waitFor(ADMIN_ID, (m) => stripHtml(m.text).includes(`${orderId}: held`));
     h.supplier.resolvePending();
     await waitForStatus(h, orderId, "refunded");

@@ -13,7 +13,7 @@ import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/re
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
 import type { ReloadlyBehaviourInput } from "../../src/supplier/reloadly/simulator.js";
 import { availableStock } from "../../src/supplier/stock/store.js";
-import { ADMIN_ID, ENCRYPTION_KEY, opsMessage, paidOrder, startHarness, waitForStatus, type Harness, type HarnessOptions } from "../helpers/harness.js";
+import { ADMIN_ID, ENCRYPTION_KEY, confirmAsAdmin, opsMessage, paidOrder, startHarness, waitForStatus, type Harness, type HarnessOptions } from "../helpers/harness.js";
 
 const AMAZON = ["/start buy_amazon-us-25"] as const;
 let h: Harness;
@@ -220,6 +220,7 @@ describe("the shop's own stock", () => {
     await waitForStatus(h, orderId, "needs_review");
     expect(availableStock(h.shop.db, "pin-card-10", Date.now())).toBe(0);
     h.telegram.sendText(ADMIN_ID, `/refund ${orderId}`);
+    await confirmAsAdmin(h, `Refund order ${orderId}?`);
     await waitForStatus(h, orderId, "refunded");
     expect(events(orderId)).toContain("refunded:stock_returned");
     expect(availableStock(h.shop.db, "pin-card-10", Date.now())).toBe(1);

@@ -94,6 +94,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     SUPPORT_CONTACT: "@shop_support",
     CODE_ENCRYPTION_KEY: ENCRYPTION_KEY,
     LOG_LEVEL: "debug",
+    // The fraud rules on spending would hold the many orders tests make for one customer: tests of other features
+    // keep them off (test/e2e/fraud.test.ts turns them on); Radar's level and card sharing stay on.
+    RISK_NEW_CUSTOMER_MAX: "off",
+    RISK_MAX_ORDERS_PER_DAY: "off",
+    RISK_MAX_VALUE_PER_DAY: "off",
     ...reloadlyEnv(reloadly),
     ...options.env,
   };
@@ -232,4 +237,18 @@ export function waitForStatus(h: Harness, orderId: string, status: string, timeo
 /** Waits for a message in the ops chat whose text matches. */
 export function opsMessage(h: Harness, pattern: string | RegExp, timeoutMs = 10_000): Promise<ChatMessage> {
   return h.telegram.waitFor(OPS_CHAT_ID, (m) => (typeof pattern === "string" ? stripHtml(m.text).includes(pattern) : pattern.test(stripHtml(m.text))), timeoutMs);
+}
+
+/**
+ * An admin answers "Are you sure?": waits for the question in the chat (a message with a Confirm button whose
+ * text matches) and taps Confirm.
+ */
+export async function confirmAsAdmin(h: Harness, question: string | RegExp, chatId = ADMIN_ID, userId = ADMIN_ID): Promise<ChatMessage> {
+  const asked = await h.telegram.waitFor(
+    chatId,
+    (m) => m.buttons.flat().some((b) => b.callback_data?.startsWith("cf:")) && (typeof question === "string" ? stripHtml(m.text).includes(question) : question.test(stripHtml(m.text))),
+  );
+  const button = asked.buttons.flat().find((b) => b.callback_data?.startsWith("cf:"))!;
+  h.telegram.tap(userId, asked.message_id, button.callback_data!, chatId);
+  return asked;
 }

@@ -51,9 +51,15 @@ function order(status: OrderStatus, fields: Partial<typeof orders.$inferInsert> 
   }).run();
   return id;
 }
-function finished(to: OrderStatus, at = clock.now()): void {
+/** One step in an order's event log. */
+function step(id: string, from: OrderStatus | null, to: OrderStatus, cause: string, at = clock.now()): void {
+  db.insert(orderEvents).values({ orderId: id, at, fromStatus: from, toStatus: to, cause, actor: "worker" }).run();
+}
+/** An order the supplier finished with: fulfilled, or failed there (a supplier failure or a supplier-side review). */
+function finished(to: "fulfilled" | "failed" | "needs_review", at = clock.now()): string {
   const id = order(to);
-  db.insert(orderEvents).values({ orderId: id, at, fromStatus: "paid", toStatus: to, cause: "t", actor: "t" }).run();
+  step(id, "paid", to, to === "fulfilled" ? "supplier_completed" : to === "failed" ? "supplier_failed" : "retries_exhausted", at);
+  return id;
 }
 const kinds = () => raised.map((a) => a.kind);
 
@@ -70,7 +76,7 @@ describe("alert thresholds", () => {
 
   it("failure rate: alerts over 2 % in the last 30 minutes, not at 2 %", async () => {
     const m = monitors();
-    for (let i = 0; i < 49; i++) finished("delivered");
+    for (let i = 0; i < 49; i++) finished("fulfilled");
     finished("needs_review"); // 1 of 50 = 2 %
     await m.check();
     expect(kinds()).not.toContain("failure_rate");
@@ -82,9 +88,32 @@ describe("alert thresholds", () => {
   it("failure rate: failures older than the window do not count", async () => {
     const m = monitors();
     finished("needs_review", clock.now() - 31 * 60_000);
-    finished("delivered");
+    finished("fulfilled");
     await m.check();
     expect(kinds()).not.toContain("failure_rate");
+  });
+
+  it("failure rate: counts each order once, and money that did not match its order is no supplier failure", async () => {
+    const m = monitors();
+    // 10 orders delivered as usual: paid → fulfilled → delivered.
+    for (let i = 0; i < 10; i++) {
+      const id = finished("fulfilled");
+      step(id, "fulfilled", "delivered", "sent");
+    }
+    // 1 order failed at the supplier, went to review twice, and was delivered after an admin's retry.
+    const retried = order("delivered");
+    step(retried, "paid", "needs_review", "retries_exhausted");
+    step(retried, "needs_review", "paid", "admin_retry");
+    step(retried, "paid", "needs_review", "supplier_pending_too_long");
+    step(retried, "needs_review", "paid", "admin_retry");
+    step(retried, "paid", "fulfilled", "supplier_completed");
+    step(retried, "fulfilled", "delivered", "sent");
+    // 2 payments that did not match their orders: review, never sent to the supplier.
+    step(order("needs_review"), "awaiting_payment", "needs_review", "payment_mismatch");
+    step(order("needs_review"), "expired", "needs_review", "paid_after_close");
+    const report = await m.check();
+    expect(report.failureRate).toEqual({ failed: 1, finished: 11, rate: 1 / 11 });
+    expect(raised.find((a) => a.kind === "failure_rate")!.text).toMatch(/^1 of 11 orders failed at the supplier in the last 30 minutes \(9\.1 %/);
   });
 
   it("stuck orders: alerts for an order paid and undelivered for 10 minutes, not 9", async () => {
@@ -98,16 +127,29 @@ describe("alert thresholds", () => {
     expect(fresh).toBeDefined();
   });
 
-  it("low balance: alerts under 20 % of the trailing 7-day average spend, not above", async () => {
-    // 7 days of spend: 7 × 1,000.00 → a typical day is 1,000.00; 20 % is 200.00.
-    order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierCostAmount: 700_000, supplierCostCurrency: "USD" });
+  it("low balance: alerts under 20 % of the average over the days with sales in the last 7, not above", async () => {
+    // 3 days with sales in the last 7: 3,000.00 in all → a typical day is 1,000.00; 20 % is 200.00.
+    for (const [daysAgo, cost] of [[1, 150_000], [2, 100_000], [6, 50_000]] as const) {
+      order("delivered", { fulfilledAt: clock.now() - daysAgo * 86_400_000, supplierCostAmount: cost, supplierCostCurrency: "USD" });
+    }
+    // Older than 7 days, and spend in another currency: not part of the USD balance's baseline.
+    order("delivered", { fulfilledAt: clock.now() - 8 * 86_400_000, supplierCostAmount: 9_000_000, supplierCostCurrency: "USD" });
+    order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierCostAmount: 9_000_000, supplierCostCurrency: "EUR" });
     sim.balance.amount = 20_001;
     const m = monitors();
-    await m.check();
+    expect((await m.check()).balances.find((b) => b.currency === "USD")?.dailySpend).toBe(100_000);
     expect(kinds()).not.toContain("low_balance");
     sim.balance.amount = 19_999;
     await m.check();
     expect(kinds()).toContain("low_balance");
+  });
+
+  it("low balance: a shop that has sold on one day takes that day as typical, not a seventh of it", async () => {
+    order("delivered", { fulfilledAt: clock.now() - 3_600_000, supplierCostAmount: 50_000, supplierCostCurrency: "USD" });
+    sim.balance.amount = 9_000; // under 20 % of 500.00, over 20 % of 500.00 / 7
+    const report = await monitors().check();
+    expect(report.balances.find((b) => b.currency === "USD")?.dailySpend).toBe(50_000);
+    expect(raised.find((a) => a.kind === "low_balance")?.text).toMatch(/balance \$90\.00 is under 20 % of a typical day's spend \(\$500\.00\)/);
   });
 
   it("low balance: a configured daily spend wins over the average", async () => {
@@ -126,9 +168,9 @@ describe("alert thresholds", () => {
       const client = createReloadlyClient({ clientId: "c", clientSecret: "s", authUrl: reloadlySim.authUrl, giftcardsUrl: reloadlySim.giftcardsUrl, topupsUrl: reloadlySim.topupsUrl, timeoutMs: 2000 });
       const reloadly = createReloadlyAdapter(client, { senderName: "t", balanceFrom: "giftcards" });
       const generic = createGenericAdapter(createHttpSupplier({ baseUrl: sim.url, apiKey: "k", timeoutMs: 2000 }));
-      // A typical day: 1,000.00 at Reloadly (20 % = 200.00 > 150.00 left); 100.00 at the generic supplier (plenty left).
-      order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierName: "reloadly", supplierCostAmount: 700_000, supplierCostCurrency: "USD" });
-      order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierName: "generic", supplierCostAmount: 70_000, supplierCostCurrency: "USD" });
+      // One day with sales: 1,000.00 at Reloadly (20 % = 200.00 > 150.00 left); 100.00 at the generic supplier (plenty left).
+      order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierName: "reloadly", supplierCostAmount: 100_000, supplierCostCurrency: "USD" });
+      order("delivered", { fulfilledAt: clock.now() - 86_400_000, supplierName: "generic", supplierCostAmount: 10_000, supplierCostCurrency: "USD" });
       const m = createMonitors({ db, suppliers: new Map<"generic" | "reloadly", SupplierAdapter>([["generic", generic], ["reloadly", reloadly]]), alerts, logger: createLogger("silent"), now: clock.now });
       const report = await m.check();
       expect(report.balances).toEqual([

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER, openDatabase } from "../../src/db/connection.js";
-import { ADMIN_ID, STEAM_20, openOrder, paidOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
+import { ADMIN_ID, STEAM_20, confirmAsAdmin, openOrder, paidOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 import { ROOT } from "../helpers/shop-process.js";
 
 function fileContains(path: string, needles: string[]): string[] {
@@ -45,6 +45,7 @@ describe("codes at rest, by every way they arrive", () => {
     const typed = "HANDTYPED-7Q4K-2M9X-PLAIN";
     h.customer(ADMIN_ID);
     h.telegram.sendText(ADMIN_ID, `/code ${byHand} ${typed}`);
+    await confirmAsAdmin(h, "Send this code");
     await waitForStatus(h, byHand, "delivered");
     // Stars: an invoice paid in the chat, the code delivered like any other.
     const starsCustomer = h.customer(8104);

@@ -1,5 +1,6 @@
 // Admin commands and the review queue, for ADMIN_USER_IDS only (anyone else gets the same answer as for
-// any unknown command). Works in a private chat with the bot and in the ops chat.
+// any unknown command). Works in a private chat with the bot and in the ops chat. Refund and Enter code ask
+// "Are you sure?" first (bot/confirm.ts).
 import { and, asc, desc, gte, inArray, isNotNull } from "drizzle-orm";
 import { Composer, InlineKeyboard } from "grammy";
 import { orders } from "../../db/schema.js";
@@ -9,7 +10,7 @@ import { disputedOrderIds, disputesOfOrder } from "../../orders/disputes.js";
 import { getOrder, getOrderEvents } from "../../orders/repository.js";
 import type { OrderRow } from "../../orders/state-machine.js";
 import { describeSource } from "../../supplier/sources.js";
-import { enterCode, refundedByHand, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../fulfilment/admin-actions.js";
+import { checkEnteredCode, checkRefund, enterCode, refundedByHand, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../fulfilment/admin-actions.js";
 import type { Monitors } from "../../ops/monitors.js";
 import { describeImport, describeStock, importStockFile, StockImportError } from "../../ops/stock-import.js";
 import type { SyncReport } from "../../catalog/supplier-sync.js";
@@ -17,6 +18,7 @@ import type { ReloadlyCheck } from "../../catalog/reloadly-check.js";
 import { MAX_STOCK_FILE_BYTES } from "../../supplier/stock/parse.js";
 import type { StockDeps } from "../../supplier/stock/store.js";
 import type { ShopContext } from "../context.js";
+import { CANCEL_DATA, CONFIRM_DATA, createConfirmations } from "../confirm.js";
 
 export interface AdminFeatureDeps extends AdminDeps {
   adminUserIds: readonly number[];
@@ -53,10 +55,52 @@ export function median(values: number[]): number | undefined {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** What a confirmation carries: the typed code and PIN for Enter code (in memory, until answered or expired). */
+type ConfirmPayload = { code: string; pin: string | null } | null;
+
+/** "Steam Wallet 50 USD × 1 · $53.99, paid by card (Stripe)". */
+function orderLine(order: OrderRow): string {
+  const paid = order.paymentMethod === "stars" ? "paid in Telegram Stars" : "paid by card (Stripe)";
+  return `${escapeHtml(order.product.name)} × ${order.quantity} · <b>${escapeHtml(formatMoney({ amount: order.amount, currency: order.currency }))}</b>, ${paid} · customer <code>${order.customerId}</code>`;
+}
+
 export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   const composer = new Composer<ShopContext>();
   const admin = composer.filter((ctx) => ctx.from !== undefined && deps.adminUserIds.includes(ctx.from.id));
   const db = deps.pipeline.db;
+  const confirmations = createConfirmations<ConfirmPayload>({ now: Date.now });
+
+  /** Refund: the question, when the order can be refunded now. */
+  async function askRefund(ctx: ShopContext, orderId: string): Promise<unknown> {
+    const checked = checkRefund(deps, orderId);
+    if (!checked.ok) return answer(ctx, checked);
+    const { order } = checked;
+    const amount = formatMoney({ amount: order.amount, currency: order.currency });
+    const { keyboard } = confirmations.ask({ action: "refund", orders: [order], payload: null, askedBy: ctx.from!.id, confirmLabel: `✅ Refund ${amount}` });
+    const lines = [
+      `↩ <b>Refund order ${order.id}?</b>`,
+      orderLine(order),
+      order.lastError ? `In review: ${escapeHtml(order.lastError)}` : "",
+      "The money goes back to the customer. This cannot be undone.",
+    ];
+    return ctx.reply(lines.filter(Boolean).join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+  }
+
+  /** Enter code: checked like a supplier's answer first, then the question with the code to compare with the card. */
+  async function askCode(ctx: ShopContext, orderId: string, code: string, pin: string | null): Promise<unknown> {
+    const checked = checkEnteredCode(deps, orderId, code, pin);
+    if (!checked.ok) return answer(ctx, checked);
+    const { order, item } = checked;
+    const { keyboard } = confirmations.ask({ action: "enter_code", orders: [order], payload: { code: item.code, pin: item.pin }, askedBy: ctx.from!.id, confirmLabel: "✅ Send this code" });
+    const lines = [
+      `✍ <b>Send this code to the customer of ${order.id}?</b>`,
+      orderLine(order),
+      `Code: <code>${escapeHtml(item.code)}</code>`,
+      item.pin ? `PIN: <code>${escapeHtml(item.pin)}</code>` : "",
+      "Compare it with the card: the customer gets it as soon as you confirm.",
+    ];
+    return ctx.reply(lines.filter(Boolean).join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+  }
 
   const answer = (ctx: ShopContext, result: AdminResult) => ctx.reply(`${result.ok ? "✅" : "⚠️"} ${escapeHtml(result.message)}`, { parse_mode: "HTML" });
   const withId = (ctx: ShopContext & { match: string }, run: (id: string) => unknown) => {
@@ -116,18 +160,18 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
 
   admin.command("retry", (ctx) => withId(ctx, (id) => answer(ctx, retryOrder(deps, id, ctx.from!.id))));
   admin.command("refund", (ctx) => {
-    // /refund <id> — through the shop's flow; /refund <id> manual [note] — closes one refunded outside the shop.
+    // /refund <id>: through the shop's flow, after a confirmation; /refund <id> manual [note]: closes one refunded outside the shop.
     const [idText = "", mode, ...note] = ctx.match.trim().split(/\s+/);
     const id = idText.toUpperCase();
     if (!ID.test(id) || (mode !== undefined && mode.toLowerCase() !== "manual")) return ctx.reply("Use: /refund ORD-XXXXXXXX, or /refund ORD-XXXXXXXX manual [note] for one refunded by hand");
     if (mode) return answer(ctx, refundedByHand(deps, id, ctx.from!.id, note.join(" ")));
-    return answer(ctx, refundOrder(deps, id, ctx.from!.id));
+    return askRefund(ctx, id);
   });
   admin.command("resend", (ctx) => withId(ctx, async (id) => answer(ctx, await resendOrder(deps, id, ctx.from!.id))));
   admin.command("code", async (ctx) => {
     const [id, code, pin] = ctx.match.trim().split(/\s+/);
     if (!id || !ID.test(id.toUpperCase()) || !code) return ctx.reply("Use: /code ORD-XXXXXXXX CODE [PIN]");
-    return answer(ctx, enterCode(deps, id.toUpperCase(), ctx.from!.id, code, pin ?? null));
+    return askCode(ctx, id.toUpperCase(), code, pin ?? null);
   });
 
   admin.command("sync", async (ctx) => {
@@ -244,8 +288,8 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     await ctx.answerCallbackQuery({ text: result.message, show_alert: !result.ok });
   });
   admin.callbackQuery(/^af:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
-    const result = refundOrder(deps, ctx.match[1]!, ctx.from.id);
-    await ctx.answerCallbackQuery({ text: result.message, show_alert: !result.ok });
+    await ctx.answerCallbackQuery();
+    await askRefund(ctx, ctx.match[1]!);
   });
   admin.callbackQuery(/^ac:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -258,7 +302,34 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     const match = prompt ? ENTER_CODE_PROMPT.exec(prompt) : null;
     if (!match || ctx.msg.reply_to_message?.from?.id !== ctx.me.id) return next();
     const [code, pin] = ctx.msg.text.split("\n").map((line) => line.trim());
-    await answer(ctx, enterCode(deps, match[1]!, ctx.from.id, code ?? "", pin ?? null));
+    await askCode(ctx, match[1]!, code ?? "", pin ?? null);
+  });
+
+  // The answers to "Are you sure?": the action runs only if every order is as it was when asked.
+  admin.callbackQuery(CONFIRM_DATA, async (ctx) => {
+    const taken = confirmations.confirm(ctx.match[1]!, (orderId) => getOrder(db, orderId));
+    let result: AdminResult;
+    if (!taken.ok) result = { ok: false, message: taken.reason };
+    else {
+      const { action, orders: asked, payload } = taken.confirmation;
+      const orderId = asked[0]!.id;
+      result =
+        action === "refund"
+          ? refundOrder(deps, orderId, ctx.from.id)
+          : payload
+            ? enterCode(deps, orderId, ctx.from.id, payload.code, payload.pin)
+            : { ok: false, message: `Nothing to do for ${action}.` };
+    }
+    await ctx.answerCallbackQuery({ text: result.message.slice(0, 190), show_alert: !result.ok });
+    // The question gives way to what came of it (and the typed code leaves the chat's view).
+    const title = ctx.callbackQuery.message?.text?.split("\n")[0] ?? "";
+    await ctx.editMessageText(`${escapeHtml(title)}\n${result.ok ? "✅" : "⚠️"} ${escapeHtml(result.message)}`, { parse_mode: "HTML" }).catch(() => undefined);
+  });
+  admin.callbackQuery(CANCEL_DATA, async (ctx) => {
+    confirmations.cancel(ctx.match[1]!);
+    await ctx.answerCallbackQuery({ text: "Cancelled: nothing was done." });
+    const title = ctx.callbackQuery.message?.text?.split("\n")[0] ?? "";
+    await ctx.editMessageText(`${escapeHtml(title)}\n✖️ Cancelled: nothing was done.`, { parse_mode: "HTML" }).catch(() => undefined);
   });
 
   return composer;

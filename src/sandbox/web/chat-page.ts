@@ -137,7 +137,9 @@ function renderMessages(el, messages, chatId, userId) {
     const div = document.createElement("div");
     div.className = "msg" + (m.from === "bot" ? "" : " mine");
     div.dataset.messageId = m.message_id;
-    div.innerHTML = (chatId < 0 && m.from !== "bot" ? '<div class="who">admin</div>' : "") + (m.document ? "📎 " + escapeHtml(m.document.file_name) + "<br>" : "") + renderHtml(m.text);
+    div.innerHTML = (chatId < 0 && m.from !== "bot" ? '<div class="who">admin</div>' : "") + (m.document && m.from !== "bot" ? "📎 " + escapeHtml(m.document.file_name) + "<br>" : "") + renderHtml(m.text);
+    // A file the bot sent (codes too long for messages): its name, and its text when opened.
+    if (m.document && m.from === "bot") div.insertAdjacentHTML("afterbegin", "<details><summary>📄 " + escapeHtml(m.document.file_name) + "</summary><pre style='white-space:pre-wrap'>" + escapeHtml(m.document.content ?? "") + "</pre></details>");
     if (chatId < 0 && m.from === "bot") div.title = "Click to reply (for ✍ Enter code)";
     div.querySelectorAll("code").forEach((c) => c.addEventListener("click", () => { navigator.clipboard && navigator.clipboard.writeText(c.textContent); toast("Copied"); }));
     if (m.buttons && m.buttons.length) {

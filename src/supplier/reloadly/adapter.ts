@@ -244,6 +244,11 @@ export function createReloadlyAdapter(client: ReloadlyClient, options: ReloadlyA
 
   return {
     name: "reloadly",
+    // The sku its answers carry (toShopOrder below): the Reloadly product, or the operator of a top-up.
+    skuOf: (request) => {
+      const source = sourceOf(request);
+      return isReloadlyTopup(source) ? `reloadly-operator-${source.operator_id}` : `reloadly-product-${source.product_id}`;
+    },
     // async: a refusal before sending (wrong source, reference too long) is a rejected promise like any other.
     async placeOrder(request) {
       const source = sourceOf(request);

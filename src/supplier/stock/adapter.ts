@@ -36,6 +36,7 @@ export function createStockAdapter(deps: StockDeps): SupplierAdapter {
 
   return {
     name: "stock",
+    skuOf: (request) => request.sku,
     async placeOrder(request) {
       const pool = poolOf(request);
       const codes = reserveStock(deps, { pool, reference: request.reference, orderId: request.orderId, quantity: request.quantity });
