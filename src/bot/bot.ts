@@ -1,6 +1,5 @@
 // createBot: the grammY bot with its middleware in order (customer, i18n, conversations, features, the
 // fallback), auto-retry on the API, and one error boundary. Dependencies come in; nothing is global.
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Middleware, type NextFunction } from "grammy";
@@ -16,6 +15,7 @@ import { starsFeature } from "./features/stars.js";
 import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
 import { createI18n } from "./i18n.js";
 import { createPacer, type Pacer } from "./pacing.js";
+import { installTransformers } from "./telegram.js";
 import { DEFAULT_LOCALE, SHIPPED_LOCALES, telegramLanguageCode } from "../lib/locales.js";
 
 export interface CreateBotOptions {
@@ -34,9 +34,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   const pacer = options.pacer === undefined ? createPacer() : options.pacer;
-  // The pacer first, auto-retry around it: a retried call waits for a slot again.
-  if (pacer) bot.api.config.use(pacer.transformer);
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  installTransformers(bot.api, pacer);
 
   const i18n = createI18n<BaseContext>((ctx) => ctx.customer?.language);
 
@@ -62,13 +60,12 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     }
     await next();
   };
-  // API transformers do not reach inside a conversation (it has its own ctx.api): install auto-retry there too.
-  const retryInside = (ctx: BaseContext, next: NextFunction) => {
-    if (pacer) ctx.api.config.use(pacer.transformer);
-    ctx.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  // API transformers do not reach inside a conversation (it has its own ctx.api): the same ones go there too.
+  const transformersInside = (ctx: BaseContext, next: NextFunction) => {
+    installTransformers(ctx.api, pacer);
     return next();
   };
-  const insideConversation: Middleware<BaseContext>[] = [retryInside, identify, i18n];
+  const insideConversation: Middleware<BaseContext>[] = [transformersInside, identify, i18n];
 
   // One update at a time per chat (the runner is concurrent): before everything that reads or writes state.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
