@@ -64,6 +64,38 @@ class ApiError extends Error {
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
 
+/** The tags Telegram's HTML parse mode takes (https://core.telegram.org/bots/api#html-style). */
+const HTML_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"]);
+
+/**
+ * Telegram's rule for parse_mode HTML: every <, > and & that is not part of a supported tag or an entity
+ * (&lt; &gt; &amp; &quot; or a numeric one) must be escaped, and tags must close in order; otherwise the
+ * message is refused with "can't parse entities" (a shop name with "&" in it, a product name with "<").
+ */
+export function checkHtml(text: string): void {
+  const open: string[] = [];
+  const refuse = (why: string, at: number) => {
+    throw new ApiError(400, `Bad Request: can't parse entities: ${why} at byte offset ${Buffer.byteLength(text.slice(0, at))}`);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "&") {
+      if (!/^&(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-f]{1,6});/i.test(text.slice(i, i + 12))) refuse(`character "&" must be escaped as &amp;`, i);
+    } else if (char === ">") {
+      refuse(`character ">" must be escaped as &gt;`, i);
+    } else if (char === "<") {
+      const tag = /^<(\/?)([a-z-]+)(\s[^<>]*)?>/i.exec(text.slice(i));
+      if (!tag || !HTML_TAGS.has(tag[2]!.toLowerCase())) refuse(`unsupported start tag "${/^<\/?([^\s>]*)/.exec(text.slice(i))?.[1] ?? ""}"`, i);
+      const name = tag![2]!.toLowerCase();
+      if (tag![1]) {
+        if (open.pop() !== name) refuse(`unmatched end tag "${name}"`, i);
+      } else open.push(name);
+      i += tag![0].length - 1;
+    }
+  }
+  if (open.length > 0) refuse(`can't find end tag corresponding to start tag "${open.at(-1)}"`, text.length);
+}
+
 export function stripHtml(text: string): string {
   return text
     .replace(/<[^>]+>/g, "")
@@ -357,8 +389,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     return keyboard;
   }
 
-  function checkText(text: unknown): string {
+  function checkText(text: unknown, parseMode?: unknown): string {
     if (typeof text !== "string" || text.trim() === "") throw new ApiError(400, "Bad Request: message text is empty");
+    if (parseMode === "HTML") checkHtml(text);
     if (stripHtml(text).length > 4096) throw new ApiError(400, "Bad Request: message is too long");
     return text;
   }
@@ -438,7 +471,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     sendChatAction: (params) => (chatIdOf(params), true),
     sendMessage: (params) => {
       const chatId = chatIdOf(params);
-      const text = checkText(params["text"]);
+      const text = checkText(params["text"], params["parse_mode"]);
       const buttons = parseMarkup(params["reply_markup"]);
       pace(chatId);
       return asMessage(addMessage(chatId, "bot", text, buttons, params["parse_mode"] ? { parse_mode: String(params["parse_mode"]) } : {}));
@@ -446,7 +479,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     editMessageText: (params) => {
       const chatId = chatIdOf(params);
       const message = botMessage(chatId, params["message_id"]);
-      const text = checkText(params["text"]);
+      const text = checkText(params["text"], params["parse_mode"]);
       const buttons = parseMarkup(params["reply_markup"]);
       if (message.text === text && JSON.stringify(message.buttons) === JSON.stringify(buttons)) {
         throw new ApiError(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");

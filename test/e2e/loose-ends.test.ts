@@ -1,9 +1,12 @@
 // Loose ends customers and operators trip over (issue 19), each through the real shop against the fakes: a
 // double tap inside the checkout, a shop name with HTML in it, paying a re-opened Stars order, a customer who
 // unblocks the bot, codes that expire.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
-import { startHarness, waitUntil, type Harness } from "../helpers/harness.js";
+import { openOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -29,5 +32,52 @@ describe("a fast double tap inside the checkout", () => {
     expect(everything).not.toContain("Something went wrong");
     expect([...h.telegram.callbackAnswers.values()].map((a) => a.text ?? "")).not.toContain("Something went wrong on our side. Nothing was charged twice; please try again.");
     expect(h.logs.filter((line) => line.includes('"update failed"'))).toEqual([]);
+  });
+});
+
+/** The example catalog with "<&>" after every text a customer reads, in every language. */
+function catalogWithHtmlInIt(dir: string): string {
+  const catalog = JSON.parse(readFileSync("catalog.example.json", "utf8")) as { products: Array<Record<string, unknown>> };
+  const mark = (value: unknown): unknown =>
+    typeof value === "string" ? `${value} <&>` : Object.fromEntries(Object.entries(value as Record<string, string>).map(([locale, text]) => [locale, `${text} <&>`]));
+  for (const product of catalog.products) {
+    for (const field of ["name", "category", "brand", "instructions"]) if (product[field] !== undefined) product[field] = mark(product[field]);
+    const recipient = product["recipient"] as { hint?: unknown } | undefined;
+    if (recipient?.hint !== undefined) recipient.hint = mark(recipient.hint);
+  }
+  const path = join(dir, "catalog-with-html.json");
+  writeFileSync(path, JSON.stringify(catalog));
+  return path;
+}
+
+describe("operator-supplied texts in Telegram's HTML", () => {
+  it("are escaped everywhere: a shop called \"Tom & Jerry <Codes>\", a support contact and a catalog with <&> in every text", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "catalog-"));
+    h = await startHarness({ env: { SHOP_NAME: "Tom & Jerry <Codes>", SUPPORT_CONTACT: "<help> & co", CATALOG_PATH: catalogWithHtmlInIt(dir) } });
+    const c = h.customer(19_101);
+    c.say("/start");
+    const welcome = await c.expect("Welcome to Tom & Jerry <Codes>!");
+    expect(welcome.text).toContain("Tom &amp; Jerry &lt;Codes&gt;");
+    // Browse, buy, pay and receive a code: every screen names the product.
+    const { orderId, sessionId } = await openOrder(h, c, ["Gift cards <&>", "Steam Wallet <&> ·", "Steam Wallet 20 USD <&>"]);
+    await h.stripe.completeCheckout(sessionId);
+    const delivery = await c.expect("How to redeem");
+    expect(stripHtml(delivery.text)).toContain("enter the code. <&>");
+    expect(stripHtml(delivery.text)).toContain("Write to <help> & co");
+    await waitForStatus(h, orderId, "delivered");
+    c.say("/orders");
+    await c.expect("Your orders");
+    c.tap(orderId);
+    await c.expect(/Order ORD-\w{8}\nSteam Wallet 20 USD <&> × 1/);
+    c.say("/support");
+    await c.expect("Need help? Write to <help> & co.");
+    // A top-up: the question with its hint, and the confirmation.
+    c.say("/start buy_mlbb-86-diamonds");
+    await c.expect("Mobile Legends 86 Diamonds <&>");
+    c.tap("Buy for");
+    await c.expect(/Send the player ID.*<&>/s);
+    c.say("12345678(2345)");
+    await c.expect("Please check your order");
+    expect(h.telegram.calls.filter((call) => call.status !== 200 && ["sendMessage", "editMessageText"].includes(call.method))).toEqual([]);
   });
 });
