@@ -167,3 +167,9 @@ button-show-code = 🔑 Ver el código otra vez
 button-order-details = 📦 Detalles del pedido
 # El nombre de este idioma en sí mismo, para el selector de /language.
 language-name = 🇪🇸 Español
+checkout-ready-stars =
+    🧾 <b>Pedido { $order }</b>
+    { $name } × { $quantity }
+    Total: <b>{ $total }</b>
+
+    Paga con Telegram Stars: toca <b>Pagar</b> en la factura de abajo. Guardamos el pedido 30 minutos, hasta las { $until }.

@@ -167,3 +167,9 @@ button-show-code = 🔑 Ver o código de novo
 button-order-details = 📦 Detalhes do pedido
 # O nome deste idioma nele mesmo, para o seletor de /language.
 language-name = 🇧🇷 Português (Brasil)
+checkout-ready-stars =
+    🧾 <b>Pedido { $order }</b>
+    { $name } × { $quantity }
+    Total: <b>{ $total }</b>
+
+    Pague com Telegram Stars: toque em <b>Pagar</b> na fatura abaixo. O pedido fica reservado por 30 minutos, até { $until }.

@@ -163,3 +163,9 @@ button-show-code = 🔑 Kodu yeniden göster
 button-order-details = 📦 Sipariş ayrıntıları
 # Bu dilin kendi dilindeki adı, /language seçicisi için.
 language-name = 🇹🇷 Türkçe
+checkout-ready-stars =
+    🧾 <b>Sipariş { $order }</b>
+    { $name } × { $quantity }
+    Toplam: <b>{ $total }</b>
+
+    Telegram Stars ile ödeyin: aşağıdaki faturada <b>Öde</b>'ye dokunun. Sipariş 30 dakika, { $until } saatine kadar sizin için ayrılır.

@@ -171,3 +171,9 @@ button-show-code = 🔑 Показати код ще раз
 button-order-details = 📦 Деталі замовлення
 # Назва цієї мови нею самою, для вибору в /language.
 language-name = 🇺🇦 Українська
+checkout-ready-stars =
+    🧾 <b>Замовлення { $order }</b>
+    { $name } × { $quantity }
+    Разом: <b>{ $total }</b>
+
+    Оплата в Telegram Stars: натисніть <b>Сплатити</b> в рахунку нижче. Замовлення чекає на вас 30 хвилин, до { $until }.

@@ -81,3 +81,34 @@ describe("operator-supplied texts in Telegram's HTML", () => {
     expect(h.telegram.calls.filter((call) => call.status !== 200 && ["sendMessage", "editMessageText"].includes(call.method))).toEqual([]);
   });
 });
+
+describe("a Stars-only shop and a re-opened order", () => {
+  it("shows a Pay button on the re-opened order that sends a fresh invoice for the same order, which pays it", async () => {
+    h = await startHarness({ env: { PAYMENT_METHODS: "stars" } });
+    const c = h.customer(19_201);
+    const buy = async () => {
+      const before = h.telegram.version;
+      c.say("/start buy_psn-25-usd");
+      await h.telegram.waitFor(c.id, (m) => m.version > before && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
+      c.tap(/^🛒/);
+      return h.telegram.waitFor(c.id, (m) => m.version > before && /Order ORD-\w{8}/.test(stripHtml(m.text)));
+    };
+    const first = await buy();
+    const invoice = await h.telegram.waitFor(c.id, (m) => Boolean(m.invoice));
+    const orderId = (invoice.invoice as { payload: string }).payload;
+    // The same thing again within the payment window: the open order comes back, with a way to pay it.
+    const again = await buy();
+    expect(again.message_id).not.toBe(first.message_id);
+    expect(stripHtml(again.text)).toContain(orderId);
+    const pay = again.buttons.flat().find((b) => b.text.startsWith("⭐ Pay"));
+    expect(pay, `buttons: ${again.buttons.flat().map((b) => b.text).join(" | ")}`).toBeDefined();
+    const tapped = h.telegram.version;
+    h.telegram.tap(c.id, again.message_id, pay!.callback_data!);
+    const fresh = await h.telegram.waitFor(c.id, (m) => m.version > tapped && Boolean(m.invoice));
+    expect((fresh.invoice as { payload: string }).payload).toBe(orderId);
+    expect(fresh.message_id).not.toBe(invoice.message_id);
+    const paid = await h.telegram.payInvoice(c.id, fresh.message_id);
+    expect(paid.ok).toBe(true);
+    await waitForStatus(h, orderId, "delivered");
+  });
+});

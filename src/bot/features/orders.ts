@@ -31,7 +31,7 @@ export async function showOrder(deps: BotDeps, ctx: ShopContext, orderId: string
   }
   const codes = SHOWS_CODES.has(order.status) ? deliveryMessage({ ...deps, supportContact: deps.supportContact }, order, locale) : null;
   if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-  await show(ctx, orderView(ctx.t.bind(ctx), locale, order, codes));
+  await show(ctx, orderView(ctx.t.bind(ctx), locale, order, codes, deps.paymentMethods));
 }
 
 export function ordersFeature(deps: BotDeps): Composer<ShopContext> {
