@@ -64,6 +64,13 @@ class ApiError extends Error {
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
 
+export interface PlannedFailure {
+  code: number;
+  description: string;
+  retry_after?: number;
+  afterEffect?: boolean;
+}
+
 /** The tags Telegram's HTML parse mode takes (https://core.telegram.org/bots/api#html-style). */
 const HTML_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"]);
 
@@ -115,8 +122,11 @@ export interface FakeTelegram {
   limits: FakeTelegramOptions["limits"];
   /** Chats that answer 403 (the user blocked the bot). */
   readonly blocked: Set<number>;
-  /** The next N calls of a method answer this error (429 with retry_after, 500…). */
-  failNext(method: string, count: number, error: { code: number; description: string; retry_after?: number }): void;
+  /**
+   * The next N calls of a method answer this error (429 with retry_after, 500…). With `afterEffect` the call is
+   * carried out first and only its answer is the error: a timeout after Telegram did the work.
+   */
+  failNext(method: string, count: number, error: PlannedFailure): void;
   /** Planned failures not yet served. */
   pendingFailures(method: string): number;
   addUser(user: FakeUser): void;
@@ -169,7 +179,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
   const updates: Array<Record<string, unknown> & { update_id: number }> = [];
   let nextUpdateId = 1;
   const waiters = new Set<Waiter>();
-  const failures = new Map<string, Array<{ code: number; description: string; retry_after?: number }>>();
+  const failures = new Map<string, PlannedFailure[]>();
   const sentAt = new Map<number, number[]>();
   const globalSentAt: number[] = [];
   const listeners = new Set<(chatId: number) => void>();
@@ -588,6 +598,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       .then(async (params) => {
         record.params = params;
         const planned = failures.get(method)?.shift();
+        if (planned?.afterEffect) await handler(params);
         if (planned) {
           throw new ApiError(planned.code, planned.description, planned.retry_after ? { retry_after: planned.retry_after } : undefined);
         }

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
-import { openOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
+import { getOrder, getOrderEvents } from "../../src/orders/repository.js";
+import { ADMIN_ID, OPS_CHAT_ID, openOrder, opsMessage, startHarness, statusOf, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -110,5 +111,39 @@ describe("a Stars-only shop and a re-opened order", () => {
     const paid = await h.telegram.payInvoice(c.id, fresh.message_id);
     expect(paid.ok).toBe(true);
     await waitForStatus(h, orderId, "delivered");
+  });
+});
+
+describe("a Stars refund whose answer never came", () => {
+  it("is checked in Telegram's ledger before Retry or Enter code: a refunded payment is not fulfilled, and the admin is told why", async () => {
+    h = await startHarness({
+      env: { PAYMENT_METHODS: "stars", SUPPLIER_MAX_ATTEMPTS: "1", SUPPLIER_RETRY_BASE_MS: "10" },
+      simulator: { behaviours: { "xbox-15-usd": { outcome: "fail" } } },
+    });
+    // Telegram returns the Stars, but every answer to refundStarPayment is an error: the shop never learns it.
+    h.telegram.failNext("refundStarPayment", 1, { code: 429, description: "Too Many Requests: the answer was lost", afterEffect: true });
+    h.telegram.failNext("refundStarPayment", 5, { code: 429, description: "Too Many Requests: the answer was lost" });
+    const c = h.customer(19_301);
+    const before = h.telegram.version;
+    c.say("/start buy_xbox-15-usd");
+    await h.telegram.waitFor(c.id, (m) => m.version > before && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
+    c.tap(/^🛒/);
+    const invoice = await h.telegram.waitFor(c.id, (m) => m.version > before && Boolean(m.invoice));
+    const orderId = (invoice.invoice as { payload: string }).payload;
+    const paid = await h.telegram.payInvoice(c.id, invoice.message_id);
+    await waitForStatus(h, orderId, "needs_review", 15_000);
+    expect(h.telegram.starRefunds).toEqual([{ userId: c.id, chargeId: paid.chargeId }]);
+    const suppliedBefore = h.supplier.createdByReference.get(orderId);
+
+    h.customer(ADMIN_ID);
+    h.telegram.sendText(ADMIN_ID, `/retry ${orderId}`, { chatId: OPS_CHAT_ID });
+    const refusal = await opsMessage(h, `${orderId}: Telegram's ledger shows its Stars payment (${paid.chargeId}) was refunded`);
+    expect(stripHtml(refusal.text)).toContain(`/refund ${orderId} manual`);
+    h.telegram.sendText(ADMIN_ID, `/code ${orderId} ABCDE-FGHIJ-KLMNO 1234`, { chatId: OPS_CHAT_ID });
+    await waitUntil(() => h.telegram.messages(OPS_CHAT_ID).filter((m) => stripHtml(m.text).includes("ledger shows its Stars payment")).length === 2, 10_000, "the second refusal");
+    expect(statusOf(h, orderId)).toBe("needs_review");
+    expect(getOrderEvents(h.shop.db, orderId).map((e) => e.cause)).not.toContain("admin_retry");
+    expect(h.supplier.createdByReference.get(orderId)).toBe(suppliedBefore);
+    expect(getOrder(h.shop.db, orderId)!.telegramChargeId).toBe(paid.chargeId);
   });
 });

@@ -98,7 +98,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     });
   });
 
-  admin.command("retry", (ctx) => withId(ctx, (id) => answer(ctx, retryOrder(deps, id, ctx.from!.id))));
+  admin.command("retry", (ctx) => withId(ctx, async (id) => answer(ctx, await retryOrder(deps, id, ctx.from!.id))));
   admin.command("refund", (ctx) => {
     // /refund <id> — through the shop's flow; /refund <id> manual [note] — closes one refunded outside the shop.
     const [idText = "", mode, ...note] = ctx.match.trim().split(/\s+/);
@@ -111,7 +111,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   admin.command("code", async (ctx) => {
     const [id, code, pin] = ctx.match.trim().split(/\s+/);
     if (!id || !ID.test(id.toUpperCase()) || !code) return ctx.reply("Use: /code ORD-XXXXXXXX CODE [PIN]");
-    return answer(ctx, enterCode(deps, id.toUpperCase(), ctx.from!.id, code, pin ?? null));
+    return answer(ctx, await enterCode(deps, id.toUpperCase(), ctx.from!.id, code, pin ?? null));
   });
 
   admin.command("sync", async (ctx) => {
@@ -171,7 +171,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
 
   // Review buttons.
   admin.callbackQuery(/^ar:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
-    const result = retryOrder(deps, ctx.match[1]!, ctx.from.id);
+    const result = await retryOrder(deps, ctx.match[1]!, ctx.from.id);
     await ctx.answerCallbackQuery({ text: result.message, show_alert: !result.ok });
   });
   admin.callbackQuery(/^af:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
@@ -189,7 +189,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     const match = prompt ? ENTER_CODE_PROMPT.exec(prompt) : null;
     if (!match || ctx.msg.reply_to_message?.from?.id !== ctx.me.id) return next();
     const [code, pin] = ctx.msg.text.split("\n").map((line) => line.trim());
-    await answer(ctx, enterCode(deps, match[1]!, ctx.from.id, code ?? "", pin ?? null));
+    await answer(ctx, await enterCode(deps, match[1]!, ctx.from.id, code ?? "", pin ?? null));
   });
 
   return composer;
