@@ -103,10 +103,13 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   // The database, brought up to date by its migrations, with the catalog file written into it.
   const db = openDatabase(config.DATABASE_PATH);
   const catalog = readCatalogFile(config.CATALOG_PATH);
-  syncCatalog(db, catalog, now());
+  const refusedPatterns = syncCatalog(db, catalog, now());
   const untranslated = missingTranslations(catalog);
   if (untranslated.length > 0) {
     logger.warn({ count: untranslated.length, first: untranslated.slice(0, 5) }, "catalog texts without a translation: customers in those languages read the English");
+  }
+  for (const { sku, reason } of refusedPatterns) {
+    logger.error({ sku, reason }, "a product added by the supplier sync has a recipient pattern the shop refuses; it takes no recipient until it is fixed");
   }
   const lease = createLease(db, { mode: config.INSTANCE_LEASE, logger, ...options.lease, onLost: (message) => onFatal(message) });
   const database: Component = { name: "database", stop: () => void db.$client.close() };
@@ -203,7 +206,8 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   });
 
   // The bot: customer features and the admin console.
-  const syncSupplierCatalog = () => syncFromSupplier({ db, supplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT });
+  const syncSupplierCatalog = () =>
+    syncFromSupplier({ db, supplier, logger, now, alert: (text) => alerter.raise({ kind: "catalog_sync", text }) }, { percent: config.CATALOG_MARKUP_PERCENT });
   const botDeps: BotDeps = {
     db,
     logger,

@@ -21,6 +21,8 @@ export const ALERT_KINDS = {
   stripe_refund: { title: "Refund made in Stripe", action: "Nothing to do if you refunded on purpose; an order not yet delivered is held and its code is not sent." },
   dispute: { title: "Payment disputed", action: "Answer the dispute in the Stripe dashboard with the delivery log from /order <id>; /disputes lists what is due." },
   payment_mismatch: { title: "Payment does not match its order", action: "Compare the amounts in Stripe and /order <id>, then Retry or Refund." },
+  catalog_sync: { title: "Catalog sync from the supplier needs a look", action: "Check the supplier's GET /catalog (and /sync again); the shop kept what it had." },
+  customer_back: { title: "Customers came back: undelivered codes sent again", action: "Nothing to do; /order <id> shows the resend." },
 } as const;
 
 export type AlertKind = keyof typeof ALERT_KINDS;
@@ -48,6 +50,8 @@ export const COOLDOWNS: Record<AlertKind, number> = {
   slow_supplier: 10 * 60_000,
   failure_rate: 10 * 60_000,
   webhook_failures: 10 * 60_000,
+  catalog_sync: 10 * 60_000,
+  customer_back: 60_000,
 };
 
 export interface Alert {

@@ -6,7 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
+import { getProduct } from "../../src/catalog/catalog.js";
+import { syncFromSupplier } from "../../src/catalog/supplier-sync.js";
 import { getOrder, getOrderEvents } from "../../src/orders/repository.js";
+import { SIMULATOR_CATALOG } from "../../src/supplier/simulator-catalog.js";
 import { ADMIN_ID, OPS_CHAT_ID, openOrder, opsMessage, startHarness, statusOf, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
@@ -145,5 +148,69 @@ describe("a Stars refund whose answer never came", () => {
     expect(getOrderEvents(h.shop.db, orderId).map((e) => e.cause)).not.toContain("admin_retry");
     expect(h.supplier.createdByReference.get(orderId)).toBe(suppliedBefore);
     expect(getOrder(h.shop.db, orderId)!.telegramChargeId).toBe(paid.chargeId);
+  });
+});
+
+describe("recipient patterns in the checkout", () => {
+  it("must match the whole of what the customer typed, whatever the catalog file wrote", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "catalog-"));
+    const catalog = JSON.parse(readFileSync("catalog.example.json", "utf8")) as { products: Array<Record<string, unknown> & { recipient?: { pattern: string } }> };
+    catalog.products.find((p) => p["sku"] === "pubg-660-uc")!.recipient!.pattern = "[0-9]{8,12}";
+    writeFileSync(join(dir, "catalog.json"), JSON.stringify(catalog));
+    h = await startHarness({ env: { CATALOG_PATH: join(dir, "catalog.json") } });
+    const c = h.customer(19_401);
+    c.say("/start buy_pubg-660-uc");
+    await c.expect("PUBG Mobile 660 UC");
+    c.tap("Buy for");
+    await c.expect("Send the player ID");
+    c.say("id 5123456789, thanks");
+    await c.expect('"id 5123456789, thanks" is not a valid player ID');
+    c.say("5123456789");
+    await c.expect("Please check your order");
+  });
+});
+
+describe("catalog sync from the supplier", () => {
+  const syncDeps = () => ({ db: h.shop.db, supplier: h.shop.pipeline.supplier, logger: h.shop.logger, now: Date.now });
+
+  it.each([
+    ["empty", []],
+    ["cut off after three products", SIMULATOR_CATALOG.slice(0, 3)],
+  ])("keeps the current stock when the supplier's catalog is %s, and tells ops", async (_what, catalog) => {
+    h = await startHarness({ simulator: { catalog: structuredClone(catalog) } });
+    h.customer(ADMIN_ID);
+    h.telegram.sendText(ADMIN_ID, "/sync", { chatId: OPS_CHAT_ID });
+    await opsMessage(h, "Catalog sync from the supplier needs a look");
+    await opsMessage(h, "⚠️ Catalog not synced: the supplier's catalog lists");
+    const report = await syncFromSupplier(syncDeps(), { percent: 12 });
+    expect(report.outOfStock).toEqual([]);
+    expect(report.distrusted).toMatch(/taken as empty or cut off/);
+    expect(getProduct(h.shop.db, "steam-20-usd")!.inStock).toBe(true);
+    // The shop still sells.
+    const c = h.customer(19_501);
+    c.say("/start");
+    const home = await c.expect("Pick a category");
+    expect(home.buttons.flat().map((b) => b.text)).toContain("Gift cards (8)");
+  });
+
+  it("still hides what one supplier product going out of stock takes away", async () => {
+    const catalog = structuredClone(SIMULATOR_CATALOG);
+    h = await startHarness({ simulator: { catalog: catalog.filter((p) => p.sku !== "psn-25-usd") } });
+    const report = await syncFromSupplier(syncDeps(), { percent: 12 });
+    expect(report.distrusted).toBeUndefined();
+    expect(report.outOfStock).toEqual(["psn-25-usd"]);
+  });
+
+  it("does not add a supplier product whose recipient pattern could backtrack catastrophically, and names it", async () => {
+    const catalog = structuredClone(SIMULATOR_CATALOG);
+    catalog.push({
+      sku: "evil-topup", name: "Evil Top-up", kind: "topup", face_value: { amount: 100, currency: "USD" }, cost: { amount: 90, currency: "USD" },
+      requires_pin: false, in_stock: true, recipient: { type: "player_id", pattern: "^([0-9]+)+$" },
+    });
+    h = await startHarness({ simulator: { catalog } });
+    const report = await syncFromSupplier({ ...syncDeps(), alert: (text) => h.shop.pipeline.alerts.raise({ kind: "catalog_sync", text }) }, { percent: 12 });
+    expect(report.refused).toEqual([{ sku: "evil-topup", reason: expect.stringMatching(/^recipient pattern could backtrack catastrophically/) }]);
+    expect(getProduct(h.shop.db, "evil-topup")).toBeUndefined();
+    await opsMessage(h, "evil-topup from the supplier's catalog was not added");
   });
 });

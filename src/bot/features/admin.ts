@@ -117,12 +117,14 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   admin.command("sync", async (ctx) => {
     try {
       const report = await deps.syncCatalog();
+      if (report.distrusted) return ctx.reply(`⚠️ Catalog not synced: ${escapeHtml(report.distrusted)}.`, { parse_mode: "HTML" });
       const lines = [
         "<b>Catalog synced from the supplier</b>",
         `New (disabled until you enable them): ${report.added.length ? report.added.map((sku) => `<code>${escapeHtml(sku)}</code>`).join(", ") : "none"}`,
         `Repriced: ${report.repriced.length ? report.repriced.map((r) => `${escapeHtml(r.sku)} ${r.from} → ${r.to}`).join(", ") : "none"}`,
         `Out of stock (hidden): ${report.outOfStock.length ? report.outOfStock.map(escapeHtml).join(", ") : "none"}`,
         `Back in stock: ${report.backInStock.length ? report.backInStock.map(escapeHtml).join(", ") : "none"}`,
+        ...(report.refused.length ? [`Not added: ${report.refused.map((r) => `<code>${escapeHtml(r.sku)}</code> (${escapeHtml(r.reason)})`).join(", ")}`] : []),
       ];
       return ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
     } catch (error) {
