@@ -18,6 +18,7 @@ import { riskSettingsOf, type Config } from "./config.js";
 import { createCustomerNotifier } from "./customers/notify.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { createLease } from "./db/lease.js";
+import { redeliverToReturningCustomer } from "./fulfilment/comeback.js";
 import { schedulePaidNotice } from "./fulfilment/notify.js";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { processSupplierEvents } from "./fulfilment/supplier-events.js";
@@ -225,6 +226,9 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     alerts: alerter,
     notify,
     onStarsPayment: () => worker.wake(),
+    onCustomerBack: (customerId) => {
+      redeliverToReturningCustomer(pipeline, customerId).catch((error: unknown) => logger.error({ err: error, customer_id: customerId }, "resending to a customer who came back failed"));
+    },
   };
   const bot = createBot(token, botDeps, {
     apiRoot: config.TELEGRAM_API_ROOT,

@@ -9,6 +9,7 @@ import type { BaseContext, ShopContext } from "./context.js";
 import { sqliteConversationStorage } from "./conversation-storage.js";
 import type { BotDeps } from "./deps.js";
 import { checkoutFeature, CHECKOUT_CONVERSATION_VERSION } from "./features/checkout.js";
+import { membershipFeature } from "./features/membership.js";
 import { ordersFeature } from "./features/orders.js";
 import { shopFeature } from "./features/shop.js";
 import { starsFeature } from "./features/stars.js";
@@ -79,6 +80,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   for (const feature of options.extraFeatures ?? []) bot.use(feature);
   // Before the private-chat filter: a pre-checkout query has no chat.
   if (deps.paymentMethods.includes("stars")) bot.use(starsFeature(deps));
+  bot.use(membershipFeature(deps));
   // Customers only talk to the shop in private chats; the ops group is the admin features' business.
   const customer = bot.chatType("private");
   customer.use(checkoutFeature(deps, insideConversation));

@@ -123,6 +123,11 @@ export interface FakeTelegram {
   /** Chats that answer 403 (the user blocked the bot). */
   readonly blocked: Set<number>;
   /**
+   * The user blocks (or unblocks) the bot, as Telegram reports it: their chat answers 403 (or no longer), and the
+   * bot gets a my_chat_member update (member → kicked, or kicked → member).
+   */
+  setBlocked(userId: number, blocked: boolean): void;
+  /**
    * The next N calls of a method answer this error (429 with retry_after, 500…). With `afterEffect` the call is
    * carried out first and only its answer is the error: a timeout after Telegram did the work.
    */
@@ -247,6 +252,21 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       failures.set(method, list);
     },
     pendingFailures: (method) => failures.get(method)?.length ?? 0,
+    setBlocked(userId, blocked) {
+      const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
+      if (blocked) fake.blocked.add(userId);
+      else fake.blocked.delete(userId);
+      const bot = { ...botUser };
+      pushUpdate({
+        my_chat_member: {
+          chat: chatObject(userId, user),
+          from: { ...user, is_bot: false },
+          date: Math.floor(now() / 1000),
+          old_chat_member: blocked ? { user: bot, status: "member" } : { user: bot, status: "kicked", until_date: 0 },
+          new_chat_member: blocked ? { user: bot, status: "kicked", until_date: 0 } : { user: bot, status: "member" },
+        },
+      });
+    },
     addUser(user) {
       users.set(user.id, user);
       if (!chats.has(user.id)) chats.set(user.id, []);

@@ -214,3 +214,33 @@ describe("catalog sync from the supplier", () => {
     await opsMessage(h, "evil-topup from the supplier's catalog was not added");
   });
 });
+
+describe("the customer comes back", () => {
+  it("unblocking the bot redelivers their undelivered codes and tells the ops chat which ones", async () => {
+    h = await startHarness();
+    const c = h.customer(19_601);
+    const first = await openOrder(h, c, ["/start buy_steam-20-usd"]);
+    const second = await openOrder(h, c, ["/start buy_razer-gold-10-usd"]);
+    h.telegram.setBlocked(c.id, true);
+    await h.stripe.completeCheckout(first.sessionId);
+    await h.stripe.completeCheckout(second.sessionId);
+    await waitForStatus(h, first.orderId, "delivery_failed");
+    await waitForStatus(h, second.orderId, "delivery_failed");
+    await waitUntil(() => h.shop.db.$client.prepare<[number], { blocked_at: number | null }>("SELECT blocked_at FROM customers WHERE id = ?").get(c.id)?.blocked_at, 5000, "the customer marked blocked");
+
+    h.telegram.setBlocked(c.id, false);
+    await waitForStatus(h, first.orderId, "delivered");
+    await waitForStatus(h, second.orderId, "delivered");
+    for (const { orderId } of [first, second]) {
+      await c.expect(h.supplier.orderByReference(orderId)!.items[0]!.code!);
+      expect(getOrderEvents(h.shop.db, orderId).at(-1)).toMatchObject({ fromStatus: "delivery_failed", toStatus: "delivered", actor: "system:customer_back" });
+    }
+    const alert = await opsMessage(h, "Customers came back");
+    await waitUntil(() => {
+      const text = h.telegram.messages(OPS_CHAT_ID).filter((m) => m.text.includes("Customers came back")).map((m) => stripHtml(m.text)).join("\n");
+      return text.includes(first.orderId) && text.includes(second.orderId);
+    }, 5000, "both orders named in the ops chat");
+    expect(alert).toBeDefined();
+    expect(h.shop.db.$client.prepare<[number], { blocked_at: number | null }>("SELECT blocked_at FROM customers WHERE id = ?").get(c.id)?.blocked_at).toBeNull();
+  });
+});
