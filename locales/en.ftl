@@ -172,3 +172,4 @@ checkout-ready-stars =
     Total: <b>{ $total }</b>
 
     Pay with Telegram Stars: tap <b>Pay</b> on the invoice below. The order is kept for you for 30 minutes, until { $until }.
+delivery-expiry-line = Valid until: { $date }

@@ -173,3 +173,4 @@ checkout-ready-stars =
     Total: <b>{ $total }</b>
 
     Paga con Telegram Stars: toca <b>Pagar</b> en la factura de abajo. Guardamos el pedido 30 minutos, hasta las { $until }.
+delivery-expiry-line = Válido hasta: { $date }

@@ -173,3 +173,4 @@ checkout-ready-stars =
     Total: <b>{ $total }</b>
 
     Pague com Telegram Stars: toque em <b>Pagar</b> na fatura abaixo. O pedido fica reservado por 30 minutos, até { $until }.
+delivery-expiry-line = Válido até: { $date }

@@ -177,3 +177,4 @@ checkout-ready-stars =
     Итого: <b>{ $total }</b>
 
     Оплата в Telegram Stars: нажмите <b>Оплатить</b> в счёте ниже. Заказ ждёт вас 30 минут, до { $until }.
+delivery-expiry-line = Действует до: { $date }

@@ -169,3 +169,4 @@ checkout-ready-stars =
     Toplam: <b>{ $total }</b>
 
     Telegram Stars ile ödeyin: aşağıdaki faturada <b>Öde</b>'ye dokunun. Sipariş 30 dakika, { $until } saatine kadar sizin için ayrılır.
+delivery-expiry-line = Son kullanma tarihi: { $date }

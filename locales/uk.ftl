@@ -177,3 +177,4 @@ checkout-ready-stars =
     Разом: <b>{ $total }</b>
 
     Оплата в Telegram Stars: натисніть <b>Сплатити</b> в рахунку нижче. Замовлення чекає на вас 30 хвилин, до { $until }.
+delivery-expiry-line = Дійсний до: { $date }

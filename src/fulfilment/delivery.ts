@@ -2,6 +2,7 @@
 // Telegram message id. At least once: a crash between the send and the commit sends the same code again.
 import { GrammyError, HttpError } from "grammy";
 import { markCustomerBlocked } from "../customers/repository.js";
+import { formatDate } from "../lib/datetime.js";
 import { escapeHtml } from "../lib/html.js";
 import { faceValueText, textOf, unitOf } from "../catalog/texts.js";
 import { resolveHold } from "../orders/hold.js";
@@ -32,6 +33,7 @@ function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportC
     lines.push(deps.t(locale, "delivery-code-line", { code: escapeHtml(deps.sealer.open(item.codeEnc, order.id)) }));
     if (item.pinEnc) lines.push(deps.t(locale, "delivery-pin-line", { pin: escapeHtml(deps.sealer.open(item.pinEnc, order.id)) }));
     if (item.serialEnc) lines.push(deps.t(locale, "delivery-serial-line", { serial: escapeHtml(deps.sealer.open(item.serialEnc, order.id)) }));
+    if (item.expiresAt) lines.push(deps.t(locale, "delivery-expiry-line", { date: escapeHtml(expiryText(item.expiresAt, locale)) }));
   }
   return deps.t(locale, "delivery-code", {
     ...common,
@@ -39,6 +41,12 @@ function deliveryBody(deps: Pick<PipelineDeps, "db" | "t" | "sealer" | "supportC
     codes: lines.join("\n"),
     instructions: escapeHtml(textOf(product, "instructions", locale)),
   });
+}
+
+/** The supplier's expiry (an ISO date or time) as a date in the customer's language; kept as sent when it is no date. */
+function expiryText(value: string, locale: string): string {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : formatDate(ms, locale);
 }
 
 /** Telegram will never take this message: the bot is blocked, the chat is gone, the user deactivated. */

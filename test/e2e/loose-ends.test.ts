@@ -244,3 +244,27 @@ describe("the customer comes back", () => {
     expect(h.shop.db.$client.prepare<[number], { blocked_at: number | null }>("SELECT blocked_at FROM customers WHERE id = ?").get(c.id)?.blocked_at).toBeNull();
   });
 });
+
+describe("codes that expire", () => {
+  it("show their expiry date, in the customer's language, in the delivery and in /orders", async () => {
+    h = await startHarness({ simulator: { behaviours: { "steam-20-usd": { expiresAt: "2027-01-31T00:00:00Z" } } } });
+    for (const [id, language, line] of [
+      [19_701, "en", "Valid until: Jan 31, 2027"],
+      [19_702, "ru", "Действует до: 31 янв. 2027 г."],
+    ] as const) {
+      const c = h.customer(id, language);
+      const { orderId, sessionId } = await openOrder(h, c, ["/start buy_steam-20-usd"]);
+      await h.stripe.completeCheckout(sessionId);
+      const delivery = await c.expect(/How to redeem|Как активировать/);
+      const code = h.supplier.orderByReference(orderId)!.items[0]!.code!;
+      expect(stripHtml(delivery.text)).toContain(`${code}\n${line}`);
+      await waitForStatus(h, orderId, "delivered");
+      c.say("/orders");
+      const list = await h.telegram.waitFor(c.id, (m) => m.buttons.flat().some((b) => b.callback_data === `o:${orderId}`));
+      const before = h.telegram.version;
+      h.telegram.tap(c.id, list.message_id, `o:${orderId}`);
+      const view = await h.telegram.waitFor(c.id, (m) => m.version > before && stripHtml(m.text).includes(line));
+      expect(stripHtml(view.text)).toContain(code);
+    }
+  });
+});
