@@ -18,6 +18,7 @@ import { riskSettingsOf, type Config } from "./config.js";
 import { createCustomerNotifier } from "./customers/notify.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { createLease } from "./db/lease.js";
+import { pruneOldRows } from "./db/retention.js";
 import { redeliverToReturningCustomer } from "./fulfilment/comeback.js";
 import { schedulePaidNotice } from "./fulfilment/notify.js";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
@@ -41,6 +42,9 @@ import { processStarsPayments, reconcileStarsLedger, refundDueStarsPayments } fr
 import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
 import { createHttpSupplier } from "./supplier/http-client.js";
 import { createSupplierWebhookHandler } from "./supplier/webhook.js";
+
+/** How often rows past RETENTION_DAYS are pruned (and once at start). */
+const RETENTION_INTERVAL_MS = 6 * 3_600_000;
 
 /** Where Telegram posts updates in webhook mode (BOT_MODE=webhook), under WEBHOOK_URL. */
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -327,6 +331,10 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     repeating("monitor checks", config.MONITOR_INTERVAL_MS, () => monitors.check(), { logger }),
     repeating("Stars invoice expiry", config.MONITOR_INTERVAL_MS, () => expireStarsOrders(pipeline), { logger }),
     repeating("fraud hold expiry", config.MONITOR_INTERVAL_MS, () => refundExpiredRiskHolds(pipeline) > 0 && worker.wake(), { logger }),
+    repeating("retention", RETENTION_INTERVAL_MS, () => {
+      const deleted = pruneOldRows(db, now(), config.RETENTION_DAYS);
+      if (Object.keys(deleted).length > 0) logger.info({ deleted, retention_days: config.RETENTION_DAYS }, "pruned rows past their retention");
+    }, { logger, runAtStart: true }),
   ];
   if (stars) {
     // Telegram's own ledger of Stars payments, at start and then periodically: a payment whose update was lost

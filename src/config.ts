@@ -139,6 +139,7 @@ export const configSchema = z.object({
   RISK_MAX_ACCOUNTS_PER_CARD: countOrOff(1_000).default(2),
   RISK_HOLD_AUTO_REFUND_HOURS: countOrOff(24 * 365).default(24),
   RISK_BAN_ON_DISPUTE: flag.default(true),
+  RETENTION_DAYS: integer(1, 36_500).default(90),
 }).superRefine((config, ctx) => {
   // Stripe's keys are needed only when Stripe takes payments; webhook mode needs its URL and secret.
   if (config.PAYMENT_METHODS.includes("stripe")) {
@@ -217,6 +218,7 @@ const HINTS: Record<string, string> = {
   RISK_MAX_ACCOUNTS_PER_CARD: "give how many Telegram accounts may pay with one card before a hold, e.g. 2, or off",
   RISK_HOLD_AUTO_REFUND_HOURS: "give after how many hours an unreleased held order is refunded, e.g. 24, or off",
   RISK_BAN_ON_DISPUTE: "use on (a dispute bans its customer and card) or off",
+  RETENTION_DAYS: "give after how many days processed webhook events, settled Stars charges and abandoned checkouts are deleted, e.g. 90 (orders are kept)",
 };
 
 /** Production: NODE_ENV=production, or the compiled shop (dist/) as the image runs it; `npm start` runs src/ with tsx. */
