@@ -231,7 +231,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       });
       // The charge is made; the update that tells the bot may be lost (a crash of the bot between receipt and storage).
       if (payOptions.deliverUpdate === false) return { ok: true, chargeId };
-      const paid = addMessage(userId, userId, "", []);
+      // What Telegram shows in the chat for the payment (a service message; the bot gets successful_payment).
+      const invoiceTitle = (message.invoice as { title?: string }).title ?? "";
+      const paid = addMessage(userId, userId, `⭐ Paid ${invoice.total} Stars for ${invoiceTitle}`, []);
       pushUpdate({
         message: {
           message_id: paid.message_id,
