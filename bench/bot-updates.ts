@@ -77,7 +77,7 @@ const shopBot = createBot(
     db, logger: createLogger("silent"), now: Date.now, stripe: createStripeClient("sk_test_bench", "http://127.0.0.1:9"), newOrderId: createOrderId,
     sealer: createCodeCipher(Buffer.alloc(32)), t: (locale, key, vars) => i18n.t(locale, key, vars), shopName: "Bench", supportContact: "@bench",
     adminUserIds: [], opsChatId: -1, limits: { maxUnpaidOrders: 3, maxOrdersPerHour: 20 },
-    paymentMethods: ["stripe"], onStarsPayment: () => undefined, alerts: { raise: () => undefined }, notify: () => undefined,
+    paymentMethods: ["stripe"], onStarsPayment: () => undefined, onCustomerBack: () => undefined, alerts: { raise: () => undefined }, notify: () => undefined,
   },
   { botInfo, pacer: false },
 );

@@ -176,3 +176,10 @@ button-show-code = 🔑 Show the code again
 button-order-details = 📦 Order details
 # This language's name in itself, for the /language picker.
 language-name = 🇬🇧 English
+checkout-ready-stars =
+    🧾 <b>Order { $order }</b>
+    { $name } × { $quantity }
+    Total: <b>{ $total }</b>
+
+    Pay with Telegram Stars: tap <b>Pay</b> on the invoice below. The order is kept for you for 30 minutes, until { $until }.
+delivery-expiry-line = Valid until: { $date }

@@ -177,3 +177,10 @@ button-order-details = 📦 Detalles del pedido
 language-name = 🇪🇸 Español
 order-codes-separately = 🎁 Tus códigos no caben en esta pantalla. Toca el botón de abajo y llegarán de nuevo a este chat.
 button-send-codes = 🎁 Enviarme los códigos otra vez
+checkout-ready-stars =
+    🧾 <b>Pedido { $order }</b>
+    { $name } × { $quantity }
+    Total: <b>{ $total }</b>
+
+    Paga con Telegram Stars: toca <b>Pagar</b> en la factura de abajo. Guardamos el pedido 30 minutos, hasta las { $until }.
+delivery-expiry-line = Válido hasta: { $date }

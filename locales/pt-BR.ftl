@@ -177,3 +177,10 @@ button-order-details = 📦 Detalhes do pedido
 language-name = 🇧🇷 Português (Brasil)
 order-codes-separately = 🎁 Seus códigos não cabem nesta tela. Toque no botão abaixo e eles chegam de novo a este chat.
 button-send-codes = 🎁 Enviar meus códigos de novo
+checkout-ready-stars =
+    🧾 <b>Pedido { $order }</b>
+    { $name } × { $quantity }
+    Total: <b>{ $total }</b>
+
+    Pague com Telegram Stars: toque em <b>Pagar</b> na fatura abaixo. O pedido fica reservado por 30 minutos, até { $until }.
+delivery-expiry-line = Válido até: { $date }

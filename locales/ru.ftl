@@ -183,3 +183,10 @@ button-show-code = 🔑 Показать код ещё раз
 button-order-details = 📦 Подробнее о заказе
 # Название этого языка на нём самом, для выбора в /language.
 language-name = 🇷🇺 Русский
+checkout-ready-stars =
+    🧾 <b>Заказ { $order }</b>
+    { $name } × { $quantity }
+    Итого: <b>{ $total }</b>
+
+    Оплата в Telegram Stars: нажмите <b>Оплатить</b> в счёте ниже. Заказ ждёт вас 30 минут, до { $until }.
+delivery-expiry-line = Действует до: { $date }

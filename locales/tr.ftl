@@ -173,3 +173,10 @@ button-order-details = 📦 Sipariş ayrıntıları
 language-name = 🇹🇷 Türkçe
 order-codes-separately = 🎁 Kodlarınız bu ekrana sığmıyor. Aşağıdaki düğmeye dokunun, yeniden bu sohbete gelsinler.
 button-send-codes = 🎁 Kodlarımı yeniden gönder
+checkout-ready-stars =
+    🧾 <b>Sipariş { $order }</b>
+    { $name } × { $quantity }
+    Toplam: <b>{ $total }</b>
+
+    Telegram Stars ile ödeyin: aşağıdaki faturada <b>Öde</b>'ye dokunun. Sipariş 30 dakika, { $until } saatine kadar sizin için ayrılır.
+delivery-expiry-line = Son kullanma tarihi: { $date }

@@ -183,3 +183,10 @@ button-order-details = 📦 Деталі замовлення
 language-name = 🇺🇦 Українська
 order-codes-separately = 🎁 Ваші коди не вміщаються на цьому екрані. Натисніть кнопку нижче — і вони знову прийдуть у цей чат.
 button-send-codes = 🎁 Надіслати коди ще раз
+checkout-ready-stars =
+    🧾 <b>Замовлення { $order }</b>
+    { $name } × { $quantity }
+    Разом: <b>{ $total }</b>
+
+    Оплата в Telegram Stars: натисніть <b>Сплатити</b> в рахунку нижче. Замовлення чекає на вас 30 хвилин, до { $until }.
+delivery-expiry-line = Дійсний до: { $date }

@@ -20,6 +20,8 @@ import { configuredSuppliers, riskSettingsOf, type Config } from "./config.js";
 import { createCustomerNotifier } from "./customers/notify.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { createLease } from "./db/lease.js";
+import { pruneOldRows } from "./db/retention.js";
+import { redeliverToReturningCustomer } from "./fulfilment/comeback.js";
 import { schedulePaidNotice } from "./fulfilment/notify.js";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { processSupplierEvents } from "./fulfilment/supplier-events.js";
@@ -42,6 +44,9 @@ import { processStarsPayments, reconcileStarsLedger, refundDueStarsPayments } fr
 import { createStripeWebhookHandler } from "./payments/stripe-webhook.js";
 import { createSuppliers } from "./supplier/registry.js";
 import { createSupplierWebhookHandler } from "./supplier/webhook.js";
+
+/** How often rows past RETENTION_DAYS are pruned (and once at start). */
+const RETENTION_INTERVAL_MS = 6 * 3_600_000;
 
 /** Where Telegram posts updates in webhook mode (BOT_MODE=webhook), under WEBHOOK_URL. */
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -107,11 +112,14 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const catalog = readCatalogFile(config.CATALOG_PATH);
   checkSuppliersConfigured(catalog, configuredSuppliers(config), config.CATALOG_PATH);
   const db = openDatabase(config.DATABASE_PATH);
-  syncCatalog(db, catalog, now());
+  const refusedPatterns = syncCatalog(db, catalog, now());
   refreshStockAvailability(db, now());
   const untranslated = missingTranslations(catalog);
   if (untranslated.length > 0) {
     logger.warn({ count: untranslated.length, first: untranslated.slice(0, 5) }, "catalog texts without a translation: customers in those languages read the English");
+  }
+  for (const { sku, reason } of refusedPatterns) {
+    logger.error({ sku, reason }, "a product added by the supplier sync has a recipient pattern the shop refuses; it takes no recipient until it is fixed");
   }
   const lease = createLease(db, { mode: config.INSTANCE_LEASE, logger, ...options.lease, onLost: (message) => onFatal(message) });
   const database: Component = { name: "database", stop: () => void db.$client.close() };
@@ -237,7 +245,11 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const reloadly = suppliers.reloadly;
   // Catalog sync reads the generic supplier's GET /catalog; without it there is nothing to sync from.
   const syncSupplierCatalog = genericSupplier
-    ? () => syncFromSupplier({ db, supplier: genericSupplier, logger, now }, { percent: config.CATALOG_MARKUP_PERCENT })
+    ? () =>
+        syncFromSupplier(
+          { db, supplier: genericSupplier, logger, now, alert: (text) => alerter.raise({ kind: "catalog_sync", text }) },
+          { percent: config.CATALOG_MARKUP_PERCENT },
+        )
     : undefined;
   // A file sent to the bot (a stock import): getFile, then the download from the Bot API's file endpoint.
   const downloadFile = async (fileId: string): Promise<Buffer> => {
@@ -264,6 +276,9 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     alerts: alerter,
     notify,
     onStarsPayment: () => worker.wake(),
+    onCustomerBack: (customerId) => {
+      redeliverToReturningCustomer(pipeline, customerId).catch((error: unknown) => logger.error({ err: error, customer_id: customerId }, "resending to a customer who came back failed"));
+    },
   };
   const bot = createBot(token, botDeps, {
     apiRoot: config.TELEGRAM_API_ROOT,
@@ -376,6 +391,10 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     repeating("monitor checks", config.MONITOR_INTERVAL_MS, () => monitors.check(), { logger }),
     repeating("Stars invoice expiry", config.MONITOR_INTERVAL_MS, () => expireStarsOrders(pipeline), { logger }),
     repeating("fraud hold expiry", config.MONITOR_INTERVAL_MS, () => refundExpiredRiskHolds(pipeline) > 0 && worker.wake(), { logger }),
+    repeating("retention", RETENTION_INTERVAL_MS, () => {
+      const deleted = pruneOldRows(db, now(), config.RETENTION_DAYS);
+      if (Object.keys(deleted).length > 0) logger.info({ deleted, retention_days: config.RETENTION_DAYS }, "pruned rows past their retention");
+    }, { logger, runAtStart: true }),
   ];
   if (stars) {
     // Telegram's own ledger of Stars payments, at start and then periodically: a payment whose update was lost

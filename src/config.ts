@@ -148,6 +148,7 @@ export const configSchema = z.object({
   RELOADLY_GIFTCARDS_URL: url.default("https://giftcards.reloadly.com"),
   RELOADLY_TOPUPS_URL: url.default("https://topups.reloadly.com"),
   STOCK_LOW_THRESHOLD: integer(0, 1_000_000).default(5),
+  RETENTION_DAYS: integer(1, 36_500).default(90),
 }).superRefine((config, ctx) => {
   // A supplier's settings come together or not at all: half a configuration is a typo, not a choice.
   const groups = [
@@ -252,6 +253,7 @@ const HINTS: Record<string, string> = {
   RELOADLY_GIFTCARDS_URL: "leave it unset for live gift cards, or use https://giftcards-sandbox.reloadly.com for Reloadly's sandbox",
   RELOADLY_TOPUPS_URL: "leave it unset for live airtime, or use https://topups-sandbox.reloadly.com for Reloadly's sandbox",
   STOCK_LOW_THRESHOLD: "give how many codes left in a stock pool raise the low-stock alert, e.g. 5",
+  RETENTION_DAYS: "give after how many days processed webhook events, settled Stars charges and abandoned checkouts are deleted, e.g. 90 (orders are kept)",
 };
 
 /** Production: NODE_ENV=production, or the compiled shop (dist/) as the image runs it; `npm start` runs src/ with tsx. */

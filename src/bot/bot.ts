@@ -1,6 +1,5 @@
 // createBot: the grammY bot with its middleware in order (customer, i18n, conversations, features, the
 // fallback), auto-retry on the API, and one error boundary. Dependencies come in; nothing is global.
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Middleware, type NextFunction } from "grammy";
@@ -10,12 +9,14 @@ import type { BaseContext, ShopContext } from "./context.js";
 import { sqliteConversationStorage } from "./conversation-storage.js";
 import type { BotDeps } from "./deps.js";
 import { checkoutFeature, CHECKOUT_CONVERSATION_VERSION } from "./features/checkout.js";
+import { membershipFeature } from "./features/membership.js";
 import { ordersFeature } from "./features/orders.js";
 import { shopFeature } from "./features/shop.js";
 import { starsFeature } from "./features/stars.js";
 import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
 import { createI18n } from "./i18n.js";
 import { createPacer, type Pacer } from "./pacing.js";
+import { installTransformers } from "./telegram.js";
 import { DEFAULT_LOCALE, SHIPPED_LOCALES, telegramLanguageCode } from "../lib/locales.js";
 
 export interface CreateBotOptions {
@@ -34,9 +35,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   const pacer = options.pacer === undefined ? createPacer() : options.pacer;
-  // The pacer first, auto-retry around it: a retried call waits for a slot again.
-  if (pacer) bot.api.config.use(pacer.transformer);
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  installTransformers(bot.api, pacer);
 
   const i18n = createI18n<BaseContext>((ctx) => ctx.customer?.language);
 
@@ -62,13 +61,12 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     }
     await next();
   };
-  // API transformers do not reach inside a conversation (it has its own ctx.api): install auto-retry there too.
-  const retryInside = (ctx: BaseContext, next: NextFunction) => {
-    if (pacer) ctx.api.config.use(pacer.transformer);
-    ctx.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  // API transformers do not reach inside a conversation (it has its own ctx.api): the same ones go there too.
+  const transformersInside = (ctx: BaseContext, next: NextFunction) => {
+    installTransformers(ctx.api, pacer);
     return next();
   };
-  const insideConversation: Middleware<BaseContext>[] = [retryInside, identify, i18n];
+  const insideConversation: Middleware<BaseContext>[] = [transformersInside, identify, i18n];
 
   // One update at a time per chat (the runner is concurrent): before everything that reads or writes state.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
@@ -82,6 +80,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   for (const feature of options.extraFeatures ?? []) bot.use(feature);
   // Before the private-chat filter: a pre-checkout query has no chat.
   if (deps.paymentMethods.includes("stars")) bot.use(starsFeature(deps));
+  bot.use(membershipFeature(deps));
   // Customers only talk to the shop in private chats; the ops group is the admin features' business.
   const customer = bot.chatType("private");
   customer.use(checkoutFeature(deps, insideConversation));

@@ -25,6 +25,8 @@ export interface BotDeps {
   paymentMethods: ReadonlyArray<"stripe" | "stars">;
   /** A Stars payment was stored: the worker applies it at once. */
   onStarsPayment: () => void;
+  /** A customer unblocked the bot: their undelivered codes are sent again (in the background). */
+  onCustomerBack: (customerId: number) => void;
   alerts: Alerts;
   notify: NotifyCustomer;
 }

@@ -2,7 +2,7 @@
 // (retried with a visible log line, bounded), and where updates come from (long polling or the webhook).
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import { Api, GrammyError, type Bot, type Context } from "grammy";
+import { Api, GrammyError, type Bot, type Context, type Transformer } from "grammy";
 import { StartupError, type Component } from "../lib/component.js";
 import type { Logger } from "../logger.js";
 import type { Pacer } from "./pacing.js";
@@ -10,10 +10,31 @@ import type { Pacer } from "./pacing.js";
 /** Updates the shop handles; anything else Telegram is told not to send. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
 
-/** The pacer first, auto-retry around it: a retried call waits for a slot again. */
+/** Methods that change a message already sent: asking for the content it already has is refused by Telegram. */
+const EDITS = new Set(["editMessageText", "editMessageReplyMarkup", "editMessageCaption", "editMessageMedia"]);
+
+/**
+ * "Bad Request: message is not modified" means the message already shows what was asked (a second tap on the
+ * same button, a double tap inside the checkout): the edit succeeded in effect, so it answers `true` instead
+ * of failing the update.
+ */
+export const notModifiedIsSuccess: Transformer = async (prev, method, payload, signal) => {
+  const result = await prev(method, payload, signal);
+  if (!result.ok && EDITS.has(method) && result.error_code === 400 && /message is not modified/i.test(result.description)) {
+    return { ok: true, result: true } as unknown as typeof result;
+  }
+  return result;
+};
+
+/**
+ * Every Bot API client of the shop (the pipeline's, the bot's own, and the one inside each conversation) gets
+ * these: the pacer first, auto-retry around it (a retried call waits for a slot again), and "not modified"
+ * taken as success around both.
+ */
 export function installTransformers(api: Api, pacer: Pacer | false): void {
   if (pacer) api.config.use(pacer.transformer);
   api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  api.config.use(notModifiedIsSuccess);
 }
 
 /** The Bot API client of the pipeline, the alerts and the notices (the bot's own `bot.api` is set up the same way). */

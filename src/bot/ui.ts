@@ -12,13 +12,10 @@ export async function answer(ctx: { callbackQuery?: unknown; answerCallbackQuery
 export async function show(ctx: ShopContext, view: View): Promise<void> {
   const options = { parse_mode: "HTML" as const, reply_markup: view.keyboard, link_preview_options: { is_disabled: true } };
   if (ctx.callbackQuery?.message) {
-    try {
-      await ctx.editMessageText(view.text, options);
-      return;
-    } catch (error) {
-      // "message is not modified" (a second tap on the same button) is not worth a new message.
-      if (String((error as Error).message).includes("message is not modified")) return;
-    }
+    // "Message is not modified" (a second tap on the same button) counts as success (notModifiedIsSuccess);
+    // a message that can no longer be edited gets the view as a new one.
+    const edited = await ctx.editMessageText(view.text, options).then(() => true, () => false);
+    if (edited) return;
   }
   await ctx.reply(view.text, options);
 }

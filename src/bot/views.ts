@@ -126,15 +126,29 @@ export function productView(t: T, locale: string, product: ProductRow, back: str
   return { text: lines.join("\n"), keyboard };
 }
 
+/**
+ * The Pay buttons of an unpaid order: Stripe's page for a card order (and Stars beside it when the shop takes
+ * both), and for a Stars order a button that sends its invoice again (a re-opened order, an invoice scrolled away).
+ */
+function payButtons(keyboard: InlineKeyboard, t: T, order: OrderRow, total: string, methods: ReadonlyArray<"stripe" | "stars">): void {
+  if (order.status !== "awaiting_payment") return;
+  if (order.stripeSessionUrl) keyboard.url(t("button-pay", { price: total }), order.stripeSessionUrl).row();
+  if (order.paymentMethod === "stars") {
+    keyboard.text(t("button-pay-stars", { stars: order.amount }), cb.stars(order.id)).row();
+    return;
+  }
+  const stars = order.product.starsPrice ? order.product.starsPrice * order.quantity : undefined;
+  if (methods.includes("stars") && stars) keyboard.text(t("button-pay-stars", { stars }), cb.stars(order.id)).row();
+}
+
 export function checkoutView(t: T, locale: string, order: OrderRow, methods: ReadonlyArray<"stripe" | "stars"> = ["stripe"]): View {
   const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
   const keyboard = new InlineKeyboard();
-  if (order.stripeSessionUrl) keyboard.url(t("button-pay", { price: total }), order.stripeSessionUrl).row();
-  const stars = order.product.starsPrice ? order.product.starsPrice * order.quantity : undefined;
-  if (methods.includes("stars") && stars && order.paymentMethod === "stripe") keyboard.text(t("button-pay-stars", { stars }), cb.stars(order.id)).row();
+  payButtons(keyboard, t, order, total, methods);
   keyboard.text(t("button-cancel-order"), cb.cancelOrder(order.id));
   return {
-    text: t("checkout-ready", {
+    // A Stars order is paid on Telegram's invoice, not on Stripe's page.
+    text: t(order.paymentMethod === "stars" ? "checkout-ready-stars" : "checkout-ready", {
       order: order.id,
       name: escapeHtml(textOf(order.product, "name", locale)),
       quantity: order.quantity,
@@ -147,9 +161,16 @@ export function checkoutView(t: T, locale: string, order: OrderRow, methods: Rea
 
 /**
  * An order's screen. `codes`: the delivery's text shown under it, or `separately` when it does not fit one message
- * beside the order (a button sends the codes to the chat again, as they were delivered).
+ * beside the order (a button sends the codes to the chat again, as they were delivered). An unpaid order keeps
+ * its payment buttons (the card page, Stars when the shop takes them).
  */
-export function orderView(t: T, locale: string, order: OrderRow, codes: { text: string } | "separately" | null): View {
+export function orderView(
+  t: T,
+  locale: string,
+  order: OrderRow,
+  codes: { text: string } | "separately" | null,
+  methods: ReadonlyArray<"stripe" | "stars"> = ["stripe"],
+): View {
   const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
   const parts = [
     t("order-view", {
@@ -165,8 +186,9 @@ export function orderView(t: T, locale: string, order: OrderRow, codes: { text: 
   else if (codes) parts.push("", codes.text);
   const keyboard = new InlineKeyboard();
   if (codes === "separately") keyboard.text(t("button-send-codes"), cb.sendCodes(order.id)).row();
-  if (order.status === "awaiting_payment" && order.stripeSessionUrl) {
-    keyboard.url(t("button-pay", { price: total }), order.stripeSessionUrl).row().text(t("button-cancel-order"), cb.cancelOrder(order.id)).row();
+  if (order.status === "awaiting_payment") {
+    payButtons(keyboard, t, order, total, methods);
+    keyboard.text(t("button-cancel-order"), cb.cancelOrder(order.id)).row();
   }
   keyboard.text(t("button-my-orders"), cb.orders()).text(t("button-catalog"), cb.categories());
   return { text: parts.join("\n"), keyboard };

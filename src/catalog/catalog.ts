@@ -10,6 +10,7 @@ import { DEFAULT_LOCALE, isShippedLocale, SHIPPED_LOCALES } from "../lib/locales
 import { isIsoCurrency } from "../lib/money.js";
 import { categoryKey } from "./queries.js";
 import { productSourceSchema, sourceMismatch, type SupplierName } from "../supplier/sources.js";
+import { compileRecipientPattern, loadRecipientPatterns, type RefusedPattern } from "./recipient-patterns.js";
 
 const money = z.object({
   amount: z.number().int().nonnegative(),
@@ -64,14 +65,11 @@ const faceValue = z
 const recipientRule = z
   .object({
     type: z.enum(["phone", "player_id", "email"]),
-    pattern: z.string().refine((pattern) => {
-      try {
-        new RegExp(pattern);
-        return true;
-      } catch {
-        return false;
-      }
-    }, "must be a valid regular expression"),
+    // Checked and compiled here, at load: invalid, too long or open to catastrophic backtracking is refused.
+    pattern: z.string().superRefine((pattern, ctx) => {
+      const verdict = compileRecipientPattern(pattern);
+      if (!verdict.ok) ctx.addIssue({ code: "custom", message: verdict.reason });
+    }),
     hint: localized(300).optional(),
   })
   .strict();
@@ -272,9 +270,11 @@ export function checkSuppliersConfigured(catalog: CatalogProduct[], configured: 
 
 /**
  * Writes the catalog to the products table: new products added, changed ones updated, products no
- * longer in the file disabled (never deleted: old orders and old buttons still point at them).
+ * longer in the file disabled (never deleted: old orders and old buttons still point at them). Then compiles
+ * the recipient pattern of every product in the table for the checkout; returns the patterns it refused
+ * (products the supplier sync added before a pattern was checked: they take no recipient until fixed).
  */
-export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): void {
+export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): RefusedPattern[] {
   // A category or brand reads the same on every product that names it: the translations any of them give.
   const shared = new Map<string, LocalizedText>();
   const texts = catalog.map((product) => {
@@ -319,6 +319,7 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): voi
     const skus = catalog.map((product) => product.sku);
     tx.update(products).set({ enabled: false, updatedAt: now }).where(and(notInArray(products.sku, skus), eq(products.priceSource, "file"))).run();
   });
+  return loadRecipientPatterns(db, db.select({ sku: products.sku, recipientRule: products.recipientRule }).from(products).all());
 }
 
 export type ProductRow = typeof products.$inferSelect;

@@ -2,12 +2,20 @@
 // for the operator to enable, priced by the markup rule; stock is mirrored (out of stock is hidden); the
 // prices of products priced by the rule follow the supplier's cost. Orders keep the price they were sold at.
 // Products with their own `sources` (Reloadly, the shop's stock) are the catalog file's business: left alone.
-import { eq } from "drizzle-orm";
+// A catalog far smaller than the one the shop knows (empty, truncated) changes nothing: ops are told instead.
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { products } from "../db/schema.js";
 import { minorDigits } from "../lib/money.js";
 import type { Logger } from "../logger.js";
 import type { Supplier } from "../supplier/types.js";
+import { compileRecipientPattern, loadRecipientPatterns } from "./recipient-patterns.js";
+
+/**
+ * Below this share of the products the shop knows from the supplier, a catalog is taken as broken (an empty or
+ * cut-off answer), not as the supplier delisting nearly everything at once: stock stays as it is.
+ */
+export const MIN_CATALOG_FRACTION = 0.5;
 
 export interface MarkupRule {
   /** Percent over the supplier's cost. */
@@ -33,22 +41,49 @@ export interface SyncReport {
   repriced: Array<{ sku: string; from: number; to: number }>;
   outOfStock: string[];
   backInStock: string[];
+  /** New products not added because their recipient pattern was refused (catastrophic backtracking, too long…). */
+  refused: Array<{ sku: string; reason: string }>;
+  /** Set when the catalog was too small to trust: nothing was changed. */
+  distrusted?: string;
 }
 
-export async function syncFromSupplier(deps: { db: Db; supplier: Supplier; logger: Logger; now: () => number }, rule: MarkupRule): Promise<SyncReport> {
+export interface SyncDeps {
+  db: Db;
+  supplier: Supplier;
+  logger: Logger;
+  now: () => number;
+  /** Tells ops (the alert) about a catalog that was not applied, or products that were refused. */
+  alert?: (text: string) => void;
+}
+
+export async function syncFromSupplier(deps: SyncDeps, rule: MarkupRule): Promise<SyncReport> {
   const catalog = await deps.supplier.getCatalog();
-  const report: SyncReport = { added: [], repriced: [], outOfStock: [], backInStock: [] };
+  const report: SyncReport = { added: [], repriced: [], outOfStock: [], backInStock: [], refused: [] };
   const now = deps.now();
   const all = deps.db.select().from(products).all();
   const known = new Map(all.map((product) => [product.sku, product]));
   // Only products ordered from the generic supplier by their sku follow its catalog.
   const routedHere = (product: (typeof all)[number]) => !product.sources || product.sources.length === 0;
   const offered = new Set(catalog.map((product) => product.sku));
+  // Measured against the products that follow this catalog: Reloadly's and the stock's are never in it.
+  const knownHere = all.filter(routedHere);
+  const stillOffered = knownHere.filter((product) => offered.has(product.sku)).length;
+  if (knownHere.length > 0 && stillOffered < knownHere.length * MIN_CATALOG_FRACTION) {
+    report.distrusted = `the supplier's catalog lists ${stillOffered} of the ${knownHere.length} products the shop knows from it (${catalog.length} in all); below ${MIN_CATALOG_FRACTION * 100} % it is taken as empty or cut off, and stock was left as it was`;
+    deps.logger.error({ offered: catalog.length, still_offered: stillOffered, known: knownHere.length }, "supplier catalog too small to trust; nothing changed");
+    deps.alert?.(report.distrusted);
+    return report;
+  }
   deps.db.transaction((tx) => {
     for (const item of catalog) {
       const price = markupPrice(item.cost.amount, item.cost.currency, rule);
       const existing = known.get(item.sku);
       if (!existing) {
+        const verdict = item.recipient ? compileRecipientPattern(item.recipient.pattern) : undefined;
+        if (verdict && !verdict.ok) {
+          report.refused.push({ sku: item.sku, reason: `recipient pattern ${verdict.reason}` });
+          continue;
+        }
         tx.insert(products)
           .values({
             sku: item.sku,
@@ -94,6 +129,11 @@ export async function syncFromSupplier(deps: { db: Db; supplier: Supplier; logge
       }
     }
   });
+  loadRecipientPatterns(deps.db, deps.db.select({ sku: products.sku, recipientRule: products.recipientRule }).from(products).where(inArray(products.sku, report.added)).all());
+  for (const { sku, reason } of report.refused) {
+    deps.logger.warn({ sku, reason }, "a product from the supplier's catalog was not added");
+    deps.alert?.(`${sku} from the supplier's catalog was not added: its ${reason}`);
+  }
   deps.logger.info({ added: report.added.length, repriced: report.repriced.length, out_of_stock: report.outOfStock.length }, "catalog synced from the supplier");
   return report;
 }

@@ -60,3 +60,7 @@ export function setCustomerLanguage(db: Db, id: number, language: Locale, now: n
 export function markCustomerBlocked(db: Db, id: number, now: number): void {
   db.update(customers).set({ blockedAt: now, updatedAt: now }).where(eq(customers.id, id)).run();
 }
+
+export function markCustomerUnblocked(db: Db, id: number, now: number): void {
+  db.update(customers).set({ blockedAt: null, updatedAt: now }).where(eq(customers.id, id)).run();
+}

@@ -9,6 +9,7 @@ import { getOrder } from "../orders/repository.js";
 import { HOLDABLE_STATES, placeHold } from "../orders/hold.js";
 import { returnUnusedStock } from "../orders/stock-return.js";
 import { transition, type OrderRow } from "../orders/state-machine.js";
+import { wasStarsChargeRefunded } from "../payments/stars.js";
 import { eq } from "drizzle-orm";
 
 export type AdminResult = { ok: true; message: string } | { ok: false; message: string };
@@ -22,12 +23,35 @@ function actor(adminId: number): string {
   return `admin:${adminId}`;
 }
 
+/**
+ * Before a Stars order in review is fulfilled after all (Retry, Enter code): Telegram's ledger must not show its
+ * charge refunded. A refund that timed out sent the order to review, but Telegram may have made it anyway; then
+ * the customer has the Stars back and must not get the code too. A ledger that cannot be read refuses as well.
+ */
+async function refusalIfStarsRefunded(deps: AdminDeps, order: OrderRow): Promise<AdminResult | undefined> {
+  if (order.paymentMethod !== "stars" || !order.telegramChargeId) return undefined;
+  let refunded: boolean;
+  try {
+    refunded = await wasStarsChargeRefunded(deps.pipeline.api, order.telegramChargeId, order.paidAt ?? order.createdAt);
+  } catch (error) {
+    return { ok: false, message: `${order.id}: could not read Telegram's Stars ledger to check for a refund (${(error as Error).message}); nothing was changed, try again.` };
+  }
+  if (!refunded) return undefined;
+  deps.pipeline.logger.warn({ order_id: order.id, charge_id: order.telegramChargeId }, "an admin action was refused: Telegram's ledger shows the Stars payment refunded");
+  return {
+    ok: false,
+    message: `${order.id}: Telegram's ledger shows its Stars payment (${order.telegramChargeId}) was refunded to the customer, so it is not fulfilled. Close it with /refund ${order.id} manual.`,
+  };
+}
+
 /** Back to `paid`: the worker asks the supplier by reference first, so nothing is ordered twice. */
-export function retryOrder(deps: AdminDeps, orderId: string, adminId: number): AdminResult {
+export async function retryOrder(deps: AdminDeps, orderId: string, adminId: number): Promise<AdminResult> {
   const order = getOrder(deps.pipeline.db, orderId);
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; only orders in review can be retried.` };
   if (!order.stripePaymentIntentId && order.paidAt === null) return { ok: false, message: `${orderId} was never paid; nothing to retry.` };
+  const refused = await refusalIfStarsRefunded(deps, order);
+  if (refused) return refused;
   transition(deps.pipeline, { orderId, from: "needs_review", to: "paid", cause: "admin_retry", actor: actor(adminId) });
   deps.wakeWorker();
   return { ok: true, message: `${orderId}: retrying with the supplier (looked up by reference first).` };
@@ -106,11 +130,16 @@ export function checkEnteredCode(deps: AdminDeps, orderId: string, code: string,
   return { ok: true, order, item: checked.items[0]! };
 }
 
-/** An admin typed the code (and confirmed it): stored encrypted, then delivered by the worker. */
-export function enterCode(deps: AdminDeps, orderId: string, adminId: number, code: string, pin: string | null): AdminResult {
+/**
+ * An admin typed the code (and confirmed it): stored encrypted, then delivered by the worker. A Stars order whose
+ * charge Telegram's ledger shows refunded is refused.
+ */
+export async function enterCode(deps: AdminDeps, orderId: string, adminId: number, code: string, pin: string | null): Promise<AdminResult> {
   const checked = checkEnteredCode(deps, orderId, code, pin);
   if (!checked.ok) return checked;
   const { item } = checked;
+  const refused = await refusalIfStarsRefunded(deps, checked.order);
+  if (refused) return refused;
   const now = deps.pipeline.now();
   transition(deps.pipeline, {
     orderId,

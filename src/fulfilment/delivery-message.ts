@@ -4,6 +4,7 @@
 import type { Translate } from "../bot/i18n.js";
 import type { Db } from "../db/connection.js";
 import type { Sealer } from "../lib/crypto.js";
+import { formatDate } from "../lib/datetime.js";
 import { escapeHtml } from "../lib/html.js";
 import { faceValueText, textOf, unitOf } from "../catalog/texts.js";
 import { CAPTION_LIMIT, MESSAGE_LIMIT, packBlocks, plainText, splitPlainText, visibleLength } from "../lib/telegram-text.js";
@@ -24,6 +25,8 @@ export interface PlainItem {
   code: string;
   pin: string | null;
   serial: string | null;
+  /** The supplier's expiry (an ISO date or time), when it sent one. */
+  expiresAt?: string | null;
 }
 
 export type DeliveryTextDeps = { t: Translate; supportContact: string };
@@ -50,6 +53,7 @@ export function renderDelivery(deps: DeliveryTextDeps, order: OrderRow, locale: 
     const lines = [t(locale, "delivery-code-line", { code: escapeHtml(item.code) })];
     if (item.pin) lines.push(t(locale, "delivery-pin-line", { pin: escapeHtml(item.pin) }));
     if (item.serial) lines.push(t(locale, "delivery-serial-line", { serial: escapeHtml(item.serial) }));
+    if (item.expiresAt) lines.push(t(locale, "delivery-expiry-line", { date: escapeHtml(expiryText(item.expiresAt, locale)) }));
     blocks.push(lines.join("\n"));
   }
   const [first = "", ...more] = splitPlainText(textOf(product, "instructions", locale), INSTRUCTIONS_PIECE);
@@ -69,8 +73,15 @@ export function planDelivery(deps: DeliveryTextDeps & { db: Db; sealer: Sealer }
     code: deps.sealer.open(item.codeEnc, order.id),
     pin: item.pinEnc ? deps.sealer.open(item.pinEnc, order.id) : null,
     serial: item.serialEnc ? deps.sealer.open(item.serialEnc, order.id) : null,
+    expiresAt: item.expiresAt,
   }));
   // When no "payment received" went out before, the code's message says it.
   const header = options.header ?? (order.paidNoticeAt === null && order.slowNoticeAt === null);
   return renderDelivery(deps, order, locale, items, { header });
+}
+
+/** The supplier's expiry (an ISO date or time) as a date in the customer's language; kept as sent when it is no date. */
+function expiryText(value: string, locale: string): string {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : formatDate(ms, locale);
 }

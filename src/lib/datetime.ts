@@ -24,6 +24,18 @@ export function formatDateTime(ms: number, locale: string): string {
   return formatter(locale, true).format(ms);
 }
 
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A day without a time, "Jan 31, 2027", "31 янв. 2027 г.": in UTC, the day the supplier's date names. */
+export function formatDate(ms: number, locale: string): string {
+  let cached = dateFormatters.get(locale);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+    dateFormatters.set(locale, cached);
+  }
+  return cached.format(ms);
+}
+
 /** "12:34 PM UTC", "12:34 UTC". */
 export function formatTime(ms: number, locale: string): string {
   return formatter(locale, false).format(ms);

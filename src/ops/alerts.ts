@@ -29,6 +29,8 @@ export const ALERT_KINDS = {
   source_refused: { title: "A supplier refused orders; they moved to the next source", action: "Check that source's settings in the catalog (product id, price) and the supplier account." },
   low_stock: { title: "The shop's own stock is running low", action: "Import more codes: send a file with the caption /stock add <sku>, or npm run stock -- add <sku> <file>." },
   step_errors: { title: "Orders stopped by an unexpected error", action: "Read the error-level log lines with these order ids (a bug, the database, a changed CODE_ENCRYPTION_KEY), fix the cause, then Retry, Refund or Enter code in /review." },
+  catalog_sync: { title: "Catalog sync from the supplier needs a look", action: "Check the supplier's GET /catalog (and /sync again); the shop kept what it had." },
+  customer_back: { title: "Customers came back: undelivered codes sent again", action: "Nothing to do; /order <id> shows the resend." },
 } as const;
 
 export type AlertKind = keyof typeof ALERT_KINDS;
@@ -59,6 +61,8 @@ export const COOLDOWNS: Record<AlertKind, number> = {
   webhook_failures: 10 * 60_000,
   source_refused: 5 * 60_000,
   low_stock: 60 * 60_000,
+  catalog_sync: 10 * 60_000,
+  customer_back: 60_000,
 };
 
 /** States rather than events: while one holds, the monitors raise it at every check; its latest reading is what is sent. */

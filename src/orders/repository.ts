@@ -190,6 +190,11 @@ export function listCustomerOrders(db: Db, customerId: number, limit: number, of
   return db.select().from(orders).where(eq(orders.customerId, customerId)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit).offset(offset).all();
 }
 
+/** A customer's orders in one state, oldest first (the undelivered codes of a customer who came back). */
+export function listCustomerOrdersIn(db: Db, customerId: number, status: OrderStatus): OrderRow[] {
+  return db.select().from(orders).where(and(eq(orders.customerId, customerId), eq(orders.status, status))).orderBy(asc(orders.createdAt)).all();
+}
+
 /** The ops chat was told about these orders' stay in review (alerts re-raise the ones never told, after a crash). */
 export function markReviewAlerted(db: Db, orderIds: readonly string[], at: number): void {
   if (orderIds.length === 0) return;

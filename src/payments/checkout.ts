@@ -4,6 +4,7 @@ import type { Db } from "../db/connection.js";
 import type { ProductSnapshot } from "../db/schema.js";
 import { countCustomerOrders, findOpenOrder, getOrder, updateOrderFields } from "../orders/repository.js";
 import { isForSale, type ProductRow } from "../catalog/catalog.js";
+import { RECIPIENT_MAX_LENGTH, recipientPattern } from "../catalog/recipient-patterns.js";
 import { textOf } from "../catalog/texts.js";
 import type { IdGenerator } from "../lib/ids.js";
 import { multiply } from "../lib/money.js";
@@ -69,10 +70,11 @@ export function stripeCheckoutLocale(locale: string): Stripe.Checkout.SessionCre
   return STRIPE_LOCALES[locale] ?? "auto";
 }
 
-export function isValidRecipient(product: Pick<ProductRow, "kind" | "recipientRule">, recipient: string | null): boolean {
+/** Whether a recipient fits the product's rule: the whole of it, by the pattern compiled when the catalog was loaded. */
+export function isValidRecipient(db: Db, product: Pick<ProductRow, "sku" | "kind" | "recipientRule">, recipient: string | null): boolean {
   if (product.kind === "code") return recipient === null;
-  if (!recipient || !product.recipientRule) return false;
-  return new RegExp(product.recipientRule.pattern).test(recipient);
+  if (!recipient || recipient.length > RECIPIENT_MAX_LENGTH || !product.recipientRule) return false;
+  return recipientPattern(db, product)?.test(recipient) ?? false;
 }
 
 export function paidDeepLink(botUsername: string, orderId: string): string {
@@ -91,7 +93,7 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
   if (isCustomerBanned(db, request.customerId)) return { ok: false, reason: "not_allowed" };
   if (!isForSale(product)) return { ok: false, reason: "product_unavailable" };
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > product.maxQuantity) return { ok: false, reason: "bad_quantity" };
-  if (!isValidRecipient(product, recipient)) return { ok: false, reason: "bad_recipient" };
+  if (!isValidRecipient(db, product, recipient)) return { ok: false, reason: "bad_recipient" };
 
   const at = now();
   // Stars only: the order is in XTR from the start, with no Checkout Session.

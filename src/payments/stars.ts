@@ -72,6 +72,27 @@ export async function refundStars(api: Api, order: Pick<OrderRow, "customerId" |
   return { refundId: `stars:${order.telegramChargeId}` };
 }
 
+/**
+ * Whether Telegram's ledger shows this charge refunded (a refund is a transaction with the charge's id going out
+ * to the user). A refund whose answer never came (a timeout) may have been made all the same: this is how to
+ * know before the order is fulfilled after all. The ledger is chronological: the search gallops to the first
+ * transaction at or after `paidAt`, then reads from there to the end.
+ */
+export async function wasStarsChargeRefunded(api: Api, chargeId: string, paidAt: number): Promise<boolean> {
+  const since = Math.floor(paidAt / 1000) - 60;
+  let start = 0;
+  for (let offset = 0, step = 100; ; offset += step, step *= 2) {
+    const { transactions } = await api.getStarTransactions({ offset, limit: 1 });
+    if (transactions.length === 0 || transactions[0]!.date >= since) break;
+    start = offset;
+  }
+  for (let offset = start; ; offset += 100) {
+    const { transactions } = await api.getStarTransactions({ offset, limit: 100 });
+    if (transactions.some((transaction) => transaction.id === chargeId && transaction.receiver !== undefined)) return true;
+    if (transactions.length < 100) return false;
+  }
+}
+
 /** Stars orders get no expiry event from anyone: past their time, unpaid ones are expired here. */
 export function expireStarsOrders(deps: StarsDeps): number {
   const stale = listExpiredStarsOrders(deps.db, deps.now());

@@ -68,6 +68,45 @@ class ApiError extends Error {
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
 
+export interface PlannedFailure {
+  code: number;
+  description: string;
+  retry_after?: number;
+  afterEffect?: boolean;
+}
+
+/** The tags Telegram's HTML parse mode takes (https://core.telegram.org/bots/api#html-style). */
+const HTML_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"]);
+
+/**
+ * Telegram's rule for parse_mode HTML: every <, > and & that is not part of a supported tag or an entity
+ * (&lt; &gt; &amp; &quot; or a numeric one) must be escaped, and tags must close in order; otherwise the
+ * message is refused with "can't parse entities" (a shop name with "&" in it, a product name with "<").
+ */
+export function checkHtml(text: string): void {
+  const open: string[] = [];
+  const refuse = (why: string, at: number) => {
+    throw new ApiError(400, `Bad Request: can't parse entities: ${why} at byte offset ${Buffer.byteLength(text.slice(0, at))}`);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "&") {
+      if (!/^&(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-f]{1,6});/i.test(text.slice(i, i + 12))) refuse(`character "&" must be escaped as &amp;`, i);
+    } else if (char === ">") {
+      refuse(`character ">" must be escaped as &gt;`, i);
+    } else if (char === "<") {
+      const tag = /^<(\/?)([a-z-]+)(\s[^<>]*)?>/i.exec(text.slice(i));
+      if (!tag || !HTML_TAGS.has(tag[2]!.toLowerCase())) refuse(`unsupported start tag "${/^<\/?([^\s>]*)/.exec(text.slice(i))?.[1] ?? ""}"`, i);
+      const name = tag![2]!.toLowerCase();
+      if (tag![1]) {
+        if (open.pop() !== name) refuse(`unmatched end tag "${name}"`, i);
+      } else open.push(name);
+      i += tag![0].length - 1;
+    }
+  }
+  if (open.length > 0) refuse(`can't find end tag corresponding to start tag "${open.at(-1)}"`, text.length);
+}
+
 export function stripHtml(text: string): string {
   return text
     .replace(/<[^>]+>/g, "")
@@ -87,8 +126,16 @@ export interface FakeTelegram {
   limits: FakeTelegramOptions["limits"];
   /** Chats that answer 403 (the user blocked the bot). */
   readonly blocked: Set<number>;
-  /** The next N calls of a method answer this error (429 with retry_after, 500…). */
-  failNext(method: string, count: number, error: { code: number; description: string; retry_after?: number }): void;
+  /**
+   * The user blocks (or unblocks) the bot, as Telegram reports it: their chat answers 403 (or no longer), and the
+   * bot gets a my_chat_member update (member → kicked, or kicked → member).
+   */
+  setBlocked(userId: number, blocked: boolean): void;
+  /**
+   * The next N calls of a method answer this error (429 with retry_after, 500…). With `afterEffect` the call is
+   * carried out first and only its answer is the error: a timeout after Telegram did the work.
+   */
+  failNext(method: string, count: number, error: PlannedFailure): void;
   /** Planned failures not yet served. */
   pendingFailures(method: string): number;
   addUser(user: FakeUser): void;
@@ -148,7 +195,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
   const updates: Array<Record<string, unknown> & { update_id: number }> = [];
   let nextUpdateId = 1;
   const waiters = new Set<Waiter>();
-  const failures = new Map<string, Array<{ code: number; description: string; retry_after?: number }>>();
+  const failures = new Map<string, PlannedFailure[]>();
   const sentAt = new Map<number, number[]>();
   const globalSentAt: number[] = [];
   const listeners = new Set<(chatId: number) => void>();
@@ -197,7 +244,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       });
       // The charge is made; the update that tells the bot may be lost (a crash of the bot between receipt and storage).
       if (payOptions.deliverUpdate === false) return { ok: true, chargeId };
-      const paid = addMessage(userId, userId, "", []);
+      // What Telegram shows in the chat for the payment (a service message; the bot gets successful_payment).
+      const invoiceTitle = (message.invoice as { title?: string }).title ?? "";
+      const paid = addMessage(userId, userId, `⭐ Paid ${invoice.total} Stars for ${invoiceTitle}`, []);
       pushUpdate({
         message: {
           message_id: paid.message_id,
@@ -218,6 +267,21 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       failures.set(method, list);
     },
     pendingFailures: (method) => failures.get(method)?.length ?? 0,
+    setBlocked(userId, blocked) {
+      const user = users.get(userId) ?? { id: userId, first_name: `User ${userId}` };
+      if (blocked) fake.blocked.add(userId);
+      else fake.blocked.delete(userId);
+      const bot = { ...botUser };
+      pushUpdate({
+        my_chat_member: {
+          chat: chatObject(userId, user),
+          from: { ...user, is_bot: false },
+          date: Math.floor(now() / 1000),
+          old_chat_member: blocked ? { user: bot, status: "member" } : { user: bot, status: "kicked", until_date: 0 },
+          new_chat_member: blocked ? { user: bot, status: "kicked", until_date: 0 } : { user: bot, status: "member" },
+        },
+      });
+    },
     addUser(user) {
       users.set(user.id, user);
       if (!chats.has(user.id)) chats.set(user.id, []);
@@ -402,8 +466,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     return keyboard;
   }
 
-  function checkText(text: unknown): string {
+  function checkText(text: unknown, parseMode?: unknown): string {
     if (typeof text !== "string" || text.trim() === "") throw new ApiError(400, "Bad Request: message text is empty");
+    if (parseMode === "HTML") checkHtml(text);
     if (stripHtml(text).length > 4096) throw new ApiError(400, "Bad Request: message is too long");
     return text;
   }
@@ -498,7 +563,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     },
     sendMessage: (params) => {
       const chatId = chatIdOf(params);
-      const text = checkText(params["text"]);
+      const text = checkText(params["text"], params["parse_mode"]);
       const buttons = parseMarkup(params["reply_markup"]);
       pace(chatId);
       return asMessage(addMessage(chatId, "bot", text, buttons, params["parse_mode"] ? { parse_mode: String(params["parse_mode"]) } : {}));
@@ -520,7 +585,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     editMessageText: (params) => {
       const chatId = chatIdOf(params);
       const message = botMessage(chatId, params["message_id"]);
-      const text = checkText(params["text"]);
+      const text = checkText(params["text"], params["parse_mode"]);
       const buttons = parseMarkup(params["reply_markup"]);
       if (message.text === text && JSON.stringify(message.buttons) === JSON.stringify(buttons)) {
         throw new ApiError(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
@@ -649,6 +714,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
       .then(async (params) => {
         record.params = params;
         const planned = failures.get(method)?.shift();
+        if (planned?.afterEffect) await handler(params);
         if (planned) {
           throw new ApiError(planned.code, planned.description, planned.retry_after ? { retry_after: planned.retry_after } : undefined);
         }

@@ -29,6 +29,10 @@ import { CHAT_PAGE } from "./web/chat-page.js";
 import { checkoutLocale, checkoutPage } from "./web/checkout-page.js";
 
 export const SANDBOX_OPS_CHAT_ID = -100_100;
+/** The sandbox pages' icon: a shopping bag on the web chat's blue. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#2b5278"/>' +
+  '<path d="M16 24h32l-3 28H19z" fill="#5eb5f7"/><path d="M24 24v-4a8 8 0 0 1 16 0v4" fill="none" stroke="#e9edf1" stroke-width="4"/></svg>';
 export const SANDBOX_ADMIN_ID = 1;
 const SANDBOX_TOKEN = "100000:SANDBOX-offline-token-not-for-telegram";
 
@@ -101,6 +105,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     TELEGRAM_API_ROOT: telegram.apiRoot,
     ADMIN_USER_IDS: String(SANDBOX_ADMIN_ID),
     OPS_CHAT_ID: String(SANDBOX_OPS_CHAT_ID),
+    // Both ways to pay: Stripe's page (the checkout page stands in for it) and Telegram Stars (the web chat's Pay
+    // button on an invoice stands in for Telegram's payment form).
+    PAYMENT_METHODS: "stripe,stars",
     STRIPE_SECRET_KEY: "sk_test_sandbox",
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_API_URL: stripe.url,
@@ -153,6 +160,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const sendSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), text: z.string().min(1).max(4096), replyTo: z.number().int().optional() });
   const documentSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), fileName: z.string().min(1).max(128), content: z.string().max(2_000_000), caption: z.string().max(1024).optional() });
+  const payInvoiceSchema = z.object({ userId: z.number().int(), messageId: z.number().int() });
   const tapSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), messageId: z.number().int(), data: z.string().min(1).max(64) });
 
   async function routes(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -205,6 +213,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const deadline = Date.now() + 5_000;
       while (!telegram.callbackAnswers.has(id) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 25));
       sendJson(res, 200, { answer: telegram.callbackAnswers.get(id) ?? null });
+      return true;
+    }
+    if (req.method === "POST" && path === "/sandbox/api/pay-invoice") {
+      // As Telegram does it: pre_checkout_query to the bot, and after its yes the charge and successful_payment.
+      const body = payInvoiceSchema.parse(await json());
+      const verdict = await telegram.payInvoice(body.userId, body.messageId);
+      sendJson(res, 200, { ok: verdict.ok, ...(verdict.error_message ? { error_message: verdict.error_message } : {}) });
+      return true;
+    }
+    if (req.method === "GET" && (path === "/favicon.svg" || path === "/favicon.ico")) {
+      res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "max-age=86400" });
+      res.end(FAVICON);
       return true;
     }
     if (req.method === "GET" && path === "/sandbox/api/supplier") {
@@ -340,6 +360,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         "  A customer chat, the ops chat and the supplier's controls, all local:",
         "  Telegram, Stripe and the supplier are stand-ins on this machine. Try:",
         "    • Gift cards → Steam Wallet → buy, pay on the checkout page, get the code",
+        "    • Or ⭐ Pay in Stars: the invoice's Pay button stands in for Telegram's payment form",
         "    • PlayStation (pending → webhook), Google Play (polling), Xbox (fails → refund)",
         "    • Game top-ups: a wrong player id is explained; PUBG fails and is refunded",
         "    • Customers in six languages: pick one beside + New, or /language in the chat",

@@ -35,6 +35,8 @@ export const simBehaviourSchema = z.object({
   codeLength: z.number().int().min(5).max(2_000).optional(),
   /** hang: how long before the (too late) answer. */
   hangMs: z.number().int().nonnegative().default(60_000),
+  /** The expires_at of every code issued (an ISO date), for codes that expire. */
+  expiresAt: z.string().optional(),
 });
 export type SimBehaviour = z.infer<typeof simBehaviourSchema>;
 export type SimBehaviourInput = z.input<typeof simBehaviourSchema>;
@@ -193,7 +195,7 @@ export async function startSupplierSimulator(options: SimulatorOptions, port = 0
       pin: product.requires_pin && behaviour.outcome !== "missing_pin" ? String(randomInt(10_000_000, 99_999_999)) : null,
       serial: product.requires_pin ? `SN${randomInt(100_000_000, 999_999_999)}` : null,
       instructions: product.instructions ?? null,
-      expires_at: null,
+      expires_at: behaviour.expiresAt ?? null,
     }));
     return { ...base, status: "completed", items };
   }

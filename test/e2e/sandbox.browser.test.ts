@@ -1,8 +1,8 @@
 // The offline sandbox in a real browser: Playwright (playwright-core) driving Debian's Chromium.
-// Buy a gift card, pay on the checkout page, see the code in the chat; a top-up that fails and is refunded,
-// with the alert visible in the ops chat; a product routed through several sources, with Reloadly's behaviour
-// switched in the panel; a Russian customer from the catalog to the delivery; a message 3,000 characters long;
-// a phone-sized window; /start typed before any customer exists.
+// Buy a gift card, pay on the checkout page, see the code in the chat; pay in Stars on the invoice; a top-up that
+// fails and is refunded, with the alert visible in the ops chat; a product routed through several sources, with
+// Reloadly's behaviour switched in the panel; a Russian customer from the catalog to the delivery; a message 3,000
+// characters long; a phone-sized window; /start typed before any customer exists.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,6 +67,34 @@ describe.runIf(run)("the sandbox in a browser", () => {
     expect(text).toContain(code);
     await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toMatch(/Order ORD-\w{8}: (delivered|ready|paid)/);
     await page.screenshot({ path: "test-results/sandbox-gift-card.png" });
+  }, 60_000);
+
+  it("pays in Telegram Stars: ⭐ Pay sends an invoice, its Pay button pays it, the code arrives; the page has its icon", async () => {
+    const missing: string[] = [];
+    page.on("response", (response) => {
+      if (response.status() === 404) missing.push(response.url());
+    });
+    await page.goto(sandbox.url + "/");
+    await page.getByRole("button", { name: "+ New" }).click();
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Welcome to");
+    await button(/^Gift cards/).click();
+    await button(/^Steam Wallet ·/).click();
+    await button(/^Steam Wallet 20 USD/).click();
+    await button(/^🛒 Buy for \$21\.99/).click();
+    await button(/^1 × \$21\.99/).click();
+    await button(/^⭐ Pay 1,695 Stars/).click();
+    // Telegram's invoice message, with its own Pay button.
+    await expect.poll(() => chat().locator(".msg.invoice").count(), { timeout: 15_000 }).toBe(1);
+    await page.screenshot({ path: "test-results/sandbox-stars-invoice.png" });
+    await chat().locator(".msg.invoice").getByRole("button", { name: /^Pay ⭐1695$/ }).click();
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("How to redeem");
+    const text = await chat().innerText();
+    const orderId = /ORD-[0-9A-Z]{8}/.exec(text)![0];
+    expect(text).toContain(sandbox.supplier.orderByReference(orderId)!.items[0]!.code!);
+    expect(sandbox.telegram.starTransactions.some((t) => (t["source"] as { invoice_payload?: string } | undefined)?.invoice_payload === orderId)).toBe(true);
+    await page.screenshot({ path: "test-results/sandbox-stars.png" });
+    expect(await page.locator('link[rel="icon"]').getAttribute("href")).toBe("/favicon.svg");
+    expect(missing).toEqual([]);
   }, 60_000);
 
   it("a top-up that the supplier fails is refunded, and the ops chat shows the alert", async () => {

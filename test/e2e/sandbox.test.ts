@@ -52,3 +52,37 @@ describe("the sandbox across a restart", () => {
     expect(sandbox.shop.db.$client.prepare("SELECT customer_id FROM orders WHERE id = ?").get(orderId)).toEqual({ customer_id: first.id });
   }, 60_000);
 });
+
+describe("the sandbox offers Telegram Stars too", () => {
+  it("the checkout has a Stars button; its invoice is paid through pre_checkout_query and successful_payment, and the code arrives", async () => {
+    await sandbox?.stop();
+    sandbox = await startSandbox({ env: { ...env, SANDBOX_DATABASE_PATH: join(dir, "stars.sqlite") } });
+    const telegram = sandbox.telegram;
+    const customer = await post("customers", { language: "en" });
+    const orderId = await order(customer.id);
+    const checkout = await telegram.waitFor(customer.id, (m) => m.text.includes(orderId) && m.buttons.flat().some((b) => b.text.startsWith("⭐ Pay")));
+    expect(checkout.buttons.flat().map((b) => b.text)).toEqual(expect.arrayContaining(["💳 Pay $5.79", "⭐ Pay 450 Stars"]));
+    telegram.tap(customer.id, checkout.message_id, checkout.buttons.flat().find((b) => b.text.startsWith("⭐"))!.callback_data!);
+    const invoice = await telegram.waitFor(customer.id, (m) => Boolean(m.invoice));
+    expect(invoice.buttons.flat()).toEqual([expect.objectContaining({ pay: true })]);
+    const paid = await post("pay-invoice", { userId: customer.id, messageId: invoice.message_id });
+    expect(paid).toEqual({ ok: true });
+    const delivery = await telegram.waitFor(customer.id, (m) => m.text.includes("How to redeem"));
+    expect(delivery.text).toContain(orderId);
+    expect(telegram.calls.filter((call) => call.method === "answerPreCheckoutQuery").map((call) => call.params["ok"])).toEqual([true]);
+    // Paying it again is refused by the shop's pre-checkout answer, as Telegram would show it.
+    const again = await post("pay-invoice", { userId: customer.id, messageId: invoice.message_id });
+    expect(again).toEqual({ ok: false, error_message: "This order is already paid or closed." });
+  }, 60_000);
+
+  it("its pages have a favicon", async () => {
+    const page = await (await fetch(`${sandbox!.url}/`)).text();
+    expect(page).toContain('<link rel="icon" href="/favicon.svg"');
+    for (const path of ["/favicon.svg", "/favicon.ico"]) {
+      const icon = await fetch(`${sandbox!.url}${path}`);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get("content-type")).toBe("image/svg+xml");
+      expect(await icon.text()).toMatch(/^<svg /);
+    }
+  });
+});

@@ -158,7 +158,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     });
   });
 
-  admin.command("retry", (ctx) => withId(ctx, (id) => answer(ctx, retryOrder(deps, id, ctx.from!.id))));
+  admin.command("retry", (ctx) => withId(ctx, async (id) => answer(ctx, await retryOrder(deps, id, ctx.from!.id))));
   admin.command("refund", (ctx) => {
     // /refund <id>: through the shop's flow, after a confirmation; /refund <id> manual [note]: closes one refunded outside the shop.
     const [idText = "", mode, ...note] = ctx.match.trim().split(/\s+/);
@@ -182,13 +182,16 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     if (deps.syncCatalog) {
       try {
         const report = await deps.syncCatalog();
-        lines.push(
-          "<b>Catalog synced from the generic supplier</b> (GET /catalog; products with their own sources are kept as the catalog file says)",
-          `New (disabled until you enable them): ${report.added.length ? report.added.map((sku) => `<code>${escapeHtml(sku)}</code>`).join(", ") : "none"}`,
-          `Repriced: ${report.repriced.length ? report.repriced.map((r) => `${escapeHtml(r.sku)} ${r.from} → ${r.to}`).join(", ") : "none"}`,
-          `Out of stock (hidden): ${report.outOfStock.length ? report.outOfStock.map(escapeHtml).join(", ") : "none"}`,
-          `Back in stock: ${report.backInStock.length ? report.backInStock.map(escapeHtml).join(", ") : "none"}`,
-        );
+        if (report.distrusted) lines.push(`⚠️ Catalog not synced from the generic supplier: ${escapeHtml(report.distrusted)}.`);
+        else
+          lines.push(
+            "<b>Catalog synced from the generic supplier</b> (GET /catalog; products with their own sources are kept as the catalog file says)",
+            `New (disabled until you enable them): ${report.added.length ? report.added.map((sku) => `<code>${escapeHtml(sku)}</code>`).join(", ") : "none"}`,
+            `Repriced: ${report.repriced.length ? report.repriced.map((r) => `${escapeHtml(r.sku)} ${r.from} → ${r.to}`).join(", ") : "none"}`,
+            `Out of stock (hidden): ${report.outOfStock.length ? report.outOfStock.map(escapeHtml).join(", ") : "none"}`,
+            `Back in stock: ${report.backInStock.length ? report.backInStock.map(escapeHtml).join(", ") : "none"}`,
+            ...(report.refused.length ? [`Not added: ${report.refused.map((r) => `<code>${escapeHtml(r.sku)}</code> (${escapeHtml(r.reason)})`).join(", ")}`] : []),
+          );
       } catch (error) {
         lines.push(`Could not sync the catalog from the generic supplier: ${escapeHtml((error as Error).message)}`);
       }
@@ -284,7 +287,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
 
   // Review buttons.
   admin.callbackQuery(/^ar:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
-    const result = retryOrder(deps, ctx.match[1]!, ctx.from.id);
+    const result = await retryOrder(deps, ctx.match[1]!, ctx.from.id);
     await ctx.answerCallbackQuery({ text: result.message, show_alert: !result.ok });
   });
   admin.callbackQuery(/^af:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
@@ -317,7 +320,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
         action === "refund"
           ? refundOrder(deps, orderId, ctx.from.id)
           : payload
-            ? enterCode(deps, orderId, ctx.from.id, payload.code, payload.pin)
+            ? await enterCode(deps, orderId, ctx.from.id, payload.code, payload.pin)
             : { ok: false, message: `Nothing to do for ${action}.` };
     }
     await ctx.answerCallbackQuery({ text: result.message.slice(0, 190), show_alert: !result.ok });

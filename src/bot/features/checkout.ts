@@ -102,7 +102,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
           return;
         }
         const candidate = normalizeRecipient(rule.type, step.text);
-        if (candidate.length <= 64 && isValidRecipient(product, candidate)) recipient = candidate;
+        if (isValidRecipient(deps.db, product, candidate)) recipient = candidate;
         else {
           await step.ctx.reply(ctx.t(`bad-recipient-${rule.type}`, { value: escapeHtml(step.text.slice(0, 64)), hint }), {
             parse_mode: "HTML",

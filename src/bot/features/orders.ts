@@ -36,11 +36,12 @@ export async function showOrder(deps: BotDeps, ctx: ShopContext, orderId: string
   if (!order) return;
   const locale = ctx.customer?.language ?? "en";
   const t = ctx.t.bind(ctx);
-  let view = orderView(t, locale, order, null);
+  const methods = deps.paymentMethods;
+  let view = orderView(t, locale, order, null, methods);
   if (SHOWS_CODES.has(order.status)) {
     const plan = planDelivery(deps, order, locale, { header: false });
-    const inline = plan.kind === "messages" && plan.texts.length === 1 ? orderView(t, locale, order, { text: plan.texts[0]! }) : undefined;
-    view = inline && visibleLength(inline.text) <= MESSAGE_LIMIT ? inline : orderView(t, locale, order, "separately");
+    const inline = plan.kind === "messages" && plan.texts.length === 1 ? orderView(t, locale, order, { text: plan.texts[0]! }, methods) : undefined;
+    view = inline && visibleLength(inline.text) <= MESSAGE_LIMIT ? inline : orderView(t, locale, order, "separately", methods);
   }
   if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
   await show(ctx, view);

@@ -6,6 +6,7 @@ import { getOrder } from "../../orders/repository.js";
 import { transition } from "../../orders/state-machine.js";
 import { openCheckout } from "../../payments/checkout.js";
 import { sendStarsInvoice } from "../../payments/stars.js";
+import { escapeHtml } from "../../lib/html.js";
 import { ORDER_ID_PATTERN } from "../../lib/ids.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
@@ -36,7 +37,7 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
       return orderLink[1] === "paid" ? showPaidReturn(deps, ctx, orderLink[2]!) : showOrder(deps, ctx, orderLink[2]!);
     }
     const view = categoriesView(deps.db, t(ctx), locale(ctx), "welcome");
-    view.text = ctx.t("welcome", { shop: deps.shopName });
+    view.text = ctx.t("welcome", { shop: escapeHtml(deps.shopName) });
     await show(ctx, view);
   });
 

@@ -8,6 +8,7 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Code Shop · sandbox</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
   :root { --bg:#0e1621; --panel:#17212b; --bubble:#182533; --mine:#2b5278; --text:#e9edf1; --muted:#7f91a4; --accent:#5eb5f7; --warn:#f5a623; }
   * { box-sizing: border-box; }
@@ -32,6 +33,8 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   .kb button { flex:1; min-width:0; overflow-wrap:anywhere; background:#22303f; color:var(--text); border:0; border-radius:6px; padding:7px 6px; cursor:pointer; font:inherit; }
   .kb button:hover { background:#2b3d50; }
   .kb button.url::after { content:" ↗"; color:var(--muted); }
+  .kb button.pay { background:var(--accent); color:#06121d; font-weight:600; }
+  .msg.invoice { border-left:3px solid var(--warn); }
   form.compose { display:flex; gap:6px; padding:10px; background:var(--panel); }
   form.compose input { flex:1; min-width:0; background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:8px; padding:8px 10px; font:inherit; }
   button.primary, .new button, form.compose button { background:var(--accent); color:#06121d; border:0; border-radius:8px; padding:8px 12px; font-weight:600; cursor:pointer; }
@@ -135,7 +138,7 @@ function renderMessages(el, messages, chatId, userId) {
   for (const m of messages) {
     if (m.deleted) continue;
     const div = document.createElement("div");
-    div.className = "msg" + (m.from === "bot" ? "" : " mine");
+    div.className = "msg" + (m.from === "bot" ? "" : " mine") + (m.invoice ? " invoice" : "");
     div.dataset.messageId = m.message_id;
     div.innerHTML = (chatId < 0 && m.from !== "bot" ? '<div class="who">admin</div>' : "") + (m.document && m.from !== "bot" ? "📎 " + escapeHtml(m.document.file_name) + "<br>" : "") + renderHtml(m.text);
     // A file the bot sent (codes too long for messages): its name, and its text when opened.
@@ -149,6 +152,7 @@ function renderMessages(el, messages, chatId, userId) {
         for (const b of row) {
           const btn = document.createElement("button"); btn.textContent = b.text; btn.type = "button";
           if (b.url) { btn.className = "url"; btn.onclick = () => openUrl(b.url); }
+          else if (b.pay) { btn.className = "pay"; btn.onclick = () => payInvoice(userId, m.message_id); }
           else btn.onclick = () => tap(chatId, userId, m.message_id, b.callback_data);
           r.appendChild(btn);
         }
@@ -202,6 +206,11 @@ async function newCustomer() {
   return c;
 }
 async function send(chatId, userId, text, replyTo) { await api("send", { chatId, userId, text, replyTo }); }
+/** Telegram's payment form for a Stars invoice, in one step: the bot gets pre_checkout_query, then successful_payment. */
+async function payInvoice(userId, messageId) {
+  const result = await api("pay-invoice", { userId, messageId });
+  toast(result.ok ? "Paid in Stars (sandbox: no Stars were spent)" : "Payment refused: " + result.error_message);
+}
 async function tap(chatId, userId, messageId, data) {
   const result = await api("tap", { chatId, userId, messageId, data });
   if (result.answer && result.answer.text) toast(result.answer.text);

@@ -89,6 +89,7 @@ export function checkoutPage(session: FakeSession, nowMs: number, locale: Locale
   return /* html */ `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Checkout · sandbox</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
   body { margin:0; font:15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background:#f6f9fc; color:#1a1f36; display:flex; justify-content:center; padding:48px 16px; }
   main { background:#fff; width:420px; max-width:100%; box-sizing:border-box; border-radius:12px; box-shadow:0 6px 24px #0002; padding:28px; overflow-wrap:anywhere; }
