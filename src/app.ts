@@ -6,6 +6,7 @@ import type { DestinationStream } from "pino";
 import type { UserFromGetMe } from "grammy/types";
 import { createBot, registerCommands } from "./bot/bot.js";
 import { createPacer, type PacerOptions } from "./bot/pacing.js";
+import { createLaneApi } from "./bot/telegram-api.js";
 import type { BotDeps } from "./bot/deps.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
 import { readCatalogFile, syncCatalog } from "./catalog/catalog.js";
@@ -94,11 +95,19 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   });
   const i18n = createI18n(() => "en");
   const t: Translate = (locale, key, variables) => i18n.t(locale, key, variables);
+  // One pacer for every sender, a Bot API client per lane: the bot's own API replies ("interactive"), the
+  // worker delivers, the alerter alerts; when Telegram's 30 a second is the limit, replies go first.
+  const pacer =
+    options.pacing === false
+      ? false
+      : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, privateBurst: config.TELEGRAM_CHAT_BURST, ...options.pacing });
+  const apiOptions = { apiRoot: config.TELEGRAM_API_ROOT };
+  const deliveryApi = createLaneApi(config.BOT_TOKEN, apiOptions, pacer, "delivery");
+  const alertsApi = createLaneApi(config.BOT_TOKEN, apiOptions, pacer, "alerts");
 
   const alerts = createAlerter({
-    // `bot` is built below; the first alert leaves after it exists.
     send: async (text) => {
-      await bot.api.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+      await alertsApi.sendMessage(config.OPS_CHAT_ID, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     },
     logger,
     ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
@@ -134,13 +143,10 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   // (looked up on every update, since a Composer installed in the bot is flattened at install time).
   const adminSlot = new Composer<ShopContext>();
   const bot = createBot(config.BOT_TOKEN, botDeps, {
-    apiRoot: config.TELEGRAM_API_ROOT,
+    apiRoot: apiOptions.apiRoot,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     extraFeatures: [(ctx, next) => adminSlot.middleware()(ctx, next)],
-    pacer:
-      options.pacing === false
-        ? false
-        : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, ...options.pacing }),
+    pacer,
   });
 
   const pipeline: PipelineDeps = {
@@ -150,7 +156,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     random: options.random ?? Math.random,
     supplier,
     stripe,
-    api: bot.api,
+    api: deliveryApi,
     t,
     alerts,
     sealer,

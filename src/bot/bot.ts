@@ -1,6 +1,5 @@
 // createBot: the grammY bot with its middleware in order (customer, i18n, conversations, features, the
 // fallback), auto-retry on the API, and one error boundary. Dependencies come in; nothing is global.
-import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Middleware, type NextFunction } from "grammy";
@@ -16,6 +15,7 @@ import { starsFeature } from "./features/stars.js";
 import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
 import { createI18n } from "./i18n.js";
 import { createPacer, type Pacer } from "./pacing.js";
+import { telegramTransformers } from "./telegram-api.js";
 
 export interface CreateBotOptions {
   apiRoot?: string;
@@ -23,7 +23,10 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** Admin and ops features, added by main.ts after the customer ones. */
   extraFeatures?: Array<Middleware<ShopContext>>;
-  /** Keeps Telegram's send limits (see pacing.ts); false turns it off (tests that count every message). */
+  /**
+   * Keeps Telegram's send limits (see pacing.ts); false turns it off (tests that count every message). The
+   * bot's own API (replies to the update being handled) sends in the "interactive" lane.
+   */
   pacer?: Pacer | false;
 }
 
@@ -33,9 +36,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   const pacer = options.pacer === undefined ? createPacer() : options.pacer;
-  // The pacer first, auto-retry around it: a retried call waits for a slot again.
-  if (pacer) bot.api.config.use(pacer.transformer);
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  const replies = telegramTransformers(pacer, "interactive");
+  bot.api.config.use(...replies);
 
   const i18n = createI18n<BaseContext>((ctx) => ctx.customer?.language);
 
@@ -61,10 +63,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     }
     await next();
   };
-  // API transformers do not reach inside a conversation (it has its own ctx.api): install auto-retry there too.
+  // API transformers do not reach inside a conversation (it has its own ctx.api): install them there too.
   const retryInside = (ctx: BaseContext, next: NextFunction) => {
-    if (pacer) ctx.api.config.use(pacer.transformer);
-    ctx.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+    ctx.api.config.use(...replies);
     return next();
   };
   const insideConversation: Middleware<BaseContext>[] = [retryInside, identify, i18n];
