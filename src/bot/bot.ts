@@ -15,7 +15,7 @@ import { starsFeature } from "./features/stars.js";
 import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
 import { createI18n } from "./i18n.js";
 import { createPacer, type Pacer } from "./pacing.js";
-import { telegramTransformers } from "./telegram-api.js";
+import { beneathReplay, telegramTransformers } from "./telegram-api.js";
 
 export interface CreateBotOptions {
   apiRoot?: string;
@@ -63,12 +63,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     }
     await next();
   };
-  // API transformers do not reach inside a conversation (it has its own ctx.api): install them there too.
-  const retryInside = (ctx: BaseContext, next: NextFunction) => {
-    ctx.api.config.use(...replies);
-    return next();
-  };
-  const insideConversation: Middleware<BaseContext>[] = [retryInside, identify, i18n];
+  // A conversation has its own ctx.api, without the bot's transformers: the same ones go beneath its replay
+  // log, so that only calls made for the first time are paced (see beneathReplay).
+  const insideConversation: Middleware<BaseContext>[] = [beneathReplay<BaseContext>(replies), identify, i18n];
 
   // One update at a time per chat (the runner is concurrent): before everything that reads or writes state.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));

@@ -1,8 +1,8 @@
 // The shop's Bot API clients: one stack of transformers (pacing in a lane, auto-retry around it) on the bot's
-// own API (replies: "interactive") and on one client per other lane (the worker's deliveries, the alerter's
-// messages, broadcasts).
+// own API (replies: "interactive"), on one client per other lane (the worker's deliveries, the alerter's
+// messages, broadcasts), and beneath the replay log of a conversation, so a replayed call waits for nothing.
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Api, type Transformer } from "grammy";
+import { Api, type Context, type Middleware, type Transformer } from "grammy";
 import type { Lane, Pacer } from "./pacing.js";
 
 export type ApiClientOptions = ConstructorParameters<typeof Api>[1];
@@ -18,4 +18,26 @@ export function createLaneApi(token: string, options: ApiClientOptions, pacer: P
   const api = new Api(token, options);
   api.config.use(...telegramTransformers(pacer, lane));
   return api;
+}
+
+/**
+ * A conversation plugin that puts `transformers` beneath the conversation's replay log.
+ *
+ * @grammyjs/conversations v2 runs the conversation again from the start on every update and answers the
+ * Bot API calls it made before from its log: the log is a transformer on a fresh Api in each conversational
+ * context. Transformers installed the documented way (`ctx.api.config.use` in a plugin) sit above the log
+ * and so run again for every replayed call: the pacer booked a slot per replayed sendMessage, and each reply
+ * of a checkout came a second later than the one before. Here the context gets an Api with our transformers
+ * first and the conversation's own (the log, and any menu transformer) on top, in their order: a replayed
+ * call is answered from the log; only a call made for the first time reaches the pacer and the network.
+ */
+export function beneathReplay<C extends Context>(transformers: readonly Transformer[]): Middleware<C> {
+  return (ctx, next) => {
+    const conversational = ctx.api.config.installedTransformers();
+    const api = new Api(ctx.api.token, ctx.api.options);
+    api.config.use(...transformers, ...conversational);
+    // Context.api is a plain property; nothing has called the API through this context yet.
+    Object.assign(ctx, { api });
+    return next();
+  };
 }
