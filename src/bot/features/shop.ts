@@ -8,7 +8,8 @@ import { sendStarsInvoice } from "../../payments/stars.js";
 import { ORDER_ID_PATTERN } from "../../lib/ids.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
-import { backFromProduct, brandView, categoriesView, categoryView, checkoutView, productView, type View } from "../views.js";
+import { createScreenCache } from "../screen-cache.js";
+import { backFromProduct, checkoutView, productView, type View } from "../views.js";
 import { showOrder } from "./orders.js";
 
 /** Answers the callback query of this update, if it has one (every tap gets an answer, once). */
@@ -36,14 +37,17 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
   const feature = new Composer<ShopContext>();
   const locale = (ctx: ShopContext) => ctx.customer?.language ?? "en";
   const t = (ctx: ShopContext) => ctx.t.bind(ctx) as (key: string, variables?: Record<string, string | number>) => string;
+  // Browsing screens are rendered once per locale until the catalog changes (screen-cache.ts).
+  const screens = createScreenCache(deps.db);
+  const home = (ctx: ShopContext) => screens.categories(t(ctx), locale(ctx));
 
   async function showProduct(ctx: ShopContext, sku: string): Promise<void> {
-    const product = getProduct(deps.db, sku);
-    if (!product || !isForSale(product)) {
+    const view = screens.product(t(ctx), locale(ctx), sku);
+    if (!view) {
       await answer(ctx, { text: ctx.t("product-unavailable") });
-      return show(ctx, categoriesView(deps.db, t(ctx)));
+      return show(ctx, home(ctx));
     }
-    await show(ctx, productView(t(ctx), locale(ctx), product, backFromProduct(deps.db, product)));
+    await show(ctx, view);
   }
 
   feature.command("start", async (ctx) => {
@@ -51,31 +55,29 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     if (payload.startsWith("buy_")) return showProduct(ctx, payload.slice(4));
     const orderLink = /^(paid|order)_(.+)$/.exec(payload);
     if (orderLink && ORDER_ID_PATTERN.test(orderLink[2]!)) return showOrder(deps, ctx, orderLink[2]!);
-    const view = categoriesView(deps.db, t(ctx), "welcome");
-    view.text = ctx.t("welcome", { shop: deps.shopName });
-    await show(ctx, view);
+    await show(ctx, { ...home(ctx), text: ctx.t("welcome", { shop: deps.shopName }) });
   });
 
   feature.callbackQuery("c", async (ctx) => {
     await ctx.answerCallbackQuery();
-    await show(ctx, categoriesView(deps.db, t(ctx)));
+    await show(ctx, home(ctx));
   });
 
   feature.callbackQuery(/^c:([a-z0-9-]{1,24}):(\d{1,3})$/, async (ctx) => {
-    const view = categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, Number(ctx.match[2]));
+    const view = screens.category(t(ctx), locale(ctx), ctx.match[1]!, Number(ctx.match[2]));
     if (!view) {
       await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
-      return show(ctx, categoriesView(deps.db, t(ctx)));
+      return show(ctx, home(ctx));
     }
     await ctx.answerCallbackQuery();
     await show(ctx, view);
   });
 
   feature.callbackQuery(/^g:([a-z0-9-]{1,24}):([a-z0-9-]{1,24}):(\d{1,3})$/, async (ctx) => {
-    const view = brandView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, ctx.match[2]!, Number(ctx.match[3]));
+    const view = screens.brand(t(ctx), locale(ctx), ctx.match[1]!, ctx.match[2]!, Number(ctx.match[3]));
     if (!view) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable") });
-      return show(ctx, categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, 0) ?? categoriesView(deps.db, t(ctx)));
+      return show(ctx, screens.category(t(ctx), locale(ctx), ctx.match[1]!, 0) ?? home(ctx));
     }
     await ctx.answerCallbackQuery();
     await show(ctx, view);
@@ -91,7 +93,7 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     const product = getProduct(deps.db, sku!);
     if (!product || !isForSale(product)) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable"), show_alert: true });
-      return show(ctx, categoriesView(deps.db, t(ctx)));
+      return show(ctx, home(ctx));
     }
     if (product.priceAmount !== Number(priceText)) {
       await ctx.answerCallbackQuery({ text: ctx.t("price-changed"), show_alert: true });
