@@ -47,7 +47,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   /** Per-update logger and the customer row; the same middleware runs inside conversations. */
   const identify = async (ctx: BaseContext, next: NextFunction): Promise<void> => {
-    ctx.logger = deps.logger.child({ update_id: ctx.update.update_id });
+    // Built when first used: most updates log nothing, and a pino child per update was a visible cost.
+    let logger: BaseContext["logger"] | undefined;
+    Object.defineProperty(ctx, "logger", { get: () => (logger ??= deps.logger.child({ update_id: ctx.update.update_id })), configurable: true });
     if (ctx.from && !ctx.from.is_bot && ctx.chat?.type === "private") {
       const now = deps.now();
       const user = { id: ctx.from.id, chatId: ctx.chat.id, username: ctx.from.username, firstName: ctx.from.first_name, languageCode: ctx.from.language_code };
