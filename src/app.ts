@@ -100,7 +100,13 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const pacer =
     options.pacing === false
       ? false
-      : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, privateBurst: config.TELEGRAM_CHAT_BURST, ...options.pacing });
+      : createPacer({
+          globalLimit: config.TELEGRAM_MAX_PER_SECOND,
+          privateGapMs: config.TELEGRAM_CHAT_GAP_MS,
+          privateBurst: config.TELEGRAM_CHAT_BURST,
+          observe: (lane, waitedMs) => metrics.telegramSendWait.observe({ lane }, waitedMs / 1000),
+          ...options.pacing,
+        });
   const apiOptions = { apiRoot: config.TELEGRAM_API_ROOT };
   const deliveryApi = createLaneApi(config.BOT_TOKEN, apiOptions, pacer, "delivery");
   const alertsApi = createLaneApi(config.BOT_TOKEN, apiOptions, pacer, "alerts");

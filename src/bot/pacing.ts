@@ -32,6 +32,8 @@ export interface PacerOptions {
   groupGapMs?: number;
   groupBurst?: number;
   shares?: Partial<Record<Lane, number>>;
+  /** Told of every send and how long it waited (ms): the metrics' histogram. */
+  observe?: (lane: Lane, waitedMs: number) => void;
   now?: () => number;
   /** Resolves after `ms`, or early (resolving or rejecting) when `signal` aborts. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<unknown>;
@@ -117,6 +119,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     recent[recentIndex] = at;
     recentIndex = (recentIndex + 1) % globalLimit;
     const wait = at - waiter.since;
+    options.observe?.(lane, wait);
     const laneStats = stats.lanes[lane];
     laneStats.sent += 1;
     stats.reserved += 1;

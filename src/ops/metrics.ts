@@ -12,6 +12,8 @@ export interface Metrics {
   retries: Counter<"step">;
   alertsSent: Counter<"kind">;
   deliveries: Counter<"outcome">;
+  /** How long each Telegram send waited for its slot in the pacer, by lane (bot/pacing.ts). */
+  telegramSendWait: Histogram<"lane">;
 }
 
 export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -46,5 +48,12 @@ export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}
     retries: new Counter({ name: "shop_retries_total", help: "Retries scheduled, by pipeline step", labelNames: ["step"], registers: [registry] }),
     alertsSent: new Counter({ name: "shop_alerts_sent_total", help: "Alerts sent to the ops chat, by kind", labelNames: ["kind"], registers: [registry] }),
     deliveries: new Counter({ name: "shop_deliveries_total", help: "Telegram deliveries, by outcome", labelNames: ["outcome"], registers: [registry] }),
+    telegramSendWait: new Histogram({
+      name: "shop_telegram_send_wait_seconds",
+      help: "Time a Telegram send waited for its slot under the shop's pacing, by lane",
+      labelNames: ["lane"],
+      buckets: [0.001, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
   };
 }
