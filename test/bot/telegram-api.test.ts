@@ -83,8 +83,13 @@ describe("the pacer against it", () => {
     await backlog;
     const seconds = (Date.now() - started) / 1000;
     expect(throttled().length).toBeLessThanOrEqual(3);
-    // Behind 150 deliveries in one queue a reply would wait up to 5 s; in its own lane, a slot or two.
-    expect(Math.max(...latencies), `reply latencies ${latencies.join(", ")} ms`).toBeLessThan(1_000);
+    // Behind 150 deliveries in one queue a reply would wait up to 5 s; in its own lane, a slot or two. (A
+    // stray 429 costs a reply its retry_after, a second: the median, and the pacer's own account, say more.)
+    const sorted = [...latencies].sort((a, b) => a - b);
+    expect(sorted[5]!, `reply latencies ${latencies.join(", ")} ms`).toBeLessThan(250);
+    const { interactive, delivery } = pacer.stats.lanes;
+    expect(delivery.maxWaitMs).toBeGreaterThan(3_000);
+    expect(interactive.maxWaitMs).toBeLessThan(delivery.maxWaitMs / 5);
     expect(170 / seconds).toBeGreaterThanOrEqual(20);
   });
 });
