@@ -3,11 +3,14 @@ import { execSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { getProduct, readCatalogFile, syncCatalog } from "../src/catalog/catalog.js";
 import { openDatabase, type Db } from "../src/db/connection.js";
-import { customers } from "../src/db/schema.js";
+import { customers, orders } from "../src/db/schema.js";
+import { storeItems } from "../src/fulfilment/supplier-step.js";
+import { createCodeCipher } from "../src/lib/crypto.js";
 import { createLogger } from "../src/logger.js";
-import { createOrder } from "../src/orders/state-machine.js";
+import { createOrder, transition } from "../src/orders/state-machine.js";
 import { snapshotOf } from "../src/payments/checkout.js";
 import { startFakeStripe, type FakeStripe } from "../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, type FakeTelegram } from "../src/sandbox/fake-telegram.js";
@@ -72,6 +75,41 @@ export function seedUnpaidOrders(db: Db, telegram: FakeTelegram, count: number, 
   return seeded;
 }
 
+/**
+ * A backlog of deliveries: `count` orders already paid and fulfilled (codes stored with the shop's key),
+ * spread over `chats` customers from `firstChat`, held until releaseBacklog makes them due.
+ */
+export function seedFulfilledOrders(db: Db, telegram: FakeTelegram, env: NodeJS.ProcessEnv, count: number, chats: number, firstChat: number): SeededOrder[] {
+  const sealer = createCodeCipher(Buffer.from(String(env["CODE_ENCRYPTION_KEY"]), "hex"));
+  const deps = { db, now: Date.now, logger: createLogger("silent") };
+  const seeded = Array.from({ length: Math.ceil(count / chats) }, () => seedUnpaidOrders(db, telegram, chats, "steam-20-usd", firstChat)).flat().slice(0, count);
+  db.transaction(() => {
+    for (const [i, order] of seeded.entries()) {
+      const chatId = firstChat + (i % chats);
+      db.update(orders).set({ chatId, customerId: chatId }).where(eq(orders.id, order.orderId)).run();
+      order.chatId = chatId;
+      transition(deps, { orderId: order.orderId, from: "awaiting_payment", to: "paid", cause: "bench", actor: "bench", patch: { paidAt: Date.now(), nextAttemptAt: null } });
+      transition(deps, {
+        orderId: order.orderId,
+        from: "paid",
+        to: "fulfilled",
+        cause: "bench",
+        actor: "bench",
+        patch: { paidNoticeAt: Date.now(), nextAttemptAt: Number.MAX_SAFE_INTEGER },
+        also: (tx) => storeItems({ sealer }, tx, order.orderId, [{ code: `BENCH-${i}`, pin: null, serial: null, expiresAt: null }], "bench", Date.now()),
+      });
+    }
+  });
+  return seeded;
+}
+
+/** Makes every seeded delivery due now (the shop's worker picks them up at its next look). */
+export function releaseBacklog(db: Db): number {
+  const at = Date.now();
+  db.update(orders).set({ nextAttemptAt: at }).where(eq(orders.status, "fulfilled")).run();
+  return at;
+}
+
 export interface SeededOrder {
   orderId: string;
   chatId: number;
@@ -79,19 +117,36 @@ export interface SeededOrder {
   amount: number;
 }
 
-/** The signed checkout.session.completed Stripe would send for a seeded order. */
+/**
+ * The signed checkout.session.completed Stripe would send for a seeded order. The fake Stripe learns the session
+ * first, so that paying it records a charge (Radar outcome, card fingerprint): the shop's risk step reads it
+ * through the payment intent, one Stripe API call per order, as in production.
+ */
 export function paidEvent(stripe: FakeStripe, order: SeededOrder) {
-  return stripe.signedEvent("checkout.session.completed", {
-    id: order.sessionId,
-    object: "checkout.session",
-    client_reference_id: order.orderId,
-    metadata: { order_id: order.orderId },
-    payment_status: "paid",
-    status: "complete",
-    amount_total: order.amount,
-    currency: "usd",
-    payment_intent: `pi_bench_${order.orderId}`,
-  });
+  if (!stripe.sessions.has(order.sessionId)) {
+    const created = Math.floor(Date.now() / 1000);
+    stripe.sessions.set(order.sessionId, {
+      id: order.sessionId,
+      object: "checkout.session",
+      url: `${stripe.url}/pay/${order.sessionId}`,
+      status: "open",
+      payment_status: "unpaid",
+      amount_total: order.amount,
+      currency: "usd",
+      client_reference_id: order.orderId,
+      metadata: { order_id: order.orderId },
+      expires_at: created + 1_800,
+      payment_intent: `pi_bench_${order.orderId}`,
+      success_url: "https://t.me/bench",
+      cancel_url: "https://t.me/bench",
+      mode: "payment",
+      allowed_payment_method_types: ["card"],
+      line_items: [],
+      locale: "auto",
+      created,
+    });
+  }
+  return stripe.pay(order.sessionId);
 }
 
 let built = false;

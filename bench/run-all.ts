@@ -6,7 +6,7 @@ import { cpus, totalmem } from "node:os";
 import { ROOT } from "../test/helpers/shop-process.js";
 import { printTable, type BenchRow } from "./lib.js";
 
-const BENCHES = ["webhook-intake", "pipeline", "sources", "slow-supplier", "pacing", "bot-updates", "memory-start"];
+const BENCHES = ["webhook-intake", "pipeline", "sources", "slow-supplier", "pacing", "reply-latency", "bot-updates", "memory-start"];
 const only = process.argv.slice(2);
 
 execSync("npx tsc -p tsconfig.build.json", { cwd: ROOT, stdio: "inherit" });

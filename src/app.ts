@@ -7,11 +7,12 @@ import type { UserFromGetMe } from "grammy/types";
 import type { DestinationStream } from "pino";
 import { createBot, registerCommands } from "./bot/bot.js";
 import type { ShopContext } from "./bot/context.js";
+import { createLaneApi } from "./bot/telegram-api.js";
 import type { BotDeps } from "./bot/deps.js";
 import { adminFeature } from "./bot/features/admin.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
 import { createPacer, type PacerOptions } from "./bot/pacing.js";
-import { connectBot, createTelegramApi, createUpdateSource } from "./bot/telegram.js";
+import { connectBot, createUpdateSource } from "./bot/telegram.js";
 import { checkSuppliersConfigured, missingTranslations, readCatalogFile, syncCatalog } from "./catalog/catalog.js";
 import { checkReloadlySources } from "./catalog/reloadly-check.js";
 import { refreshStockAvailability } from "./catalog/stock-availability.js";
@@ -127,20 +128,29 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const sealer = createCodeCipher(config.CODE_ENCRYPTION_KEY);
   const i18n = createI18n(() => "en");
   const t: Translate = (locale, key, variables) => i18n.t(locale, key, variables);
-
-  // The Bot API client: one pacer for every message the shop sends, shared with the bot's own client.
+  // One pacer for every sender, a Bot API client per lane: the bot's own API replies ("interactive"), the
+  // worker delivers, the alerter alerts; when Telegram's 30 a second is the limit, replies go first.
   const pacer =
     options.pacing === false
       ? false
-      : createPacer({ globalLimit: config.TELEGRAM_MAX_PER_SECOND, privateGapMs: config.TELEGRAM_CHAT_GAP_MS, ...options.pacing });
-  const api = createTelegramApi(token, { apiRoot: config.TELEGRAM_API_ROOT, pacer });
+      : createPacer({
+          globalLimit: config.TELEGRAM_MAX_PER_SECOND,
+          privateGapMs: config.TELEGRAM_CHAT_GAP_MS,
+          privateBurst: config.TELEGRAM_CHAT_BURST,
+          observe: (lane, waitedMs) => metrics.telegramSendWait.observe({ lane }, waitedMs / 1000),
+          ...options.pacing,
+        });
+  const apiOptions = { apiRoot: config.TELEGRAM_API_ROOT };
+  // The worker's client: deliveries, customer notices, Stars refunds and ledger reads, file downloads.
+  const api = createLaneApi(token, apiOptions, pacer, "delivery");
+  const alertsApi = createLaneApi(token, apiOptions, pacer, "alerts");
 
   // Alerts are rows of the database's outbox from the moment they are raised; the alerter sends them to the ops chat.
   const alerter = createAlerter({
     db,
     chatId: config.OPS_CHAT_ID,
     send: async (chatId, text) => {
-      await api.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+      await alertsApi.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
     },
     logger,
     ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),

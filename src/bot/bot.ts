@@ -16,7 +16,7 @@ import { starsFeature } from "./features/stars.js";
 import { fallbackFeature, supportFeature, CUSTOMER_COMMANDS } from "./features/support.js";
 import { createI18n } from "./i18n.js";
 import { createPacer, type Pacer } from "./pacing.js";
-import { installTransformers } from "./telegram.js";
+import { beneathReplay, telegramTransformers } from "./telegram-api.js";
 import { DEFAULT_LOCALE, SHIPPED_LOCALES, telegramLanguageCode } from "../lib/locales.js";
 
 export interface CreateBotOptions {
@@ -25,7 +25,10 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** Admin and ops features, added by main.ts after the customer ones. */
   extraFeatures?: Array<Middleware<ShopContext>>;
-  /** Keeps Telegram's send limits (see pacing.ts); false turns it off (tests that count every message). */
+  /**
+   * Keeps Telegram's send limits (see pacing.ts); false turns it off (tests that count every message). The
+   * bot's own API (replies to the update being handled) sends in the "interactive" lane.
+   */
   pacer?: Pacer | false;
 }
 
@@ -35,7 +38,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   const pacer = options.pacer === undefined ? createPacer() : options.pacer;
-  installTransformers(bot.api, pacer);
+  const replies = telegramTransformers(pacer, "interactive");
+  bot.api.config.use(...replies);
 
   const i18n = createI18n<BaseContext>((ctx) => ctx.customer?.language);
 
@@ -45,7 +49,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   /** Per-update logger and the customer row; the same middleware runs inside conversations. */
   const identify = async (ctx: BaseContext, next: NextFunction): Promise<void> => {
-    ctx.logger = deps.logger.child({ update_id: ctx.update.update_id });
+    // Built when first used: most updates log nothing, and a pino child per update was a visible cost.
+    let logger: BaseContext["logger"] | undefined;
+    Object.defineProperty(ctx, "logger", { get: () => (logger ??= deps.logger.child({ update_id: ctx.update.update_id })), configurable: true });
     if (ctx.from && !ctx.from.is_bot && ctx.chat?.type === "private") {
       const now = deps.now();
       const user = { id: ctx.from.id, chatId: ctx.chat.id, username: ctx.from.username, firstName: ctx.from.first_name, languageCode: ctx.from.language_code };
@@ -61,12 +67,9 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     }
     await next();
   };
-  // API transformers do not reach inside a conversation (it has its own ctx.api): the same ones go there too.
-  const transformersInside = (ctx: BaseContext, next: NextFunction) => {
-    installTransformers(ctx.api, pacer);
-    return next();
-  };
-  const insideConversation: Middleware<BaseContext>[] = [transformersInside, identify, i18n];
+  // A conversation has its own ctx.api, without the bot's transformers: the same ones go beneath its replay
+  // log, so that only calls made for the first time are paced (see beneathReplay).
+  const insideConversation: Middleware<BaseContext>[] = [beneathReplay<BaseContext>(replies), identify, i18n];
 
   // One update at a time per chat (the runner is concurrent): before everything that reads or writes state.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));

@@ -1,5 +1,5 @@
-// The shop's line to Telegram: the Bot API client every part sends with (paced and retried), the first getMe
-// (retried with a visible log line, bounded), and where updates come from (long polling or the webhook).
+// The shop's line to Telegram: the first getMe (retried with a visible log line, bounded), and where updates
+// come from (long polling or the webhook). The Bot API clients themselves: telegram-api.ts.
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Api, GrammyError, type Bot, type Context, type Transformer } from "grammy";
@@ -9,40 +9,6 @@ import type { Pacer } from "./pacing.js";
 
 /** Updates the shop handles; anything else Telegram is told not to send. */
 export const ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query", "my_chat_member"] as const;
-
-/** Methods that change a message already sent: asking for the content it already has is refused by Telegram. */
-const EDITS = new Set(["editMessageText", "editMessageReplyMarkup", "editMessageCaption", "editMessageMedia"]);
-
-/**
- * "Bad Request: message is not modified" means the message already shows what was asked (a second tap on the
- * same button, a double tap inside the checkout): the edit succeeded in effect, so it answers `true` instead
- * of failing the update.
- */
-export const notModifiedIsSuccess: Transformer = async (prev, method, payload, signal) => {
-  const result = await prev(method, payload, signal);
-  if (!result.ok && EDITS.has(method) && result.error_code === 400 && /message is not modified/i.test(result.description)) {
-    return { ok: true, result: true } as unknown as typeof result;
-  }
-  return result;
-};
-
-/**
- * Every Bot API client of the shop (the pipeline's, the bot's own, and the one inside each conversation) gets
- * these: the pacer first, auto-retry around it (a retried call waits for a slot again), and "not modified"
- * taken as success around both.
- */
-export function installTransformers(api: Api, pacer: Pacer | false): void {
-  if (pacer) api.config.use(pacer.transformer);
-  api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
-  api.config.use(notModifiedIsSuccess);
-}
-
-/** The Bot API client of the pipeline, the alerts and the notices (the bot's own `bot.api` is set up the same way). */
-export function createTelegramApi(token: string, options: { apiRoot: string; pacer: Pacer | false }): Api {
-  const api = new Api(token, { apiRoot: options.apiRoot });
-  installTransformers(api, options.pacer);
-  return api;
-}
 
 export interface ConnectOptions {
   token: string;

@@ -80,6 +80,15 @@ export const products = sqliteTable(
   (table) => [index("products_category_idx").on(table.category, table.sortOrder)],
 );
 
+/**
+ * One row: a counter that SQLite triggers bump on every insert, update and delete on products (migration
+ * 0002), whoever writes. The bot keeps rendered catalog screens until it changes.
+ */
+export const catalogVersion = sqliteTable("catalog_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull(),
+});
+
 export interface RecipientRule {
   type: "phone" | "player_id" | "email";
   pattern: string;

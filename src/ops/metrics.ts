@@ -14,6 +14,8 @@ export interface Metrics {
   deliveries: Counter<"outcome">;
   failovers: Counter<"supplier" | "reason">;
   stepErrors: Counter<"step">;
+  /** How long each Telegram send waited for its slot in the pacer, by lane (bot/pacing.ts). */
+  telegramSendWait: Histogram<"lane">;
 }
 
 export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -55,5 +57,12 @@ export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}
       registers: [registry],
     }),
     stepErrors: new Counter({ name: "shop_step_errors_total", help: "Unexpected errors in a pipeline step (a bug or the environment), by step", labelNames: ["step"], registers: [registry] }),
+    telegramSendWait: new Histogram({
+      name: "shop_telegram_send_wait_seconds",
+      help: "Time a Telegram send waited for its slot under the shop's pacing, by lane",
+      labelNames: ["lane"],
+      buckets: [0.001, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
   };
 }

@@ -47,11 +47,28 @@ export interface ApiCall {
   status: number;
 }
 
+/**
+ * Telegram's send limits as its FAQ gives them, enforced on sendMessage and sendInvoice: beyond them the
+ * answer is 429 with `retry_after` (whole seconds until the message would have been taken). `{}` is
+ * Telegram's figures; each may be changed.
+ */
+export interface TelegramLimits {
+  /** Messages in any second overall (Telegram: about 30). */
+  globalPerSecond?: number;
+  /** A private chat: a burst of `perChatBurst` to a quiet chat, then `perChatPerSecond` (Telegram: about one a second). */
+  perChatPerSecond?: number;
+  perChatBurst?: number;
+  /** Messages in any minute to one group or channel (Telegram: 20). */
+  groupPerMinute?: number;
+}
+
+export const TELEGRAM_LIMITS: Required<TelegramLimits> = { globalPerSecond: 30, perChatPerSecond: 1, perChatBurst: 3, groupPerMinute: 20 };
+
 export interface FakeTelegramOptions {
   token: string;
   botUser?: { id: number; username: string; first_name: string };
-  /** Enforce Telegram's pacing: answers 429 beyond `perChatPerSecond` per chat or `globalPerSecond` overall. */
-  limits?: { perChatPerSecond?: number; globalPerSecond?: number } | undefined;
+  /** Enforce Telegram's send limits (429 beyond them); off when undefined. */
+  limits?: TelegramLimits | undefined;
   /** Max updates kept for getUpdates. */
   now?: () => number;
 }
@@ -196,8 +213,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
   let nextUpdateId = 1;
   const waiters = new Set<Waiter>();
   const failures = new Map<string, PlannedFailure[]>();
-  const sentAt = new Map<number, number[]>();
+  /** Per private chat, the tokens of its bucket when last seen; per group and overall, the recent sends. */
+  const chatBuckets = new Map<number, { tokens: number; at: number }>();
+  const groupSentAt = new Map<number, number[]>();
   const globalSentAt: number[] = [];
+  /** When the request being handled arrived (set just before its method runs). */
+  let arrivedAt = 0;
   const listeners = new Set<(chatId: number) => void>();
   const files = new Map<string, { path: string; content: Buffer }>();
   const migrated = new Map<number, number>();
@@ -480,22 +501,28 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
     return caption;
   }
 
-  /** Telegram's pacing, when enabled: 429 with retry_after instead of a message. */
+  /** Telegram's send limits, when enabled: 429 with retry_after instead of a message. */
   function pace(chatId: number): void {
-    const limits = fake.limits;
-    if (!limits) return;
-    const at = now();
-    const chat = (sentAt.get(chatId) ?? []).filter((t) => at - t < 1000);
-    const global = globalSentAt.filter((t) => at - t < 1000);
-    globalSentAt.splice(0, globalSentAt.length, ...global);
-    if (limits.perChatPerSecond !== undefined && chat.length >= limits.perChatPerSecond) {
-      throw new ApiError(429, "Too Many Requests: retry after 1", { retry_after: 1 });
+    if (!fake.limits) return;
+    const limits = { ...TELEGRAM_LIMITS, ...fake.limits };
+    const at = arrivedAt;
+    const tooMany = (waitMs: number) => {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      return new ApiError(429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
+    };
+    while (globalSentAt.length > 0 && at - globalSentAt[0]! >= 1000) globalSentAt.shift();
+    if (globalSentAt.length >= limits.globalPerSecond) throw tooMany(globalSentAt[globalSentAt.length - limits.globalPerSecond]! + 1000 - at);
+    if (chatId < 0) {
+      const sent = (groupSentAt.get(chatId) ?? []).filter((t) => at - t < 60_000);
+      if (sent.length >= limits.groupPerMinute) throw tooMany(sent[sent.length - limits.groupPerMinute]! + 60_000 - at);
+      sent.push(at);
+      groupSentAt.set(chatId, sent);
+    } else {
+      const bucket = chatBuckets.get(chatId) ?? { tokens: limits.perChatBurst, at };
+      const tokens = Math.min(limits.perChatBurst, bucket.tokens + ((at - bucket.at) / 1000) * limits.perChatPerSecond);
+      if (tokens < 1) throw tooMany(((1 - tokens) / limits.perChatPerSecond) * 1000);
+      chatBuckets.set(chatId, { tokens: tokens - 1, at });
     }
-    if (limits.globalPerSecond !== undefined && global.length >= limits.globalPerSecond) {
-      throw new ApiError(429, "Too Many Requests: retry after 1", { retry_after: 1 });
-    }
-    chat.push(at);
-    sentAt.set(chatId, chat);
     globalSentAt.push(at);
   }
 
@@ -718,6 +745,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
         if (planned) {
           throw new ApiError(planned.code, planned.description, planned.retry_after ? { retry_after: planned.retry_after } : undefined);
         }
+        // Limits count a request from when it arrived, as Telegram's servers would, not from when its body was read.
+        arrivedAt = record.at;
         const result = await handler(params);
         finish(200, { ok: true, result });
       })

@@ -10,7 +10,8 @@ import { escapeHtml } from "../../lib/html.js";
 import { ORDER_ID_PATTERN } from "../../lib/ids.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
-import { backFromProduct, brandView, categoriesView, categoryView, checkoutView, productView } from "../views.js";
+import { createScreenCache } from "../screen-cache.js";
+import { checkoutView } from "../views.js";
 import { showOrder, showPaidReturn } from "./orders.js";
 import { answer, show } from "../ui.js";
 
@@ -18,15 +19,18 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
   const feature = new Composer<ShopContext>();
   const locale = (ctx: ShopContext) => ctx.customer?.language ?? "en";
   const t = (ctx: ShopContext) => ctx.t.bind(ctx) as (key: string, variables?: Record<string, string | number>) => string;
+  // Browsing screens are rendered once per locale until the catalog changes (screen-cache.ts).
+  const screens = createScreenCache(deps.db);
+  const home = (ctx: ShopContext) => screens.categories(t(ctx), locale(ctx));
 
   async function showProduct(ctx: ShopContext, sku: string): Promise<void> {
-    const product = getProduct(deps.db, sku);
-    if (!product || !isForSale(product)) {
+    const view = screens.product(t(ctx), locale(ctx), sku);
+    if (!view) {
       await answer(ctx, { text: ctx.t("product-unavailable") });
       // Said in the message too: a deep link (/start buy_<sku>) has no tap to answer.
-      return show(ctx, categoriesView(deps.db, t(ctx), locale(ctx), "product-unavailable"));
+      return show(ctx, screens.categories(t(ctx), locale(ctx), "product-unavailable"));
     }
-    await show(ctx, productView(t(ctx), locale(ctx), product, backFromProduct(deps.db, product)));
+    await show(ctx, view);
   }
 
   feature.command("start", async (ctx) => {
@@ -36,31 +40,30 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     if (orderLink && ORDER_ID_PATTERN.test(orderLink[2]!)) {
       return orderLink[1] === "paid" ? showPaidReturn(deps, ctx, orderLink[2]!) : showOrder(deps, ctx, orderLink[2]!);
     }
-    const view = categoriesView(deps.db, t(ctx), locale(ctx), "welcome");
-    view.text = ctx.t("welcome", { shop: escapeHtml(deps.shopName) });
-    await show(ctx, view);
+    // The cached view is shared: a copy with the welcome as its text.
+    await show(ctx, { ...home(ctx), text: ctx.t("welcome", { shop: escapeHtml(deps.shopName) }) });
   });
 
   feature.callbackQuery("c", async (ctx) => {
     await ctx.answerCallbackQuery();
-    await show(ctx, categoriesView(deps.db, t(ctx), locale(ctx)));
+    await show(ctx, home(ctx));
   });
 
   feature.callbackQuery(/^c:([a-z0-9-]{1,24}):(\d{1,3})$/, async (ctx) => {
-    const view = categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, Number(ctx.match[2]));
+    const view = screens.category(t(ctx), locale(ctx), ctx.match[1]!, Number(ctx.match[2]));
     if (!view) {
       await ctx.answerCallbackQuery({ text: ctx.t("stale-button") });
-      return show(ctx, categoriesView(deps.db, t(ctx), locale(ctx)));
+      return show(ctx, home(ctx));
     }
     await ctx.answerCallbackQuery();
     await show(ctx, view);
   });
 
   feature.callbackQuery(/^g:([a-z0-9-]{1,24}):([a-z0-9-]{1,24}):(\d{1,3})$/, async (ctx) => {
-    const view = brandView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, ctx.match[2]!, Number(ctx.match[3]));
+    const view = screens.brand(t(ctx), locale(ctx), ctx.match[1]!, ctx.match[2]!, Number(ctx.match[3]));
     if (!view) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable") });
-      return show(ctx, categoryView(deps.db, t(ctx), locale(ctx), ctx.match[1]!, 0) ?? categoriesView(deps.db, t(ctx), locale(ctx)));
+      return show(ctx, screens.category(t(ctx), locale(ctx), ctx.match[1]!, 0) ?? home(ctx));
     }
     await ctx.answerCallbackQuery();
     await show(ctx, view);
@@ -76,11 +79,11 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     const product = getProduct(deps.db, sku!);
     if (!product || !isForSale(product)) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable"), show_alert: true });
-      return show(ctx, categoriesView(deps.db, t(ctx), locale(ctx)));
+      return show(ctx, home(ctx));
     }
     if (product.priceAmount !== Number(priceText)) {
       await ctx.answerCallbackQuery({ text: ctx.t("price-changed"), show_alert: true });
-      return show(ctx, productView(t(ctx), locale(ctx), product, backFromProduct(deps.db, product)));
+      return show(ctx, screens.product(t(ctx), locale(ctx), product.sku) ?? home(ctx));
     }
     await ctx.answerCallbackQuery();
     // One checkout at a time: a Buy tapped mid-checkout starts over with this product.
