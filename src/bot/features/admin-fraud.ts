@@ -135,7 +135,7 @@ export function adminFraudFeature(deps: AdminFraudDeps): Composer<ShopContext> {
         `${row.kind === "card" ? "💳 card" : "👤 customer"} <code>${escapeHtml(row.value)}</code> · ${utc(row.createdAt)} · ${escapeHtml(row.actor)} · ${escapeHtml(row.reason)}`,
     );
     const title = `<b>Bans (${total === rows.length ? total : `newest ${rows.length} of ${total}`})</b>`;
-    return ctx.reply([title, ...lines, "", "/unban <telegram id> or /unban card <fingerprint> lifts one."].join("\n"), { parse_mode: "HTML" });
+    return ctx.reply([title, ...lines, "", escapeHtml("/unban <telegram id> or /unban card <fingerprint> lifts one.")].join("\n"), { parse_mode: "HTML" });
   });
 
   // Disputes: open ones, the evidence due soonest first; 📎 Evidence for those on a delivered order.
