@@ -301,6 +301,13 @@ describe("fraud controls (Radar, shared cards, bans, disputes)", () => {
     const answer = await h.telegram.waitFor(ADMIN_ID, (m) => m.version > before && stripHtml(m.text).includes("No evidence is offered"));
     expect(stripHtml(answer.text)).toContain(`No evidence is offered for ${dispute.id}: ${heldOfBanned} is needs_review: evidence of delivery exists only for a delivered order. Refund it, or accept the dispute in the Stripe dashboard.`);
     expect(h.stripe.files).toHaveLength(1);
+
+    // Releasing it is still the admin's call, but the question says the payment is disputed; Cancel does nothing.
+    const question = await ask(h, `/release ${heldOfBanned}`, `Release order ${heldOfBanned}?`);
+    expect(stripHtml(question.text)).toContain(`⚖️ Its payment is disputed (product_not_received, ${dispute.id}): a release sends the code all the same.`);
+    tap(h, question, "Cancel");
+    await h.telegram.waitFor(ADMIN_ID, (m) => m.message_id === question.message_id && stripHtml(m.text).includes("Cancelled: nothing was done."));
+    expect(getOrder(h.shop.db, heldOfBanned)!.status).toBe("needs_review");
   });
 
   it("gives a stranger no hint that the fraud commands exist, and their taps change nothing", async () => {

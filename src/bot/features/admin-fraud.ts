@@ -7,7 +7,7 @@ import { escapeHtml } from "../../lib/html.js";
 import { formatMoney } from "../../lib/money.js";
 import { MESSAGE_LIMIT } from "../../lib/telegram-text.js";
 import { getOrder } from "../../orders/repository.js";
-import { listOpenDisputes, type DisputeRow } from "../../orders/disputes.js";
+import { disputesOfOrder, listOpenDisputes, OPEN_DISPUTE_STATUSES, type DisputeRow } from "../../orders/disputes.js";
 import type { AdminResult } from "../../fulfilment/admin-actions.js";
 import {
   ban,
@@ -72,10 +72,12 @@ export function adminFraudFeature(deps: AdminFraudDeps): Composer<ShopContext> {
     if (!checked.ok) return answer(ctx, checked);
     const { order } = checked;
     const { keyboard } = confirmations.ask({ action: "release", orders: [order], payload: { action: "release" }, askedBy: ctx.from!.id, confirmLabel: "✅ Release" });
+    const disputed = disputesOfOrder(db, order.id).filter((d) => (OPEN_DISPUTE_STATUSES as readonly string[]).includes(d.status));
     const lines = [
       `✅ <b>Release order ${order.id}?</b>`,
       orderLine(order),
       ...riskLines(order),
+      ...disputed.map((d) => `⚖️ Its payment is disputed (${escapeHtml(d.reason)}, <code>${escapeHtml(d.id)}</code>): a release sends the code all the same.`),
       "It goes to the supplier now and the code to the customer. Refund it instead if you do not trust the payment.",
     ];
     return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
