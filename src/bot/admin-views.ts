@@ -1,6 +1,7 @@
 // Lines the admin's screens share (HTML): an order in one line, and what the fraud rules saw of its payment.
 import { escapeHtml } from "../lib/html.js";
 import { formatMoney } from "../lib/money.js";
+import { MESSAGE_LIMIT, visibleLength } from "../lib/telegram-text.js";
 import type { OrderRow } from "../orders/state-machine.js";
 
 /** "Steam Wallet 50 USD × 1 · $53.99, paid by card (Stripe) · customer 3001". */
@@ -32,4 +33,22 @@ export function riskLines(order: OrderRow): string[] {
   }
   if (risk?.signals.length) lines.push(`⚠️ Signals (not a hold): ${escapeHtml(risk.signals.join("; "))}`);
   return lines;
+}
+
+/**
+ * As many lines of a list as fit one message under the title (HTML), and how many were left out: a long list (bans,
+ * disputes) never makes Telegram refuse the whole answer.
+ */
+export function fitLines(title: string, lines: readonly string[], footer = ""): { text: string; shown: number } {
+  const room = MESSAGE_LIMIT - 100 - visibleLength(title) - visibleLength(footer);
+  let used = 0;
+  let shown = 0;
+  for (const line of lines) {
+    const length = visibleLength(line) + 1;
+    if (used + length > room) break;
+    used += length;
+    shown += 1;
+  }
+  const more = lines.length > shown ? [`… and ${lines.length - shown} more not shown`] : [];
+  return { text: [title, ...lines.slice(0, shown), ...more, ...(footer ? ["", footer] : [])].join("\n"), shown };
 }

@@ -90,7 +90,7 @@ export async function ban(deps: FraudActionDeps, kind: BanKind, value: string, r
   logger.info({ ban_kind: kind, actor: actor(adminId) }, "ban added");
   if (kind === "card") {
     const accounts = customersOnCard(db, value);
-    const used = accounts.length ? ` Accounts that paid with it before: ${accounts.join(", ")} (not banned by this; /ban them too if you want).` : "";
+    const used = accounts.length ? ` Accounts that paid with it before: ${idList(accounts.map(String))} (not banned by this; /ban them too if you want).` : "";
     return { ok: true, message: `${describeBan(kind, value)} banned: every payment with it is held and its payer banned.${used}` };
   }
   const customerId = Number(value);
@@ -98,10 +98,10 @@ export async function ban(deps: FraudActionDeps, kind: BanKind, value: string, r
   const paidOpen = listCustomerOrders(db, customerId, 200, 0).filter((order) => OPEN_PAID_STATES.includes(order.status));
   const parts = [
     `Customer ${customerId} banned: they cannot open a checkout.`,
-    `${cancelled.length} unpaid order(s) cancelled${cancelled.length ? ` (${cancelled.join(", ")})` : ""}.`,
-    failed.length ? `${failed.length} could not be cancelled (${failed.join(", ")}: Stripe did not answer); a payment for one is held.` : "",
+    `${cancelled.length} unpaid order(s) cancelled${cancelled.length ? ` (${idList(cancelled)})` : ""}.`,
+    failed.length ? `${failed.length} could not be cancelled (${idList(failed)}: Stripe did not answer); a payment for one is held.` : "",
     paidOpen.length
-      ? `Their ${paidOpen.length} paid order(s) in progress are not touched (${paidOpen.map((order) => order.id).join(", ")}): /refund one if you want.`
+      ? `Their ${paidOpen.length} paid order(s) in progress are not touched (${idList(paidOpen.map((order) => order.id))}): /refund one if you want.`
       : "Their paid orders are not touched.",
   ];
   return { ok: true, message: parts.filter(Boolean).join(" ") };
@@ -111,6 +111,11 @@ export function unban(deps: AdminDeps, kind: BanKind, value: string, adminId: nu
   if (!removeBan(deps.pipeline.db, kind, value)) return { ok: false, message: `${describeBan(kind, value)} is not banned.` };
   deps.pipeline.logger.info({ ban_kind: kind, actor: actor(adminId) }, "ban removed");
   return { ok: true, message: `${describeBan(kind, value)} unbanned.` };
+}
+
+/** Order ids in a reply: the first ten, then how many more. */
+export function idList(ids: readonly string[], max = 10): string {
+  return ids.length > max ? `${ids.slice(0, max).join(", ")} and ${ids.length - max} more` : ids.join(", ");
 }
 
 export function describeBan(kind: BanKind, value: string): string {

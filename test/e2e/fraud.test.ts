@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDispute } from "../../src/orders/disputes.js";
 import { getOrder, getOrderEvents } from "../../src/orders/repository.js";
-import { findBan, listBans } from "../../src/risk/bans.js";
+import { addBan, findBan, listBans } from "../../src/risk/bans.js";
 import type { FakeCard } from "../../src/sandbox/fake-stripe.js";
 import { stripHtml, type ChatMessage } from "../../src/sandbox/fake-telegram.js";
 import { ADMIN_ID, OPS_CHAT_ID, confirmAsAdmin, openOrder, opsMessage, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
@@ -308,6 +308,15 @@ describe("fraud controls (Radar, shared cards, bans, disputes)", () => {
     tap(h, question, "Cancel");
     await h.telegram.waitFor(ADMIN_ID, (m) => m.message_id === question.message_id && stripHtml(m.text).includes("Cancelled: nothing was done."));
     expect(getOrder(h.shop.db, heldOfBanned)!.status).toBe("needs_review");
+  });
+
+  it("lists many bans in one message Telegram takes, saying how many more there are", async () => {
+    for (let i = 0; i < 60; i++) addBan(h.shop.db, "card", `fp-bulk-${String(i).padStart(2, "0")}`, `reported by the bank ${"(long note) ".repeat(25)}`, `admin:${ADMIN_ID}`, Date.now() + i);
+    const list = await ask(h, "/bans", "Bans (");
+    const text = stripHtml(list.text);
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(text).toContain("💳 card fp-bulk-59");
+    expect(text).toMatch(/… and \d+ more not shown\n\n\/unban <telegram id> or \/unban card <fingerprint> lifts one\.$/);
   });
 
   it("gives a stranger no hint that the fraud commands exist, and their taps change nothing", async () => {

@@ -13,6 +13,7 @@ import {
   ban,
   checkRelease,
   describeBan,
+  idList,
   prepareEvidence,
   previewBan,
   releaseOrder,
@@ -22,7 +23,7 @@ import {
 } from "../../fulfilment/fraud-actions.js";
 import { listBans, type BanKind } from "../../risk/bans.js";
 import type { DisputeEvidence } from "../../risk/evidence.js";
-import { orderLine, riskLines } from "../admin-views.js";
+import { fitLines, orderLine, riskLines } from "../admin-views.js";
 import { CANCEL_DATA, CONFIRM_DATA, createConfirmations } from "../confirm.js";
 import type { ShopContext } from "../context.js";
 
@@ -104,7 +105,7 @@ export function adminFraudFeature(deps: AdminFraudDeps): Composer<ShopContext> {
     }
     const reason = target.reason || "banned by an admin";
     const { keyboard } = confirmations.ask({ action: "ban", orders: [], payload: { action: "ban", ...target, reason }, askedBy: ctx.from!.id, confirmLabel: "🚫 Ban" });
-    const ids = (orders: Array<{ id: string }>) => (orders.length ? ` (${orders.map((o) => o.id).join(", ")})` : "");
+    const ids = (orders: Array<{ id: string }>) => (orders.length ? ` (${idList(orders.map((o) => o.id))})` : "");
     const lines =
       target.kind === "customer"
         ? [
@@ -117,7 +118,7 @@ export function adminFraudFeature(deps: AdminFraudDeps): Composer<ShopContext> {
         : [
             `🚫 <b>Ban card <code>${escapeHtml(target.value)}</code>?</b>`,
             `Reason: ${escapeHtml(reason)}`,
-            `Accounts that paid with it: ${preview.accounts.length ? preview.accounts.join(", ") : "none yet"}`,
+            `Accounts that paid with it: ${preview.accounts.length ? idList(preview.accounts.map(String)) : "none yet"}`,
             "Every later payment with it is held for review, and the account that made it is banned.",
           ];
     return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
@@ -137,21 +138,20 @@ export function adminFraudFeature(deps: AdminFraudDeps): Composer<ShopContext> {
         `${row.kind === "card" ? "💳 card" : "👤 customer"} <code>${escapeHtml(row.value)}</code> · ${utc(row.createdAt)} · ${escapeHtml(row.actor)} · ${escapeHtml(row.reason)}`,
     );
     const title = `<b>Bans (${total === rows.length ? total : `newest ${rows.length} of ${total}`})</b>`;
-    return ctx.reply([title, ...lines, "", escapeHtml("/unban <telegram id> or /unban card <fingerprint> lifts one.")].join("\n"), { parse_mode: "HTML" });
+    return ctx.reply(fitLines(title, lines, escapeHtml("/unban <telegram id> or /unban card <fingerprint> lifts one.")).text, { parse_mode: "HTML" });
   });
 
   // Disputes: open ones, the evidence due soonest first; 📎 Evidence for those on a delivered order.
   admin.command("disputes", async (ctx) => {
     const rows = listOpenDisputes(db, 30);
     if (rows.length === 0) return ctx.reply("No open dispute. 👍");
-    const keyboard = new InlineKeyboard();
     const now = deps.pipeline.now();
-    const lines = rows.map((dispute) => {
-      const { line, offered } = disputeLine(dispute, now);
-      if (offered) keyboard.text(`📎 Evidence ${dispute.orderId}`, `ev:${dispute.id}`).row();
-      return line;
-    });
-    return ctx.reply([`<b>Open disputes (${rows.length})</b>, evidence due soonest first`, ...lines].join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+    const described = rows.map((dispute) => ({ dispute, ...disputeLine(dispute, now) }));
+    const { text, shown } = fitLines(`<b>Open disputes (${rows.length})</b>, evidence due soonest first`, described.map((d) => d.line));
+    // A button for each dispute shown that can take the shop's evidence.
+    const keyboard = new InlineKeyboard();
+    for (const { dispute, offered } of described.slice(0, shown)) if (offered) keyboard.text(`📎 Evidence ${dispute.orderId}`, `ev:${dispute.id}`).row();
+    return ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
   });
 
   function disputeLine(dispute: DisputeRow, now: number): { line: string; offered: boolean } {
