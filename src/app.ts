@@ -10,6 +10,7 @@ import type { ShopContext } from "./bot/context.js";
 import { createLaneApi } from "./bot/telegram-api.js";
 import type { BotDeps } from "./bot/deps.js";
 import { adminFeature } from "./bot/features/admin.js";
+import { adminFraudFeature } from "./bot/features/admin-fraud.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
 import { createPacer, type PacerOptions } from "./bot/pacing.js";
 import { connectBot, createUpdateSource } from "./bot/telegram.js";
@@ -34,9 +35,11 @@ import { createCodeCipher, createCodeFingerprinter } from "./lib/crypto.js";
 import { createOrderId } from "./lib/ids.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createAlerter } from "./ops/alerts.js";
+import { remindDisputesDue } from "./ops/dispute-due.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
 import { createMonitors, createSupplierCallLog, type MonitorSettings, type Monitors } from "./ops/monitors.js";
 import { markReviewAlerted } from "./orders/repository.js";
+import { cancelUnpaidOrdersOfBanned } from "./payments/cancel.js";
 import { createPaymentProviders } from "./payments/providers.js";
 import { expireStarsOrders } from "./payments/stars.js";
 import { createStripeClient } from "./payments/stripe-client.js";
@@ -294,6 +297,8 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     apiRoot: config.TELEGRAM_API_ROOT,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     extraFeatures: [
+      // Before the admin feature: a Confirm of another feature's question passes on to it.
+      adminFraudFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, stripe }),
       adminFeature({
         pipeline,
         wakeWorker: () => worker.wake(),
@@ -401,6 +406,8 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     repeating("monitor checks", config.MONITOR_INTERVAL_MS, () => monitors.check(), { logger }),
     repeating("Stars invoice expiry", config.MONITOR_INTERVAL_MS, () => expireStarsOrders(pipeline), { logger }),
     repeating("fraud hold expiry", config.MONITOR_INTERVAL_MS, () => refundExpiredRiskHolds(pipeline) > 0 && worker.wake(), { logger }),
+    repeating("dispute evidence due", config.MONITOR_INTERVAL_MS, () => remindDisputesDue({ db, alerts: alerter, now }), { logger, runAtStart: true }),
+    repeating("banned customers' unpaid orders", config.MONITOR_INTERVAL_MS, () => cancelUnpaidOrdersOfBanned({ db, stripe, logger, now }), { logger }),
     repeating("retention", RETENTION_INTERVAL_MS, () => {
       const deleted = pruneOldRows(db, now(), config.RETENTION_DAYS);
       if (Object.keys(deleted).length > 0) logger.info({ deleted, retention_days: config.RETENTION_DAYS }, "pruned rows past their retention");

@@ -37,6 +37,11 @@ export interface Confirmations<Payload> {
   confirm(id: string, current: (orderId: string) => Pick<OrderRow, "status" | "updatedAt"> | undefined): Taken<Payload>;
   /** Forgets a question; false when there was none. */
   cancel(id: string): boolean;
+  /**
+   * Whether this registry asked the question (and it is still waiting): features with registries of their own share
+   * the buttons' callback data, and pass on a question that is not theirs.
+   */
+  owns(id: string): boolean;
 }
 
 /** Callback data of the buttons: `cf:<id>` confirms, `cx:<id>` cancels. */
@@ -81,6 +86,9 @@ export function createConfirmations<Payload>(options: { now: () => number; ttlMs
     },
     cancel(id) {
       return pending.delete(id);
+    },
+    owns(id) {
+      return pending.has(id);
     },
   };
 }

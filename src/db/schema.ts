@@ -360,6 +360,8 @@ export const disputes = sqliteTable(
     closedAt: integer("closed_at"),
     /** When the admin sent the shop's evidence (stripe.disputes.update with submit). */
     evidenceSubmittedAt: integer("evidence_submitted_at"),
+    /** Who sent it ("admin:<id>"). */
+    evidenceSubmittedBy: text("evidence_submitted_by"),
     /** When the ops chat was reminded that the evidence is due soon. */
     dueAlertedAt: integer("due_alerted_at"),
     createdAt: integer("created_at").notNull(),

@@ -44,11 +44,17 @@ async function refusalIfStarsRefunded(deps: AdminDeps, order: OrderRow): Promise
   };
 }
 
+/** A payment the fraud rules held is fulfilled only through a Release (with its confirmation and its log entry). */
+function heldByFraudRules(orderId: string): string {
+  return `${orderId} is held by the fraud rules: Release it (/release ${orderId}) if you trust the payment, or Refund it.`;
+}
+
 /** Back to `paid`: the worker asks the supplier by reference first, so nothing is ordered twice. */
 export async function retryOrder(deps: AdminDeps, orderId: string, adminId: number): Promise<AdminResult> {
   const order = getOrder(deps.pipeline.db, orderId);
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; only orders in review can be retried.` };
+  if (order.riskHeldAt !== null) return { ok: false, message: heldByFraudRules(orderId) };
   if (!order.stripePaymentIntentId && order.paidAt === null) return { ok: false, message: `${orderId} was never paid; nothing to retry.` };
   const refused = await refusalIfStarsRefunded(deps, order);
   if (refused) return refused;
@@ -122,6 +128,7 @@ export function checkEnteredCode(deps: AdminDeps, orderId: string, code: string,
   const order = getOrder(deps.pipeline.db, orderId);
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; codes are entered only for orders in review.` };
+  if (order.riskHeldAt !== null) return { ok: false, message: heldByFraudRules(orderId) };
   if (order.product.kind !== "code") return { ok: false, message: `${orderId} is a top-up; there is no code to enter. Retry or refund it.` };
   if (order.quantity !== 1) return { ok: false, message: `${orderId} has ${order.quantity} units; enter codes by hand only for single-unit orders, or retry it.` };
   if (order.product.requiresPin && !pin?.trim()) return { ok: false, message: `${order.product.name} needs a PIN: send the code and the PIN.` };

@@ -6,7 +6,7 @@ import { formatMoney } from "../lib/money.js";
 import { sendToReview } from "../orders/review.js";
 import { customersOnCard, listRiskHeldBefore, paidSince, updateOrderFields } from "../orders/repository.js";
 import { transition, type OrderRow } from "../orders/state-machine.js";
-import { addBan, findBan } from "../risk/bans.js";
+import { addBan, findBan, isCustomerBanned } from "../risk/bans.js";
 import { assessRisk, type CardSignals } from "../risk/rules.js";
 import { ProviderError } from "../payments/providers.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
@@ -23,7 +23,7 @@ export async function runRiskStep(deps: PipelineDeps, order: OrderRow): Promise<
     deps.logger.warn({ order_id: order.id, err: message }, "could not read the card's risk from Stripe");
     const passing = error instanceof ProviderError ? error.passing : true;
     if (!passing || order.attempts + 1 >= deps.settings.maxAttempts * 2) {
-      sendToReview(deps, order, { cause: "risk_check_unavailable", reason: `the fraud check could not read the payment from Stripe (${message}); look at it in Stripe, then Release or Refund`, actor: ACTOR });
+      sendToReview(deps, order, { cause: "risk_check_unavailable", reason: `the fraud check could not read the payment from Stripe (${message}); look at it in Stripe, then Retry (the check runs again) or Refund`, actor: ACTOR });
       return undefined;
     }
     scheduleRetry(deps, order, "risk", `risk check: ${message}`);
@@ -45,6 +45,7 @@ export async function runRiskStep(deps: PipelineDeps, order: OrderRow): Promise<
     paidSinceFirstSeen: paidSince(deps.db, order.customerId, order.currency, firstSeen).value,
     accountsOnCard: onCard,
     cardBanned: cardBan !== undefined,
+    customerBanned: isCustomerBanned(deps.db, order.customerId),
   });
   const facts = { riskCheckedAt: now, risk: assessment, cardFingerprint: fingerprint };
   if (assessment.holds.length === 0) {
@@ -54,14 +55,15 @@ export async function runRiskStep(deps: PipelineDeps, order: OrderRow): Promise<
   }
   // A banned card bans whoever pays with it.
   if (cardBan) addBan(deps.db, "customer", String(order.customerId), `paid with a banned card (${cardBan.reason})`, "system", now);
-  const reason = `held by the fraud rules: ${assessment.holds.join("; ")}${assessment.signals.length ? ` (also: ${assessment.signals.join("; ")})` : ""}`;
+  const also = assessment.signals.length ? ` (also: ${assessment.signals.join("; ")})` : "";
+  const reason = `held by the fraud rules: ${assessment.holds.join("; ")}${also}`;
   sendToReview(deps, order, {
     cause: "risk_hold",
     reason,
     actor: ACTOR,
     detail: { holds: assessment.holds, signals: assessment.signals },
     patch: { ...facts, riskHeldAt: now },
-    alert: { kind: "risk_hold", text: `${order.id} (${formatMoney({ amount: order.amount, currency: order.currency })}, customer ${order.customerId}): ${assessment.holds.join("; ")}` },
+    alert: { kind: "risk_hold", text: `${order.id} (${formatMoney({ amount: order.amount, currency: order.currency })}, customer ${order.customerId}): ${assessment.holds.join("; ")}${also}; /release ${order.id} or Refund` },
   });
   return undefined;
 }

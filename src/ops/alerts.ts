@@ -22,9 +22,9 @@ export const ALERT_KINDS = {
   stars_refund_failed: { title: "Stars refund could not be made", action: "Try again later with /refund <id>; if Telegram keeps refusing, settle with the customer and close it with /refund <id> manual." },
   stars_payment: { title: "Telegram Stars payment needs attention", action: "Check /order <id>; a second charge is returned automatically, an unmatched one needs a look at the customer's chat." },
   risk_hold: { title: "Orders held by the fraud rules", action: "Open /review: Release the ones you trust, Refund the others (held orders are refunded automatically after RISK_HOLD_AUTO_REFUND_HOURS)." },
-  dispute_due: { title: "Dispute evidence due soon", action: "Open /disputes and send the evidence before the due date, or accept the dispute in Stripe." },
+  dispute_due: { title: "Dispute evidence due soon", action: "Open /disputes and send the evidence (📎 Evidence) before the due date, or accept the dispute in Stripe." },
   stripe_refund: { title: "Refund made in Stripe", action: "Nothing to do if you refunded on purpose; an order not yet delivered is held and its code is not sent." },
-  dispute: { title: "Payment disputed", action: "Answer the dispute in the Stripe dashboard with the delivery log from /order <id>; /disputes lists what is due." },
+  dispute: { title: "Payment disputed", action: "Open /disputes: 📎 Evidence sends the shop's records of a delivered order to Stripe (after a preview); or answer it in the Stripe dashboard." },
   payment_mismatch: { title: "Payment does not match its order", action: "Compare the amounts in Stripe and /order <id>, then Retry or Refund." },
   source_refused: { title: "A supplier refused orders; they moved to the next source", action: "Check that source's settings in the catalog (product id, price) and the supplier account." },
   low_stock: { title: "The shop's own stock is running low", action: "Import more codes: send a file with the caption /stock add <sku>, or npm run stock -- add <sku> <file>." },
@@ -42,7 +42,8 @@ export type AlertKind = keyof typeof ALERT_KINDS;
 export const COOLDOWNS: Record<AlertKind, number> = {
   needs_review: 30_000,
   risk_hold: 30_000,
-  dispute_due: 0,
+  // Raised once per dispute, two days ahead: a few minutes' gathering costs nothing and groups a bank's batch.
+  dispute_due: 10 * 60_000,
   insufficient_balance: 60_000,
   payment_mismatch: 30_000,
   step_errors: 30_000,

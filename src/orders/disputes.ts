@@ -1,5 +1,5 @@
 // Disputes as the shop keeps them: one row per Stripe dispute id, linked to its order, with what is due when.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { disputes } from "../db/schema.js";
 
@@ -57,6 +57,43 @@ export function listOpenDisputes(db: Db, limit = 50): DisputeRow[] {
     .orderBy(sql`${disputes.evidenceDueBy} IS NULL`, asc(disputes.evidenceDueBy))
     .limit(limit)
     .all();
+}
+
+/**
+ * Records the shop's evidence as sent, once: false when it already was (a second Confirm, another admin); the
+ * status is Stripe's answer (under_review).
+ */
+export function recordEvidenceSubmitted(db: Db, id: string, by: string, status: string, now: number): boolean {
+  return (
+    db
+      .update(disputes)
+      .set({ evidenceSubmittedAt: now, evidenceSubmittedBy: by, status, updatedAt: now })
+      .where(and(eq(disputes.id, id), isNull(disputes.evidenceSubmittedAt)))
+      .run().changes > 0
+  );
+}
+
+/** Disputes still waiting for evidence that is due between now and `until`, and whose reminder has not gone out. */
+export function listDisputesDueBy(db: Db, now: number, until: number): DisputeRow[] {
+  return db
+    .select()
+    .from(disputes)
+    .where(
+      and(
+        inArray(disputes.status, ["warning_needs_response", "needs_response"]),
+        isNull(disputes.evidenceSubmittedAt),
+        isNull(disputes.dueAlertedAt),
+        gt(disputes.evidenceDueBy, now),
+        lte(disputes.evidenceDueBy, until),
+      ),
+    )
+    .orderBy(asc(disputes.evidenceDueBy))
+    .all();
+}
+
+/** The reminder of a dispute went out (raised: the outbox sends it); false when it already had. */
+export function markDueAlerted(db: Db, id: string, now: number): boolean {
+  return db.update(disputes).set({ dueAlertedAt: now }).where(and(eq(disputes.id, id), isNull(disputes.dueAlertedAt))).run().changes > 0;
 }
 
 /** Orders whose sale does not count as revenue: a dispute that is open or was lost. */

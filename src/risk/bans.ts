@@ -1,7 +1,7 @@
 // Bans: customers (by Telegram id) and cards (by Stripe's fingerprint) the shop no longer sells to.
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
-import { bans } from "../db/schema.js";
+import { bans, orders } from "../db/schema.js";
 
 export type BanRow = typeof bans.$inferSelect;
 export type BanKind = BanRow["kind"];
@@ -23,6 +23,20 @@ export function isCustomerBanned(db: Db, customerId: number): boolean {
   return findBan(db, "customer", String(customerId)) !== undefined;
 }
 
-export function listBans(db: Db, limit = 50): BanRow[] {
-  return db.select().from(bans).orderBy(desc(bans.createdAt)).limit(limit).all();
+/** The newest bans first, and how many there are in all. */
+export function listBans(db: Db, limit = 50): { rows: BanRow[]; total: number } {
+  const rows = db.select().from(bans).orderBy(desc(bans.createdAt), desc(bans.id)).limit(limit).all();
+  const total = db.select({ count: sql<number>`count(*)` }).from(bans).get()?.count ?? 0;
+  return { rows, total };
+}
+
+/** Unpaid orders of banned customers (banned after they opened them), to be cancelled. */
+export function listUnpaidOrdersOfBanned(db: Db, limit = 100): Array<{ id: string; stripeSessionId: string | null }> {
+  return db
+    .select({ id: orders.id, stripeSessionId: orders.stripeSessionId })
+    .from(orders)
+    .innerJoin(bans, and(eq(bans.kind, "customer"), eq(bans.value, sql`CAST(${orders.customerId} AS TEXT)`)))
+    .where(eq(orders.status, "awaiting_payment"))
+    .limit(limit)
+    .all();
 }

@@ -81,3 +81,28 @@ export function buildDisputeEvidence(db: Db, dispute: DisputeRow, supportContact
     },
   };
 }
+
+/** Letters and digits only, upper-case: "xg7qk-2mhpa 9rtcw" and "XG7QK2MHPA9RTCW" are one code. */
+function compact(text: string): string {
+  return text.normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, "").toUpperCase();
+}
+
+/**
+ * A secret this short (a PIN) is looked for as a word of its own (a dash inside it allowed): a PIN of 1234 is not
+ * in a time like 12:34 or an amount like $12.34. A longer one is found in any spelling, anywhere.
+ */
+const SHORT_SECRET = 8;
+
+/**
+ * The evidence field that holds one of the order's secrets (a code, PIN or serial) in any spelling (case, spaces,
+ * dashes, dots), or undefined. The evidence is built never to hold one; this is the check before anything is sent.
+ */
+export function fieldWithSecret(evidence: DisputeEvidence, secrets: ReadonlyArray<string | null>): keyof DisputeEvidence | undefined {
+  const wanted = secrets.map((secret) => compact(secret ?? "")).filter((secret) => secret.length > 0);
+  for (const [field, text] of Object.entries(evidence) as Array<[keyof DisputeEvidence, string]>) {
+    const whole = compact(text);
+    const words = new Set(text.normalize("NFKC").split(/[\s.,;:()[\]{}"'/|<>]+/u).map(compact));
+    if (wanted.some((secret) => (secret.length >= SHORT_SECRET ? whole.includes(secret) : words.has(secret)))) return field;
+  }
+  return undefined;
+}

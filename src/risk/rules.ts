@@ -73,6 +73,8 @@ export interface RiskFacts {
   /** Distinct Telegram accounts that paid with this card, this customer included (0 without a card). */
   accountsOnCard: number;
   cardBanned: boolean;
+  /** The customer was banned (/ban, a dispute) after the order was opened: a payment that arrives anyway is held. */
+  customerBanned: boolean;
 }
 
 /** Countries where a language is the usual one: a card from elsewhere is worth a look, not a hold. */
@@ -97,6 +99,7 @@ export function assessRisk(settings: RiskSettings, facts: RiskFacts): RiskAssess
   const money = (amount: number) => formatMoney({ amount, currency: facts.currency });
   const card = facts.card;
 
+  if (facts.customerBanned) holds.push("the customer is banned");
   if (facts.cardBanned) holds.push("the card is banned");
   if (card && settings.holdLevel !== "off" && card.riskLevel) {
     const at = RISK_LEVELS.indexOf(card.riskLevel as (typeof RISK_LEVELS)[number]);

@@ -484,6 +484,58 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 
   const records: OrderRecord[] = [];
+
+  // The admin releases about half of the payments the fraud rules hold, a moment after the hold, through the bot
+  // (/release, then Confirm). What the suppliers had for such an order when the admin sent /release is kept: it must
+  // be nothing. Its own random stream, so that the seed's other faults stay what they were.
+  const releaseRandom = seeded(options.seed ^ 0x5eed);
+  const releases: Array<Promise<void>> = [];
+  const placedBeforeRelease = new Map<string, string>();
+  const watch = new Database(dbPath, { readonly: true, fileMustExist: true });
+  const heldRow = watch.prepare<[string], { status: string; risk_held_at: number | null }>("SELECT status, risk_held_at FROM orders WHERE id = ?");
+  const stockOf = watch.prepare<[string], { n: number }>("SELECT count(*) AS n FROM stock_codes WHERE order_id = ?");
+  /** A supplier order (any source) made for a shop order so far, or undefined. */
+  function placedAnywhere(orderId: string): string | undefined {
+    const ours = (reference: string) => reference === orderId || reference.startsWith(`${orderId}-`);
+    const generic = [...supplier.createdByReference.keys()].find(ours);
+    if (generic) return `generic ${generic}`;
+    const viaReloadly = [...reloadly.createdByIdentifier.keys()].find(ours);
+    if (viaReloadly) return `reloadly ${viaReloadly}`;
+    return stockOf.get(orderId)!.n > 0 ? "stock" : undefined;
+  }
+
+  async function releaseWhenHeld(orderId: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const row = heldRow.get(orderId);
+      if (row?.status === "needs_review" && row.risk_held_at !== null) break;
+      // Not held (the rules passed it, or a refund or dispute at Stripe came first): nothing to release.
+      if ((row && !["awaiting_payment", "paid"].includes(row.status)) || Date.now() > deadline) return;
+      await sleep(200);
+    }
+    await sleep(releaseRandom() * 1_500);
+    const placed = placedAnywhere(orderId);
+    if (placed) placedBeforeRelease.set(orderId, placed);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      try {
+        const since = telegram.version;
+        telegram.sendText(1, `/release ${orderId}`);
+        const asked = (m: ChatMessage) => m.buttons.flat().some((b) => b.callback_data?.startsWith("cf:")) && stripHtml(m.text).includes(`Release order ${orderId}?`);
+        const question = await telegram.waitFor(1, (m) => m.version > since && m.from === "bot" && stripHtml(m.text).includes(orderId) && (asked(m) || /only orders held/.test(m.text)), 6_000);
+        if (!asked(question)) return; // refunded or disputed meanwhile: no longer held
+        const tapped = telegram.version;
+        telegram.tap(1, question.message_id, question.buttons.flat().find((b) => b.callback_data?.startsWith("cf:"))!.callback_data!);
+        const answer = await telegram.waitFor(1, (m) => m.message_id === question.message_id && m.version > tapped && m.buttons.length === 0, 6_000);
+        if (stripHtml(answer.text).includes("released")) {
+          count("fraud: held orders released by the admin");
+          return;
+        }
+      } catch {
+        // the shop is down (a kill), or the question died with it: ask again
+      }
+      await sleep(500);
+    }
+  }
   const leaving = new Set<number>();
   let opened = 0;
   let nextKillAt = options.kills > 0 ? Math.floor(options.orders / (options.kills + 1)) : Infinity;
@@ -572,12 +624,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         case "abandoned":
           break;
       }
+      if (record.paid && card !== "normal" && releaseRandom() < 0.5) releases.push(releaseWhenHeld(record.orderId));
     }
   }
 
   const customers = Array.from({ length: options.customers }, (_, i) => customerLoop(10_000 + i));
   await Promise.all(customers);
   await killing;
+  await Promise.all(releases);
+  watch.close();
   log(`  ${records.length} orders opened, ${records.filter((r) => r.paid).length} paid in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for the pipeline to settle…`);
 
   // Let the pipeline finish: every paid order delivered, refunded, undeliverable or announced in review.
@@ -704,12 +759,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   for (const [reference, times] of supplier.createdByReference) {
     if (times > 1) violations.push(`${reference}: ordered from the supplier ${times} times`);
   }
-  // A payment the fraud rules held never reached a supplier (nobody releases one during the run).
+  // A payment the fraud rules held reached a supplier only after the admin released it: nothing was ordered for it
+  // when /release was sent, and nothing at all for one never released.
   const riskHeld = db.prepare("SELECT DISTINCT order_id AS id FROM order_events WHERE cause = 'risk_hold'").all() as Array<{ id: string }>;
+  const released = new Set((db.prepare("SELECT DISTINCT order_id AS id FROM order_events WHERE cause = 'risk_released'").all() as Array<{ id: string }>).map((row) => row.id));
   for (const { id } of riskHeld) {
-    if (supplierOrdersOf(id).length > 0) violations.push(`${id}: held by the fraud rules, yet ordered from a supplier`);
+    const before = placedBeforeRelease.get(id);
+    if (before) violations.push(`${id}: held by the fraud rules, yet ordered from a supplier (${before}) before the admin released it`);
+    if (!released.has(id) && supplierOrdersOf(id).length > 0) violations.push(`${id}: held by the fraud rules and never released, yet ordered from a supplier`);
   }
   faults["fraud: orders held by the rules"] = riskHeld.length;
+  const releasedAndDelivered = [...released].filter((id) => byId.get(id)?.status === "delivered").length;
+  outcomes["fraud: released by the admin → delivered"] = releasedAndDelivered;
 
   // Never more refunded than paid (a partial refund in the dashboard, then the shop's refund of the rest, is fine).
   const refundedByIntent = new Map<string, number>();

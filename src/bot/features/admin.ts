@@ -18,6 +18,7 @@ import type { ReloadlyCheck } from "../../catalog/reloadly-check.js";
 import { MAX_STOCK_FILE_BYTES } from "../../supplier/stock/parse.js";
 import type { StockDeps } from "../../supplier/stock/store.js";
 import type { ShopContext } from "../context.js";
+import { orderLine, riskLines } from "../admin-views.js";
 import { CANCEL_DATA, CONFIRM_DATA, createConfirmations } from "../confirm.js";
 
 export interface AdminFeatureDeps extends AdminDeps {
@@ -57,12 +58,6 @@ export function median(values: number[]): number | undefined {
 
 /** What a confirmation carries: the typed code and PIN for Enter code (in memory, until answered or expired). */
 type ConfirmPayload = { code: string; pin: string | null } | null;
-
-/** "Steam Wallet 50 USD × 1 · $53.99, paid by card (Stripe)". */
-function orderLine(order: OrderRow): string {
-  const paid = order.paymentMethod === "stars" ? "paid in Telegram Stars" : "paid by card (Stripe)";
-  return `${escapeHtml(order.product.name)} × ${order.quantity} · <b>${escapeHtml(formatMoney({ amount: order.amount, currency: order.currency }))}</b>, ${paid} · customer <code>${order.customerId}</code>`;
-}
 
 export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   const composer = new Composer<ShopContext>();
@@ -119,6 +114,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
         order.supplierOrderId ? `Supplier order: <code>${escapeHtml(order.supplierOrderId)}</code>` : "",
         sourceLine(order),
         order.holdReason ? `⏸ Held: ${escapeHtml(order.holdReason)} (no new supplier order, code not sent)` : "",
+        ...riskLines(order),
         order.refundedAmount ? `Refunded: ${escapeHtml(formatMoney({ amount: order.refundedAmount, currency: order.currency }))}${order.refundedAmount < order.amount ? " (partial)" : ""}` : "",
         ...disputesOfOrder(db, order.id).map(
           (d) => `⚖️ Dispute <code>${escapeHtml(d.id)}</code>: ${escapeHtml(d.reason)}, ${escapeHtml(formatMoney({ amount: d.amount, currency: d.currency }))}, ${escapeHtml(d.status)}${d.evidenceDueBy ? `, evidence due ${time(d.evidenceDueBy)} UTC` : ""}`,
@@ -129,7 +125,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
           (event) => `${time(event.at)} ${event.fromStatus ?? "∅"} → ${event.toStatus} · ${escapeHtml(event.cause)} · ${escapeHtml(event.actor)}${failoverNote(event.detail)}`,
         ),
       ].filter((line, index, all) => line !== "" || all[index - 1] !== "");
-      const keyboard = order.status === "needs_review" ? reviewKeyboard([order.id]) : undefined;
+      const keyboard = order.status === "needs_review" ? reviewKeyboard([order]) : undefined;
       return ctx.reply(lines.join("\n"), { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) });
     }),
   );
@@ -142,9 +138,13 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     return ctx.reply([`<b>Paid, not yet delivered (${rows.length})</b>`, ...lines].join("\n"), { parse_mode: "HTML" });
   });
 
-  function reviewKeyboard(ids: string[]): InlineKeyboard {
+  function reviewKeyboard(rows: OrderRow[]): InlineKeyboard {
     const keyboard = new InlineKeyboard();
-    for (const id of ids) keyboard.text(`↻ Retry ${id}`, `ar:${id}`).text("↩ Refund", `af:${id}`).text("✍ Code", `ac:${id}`).row();
+    for (const { id, riskHeldAt } of rows) {
+      // Held by the fraud rules: Release (admin-fraud.ts, after a confirmation) or Refund; never a plain Retry.
+      if (riskHeldAt !== null) keyboard.text(`✅ Release ${id}`, `rl:${id}`).text("↩ Refund", `af:${id}`).row();
+      else keyboard.text(`↻ Retry ${id}`, `ar:${id}`).text("↩ Refund", `af:${id}`).text("✍ Code", `ac:${id}`).row();
+    }
     return keyboard;
   }
 
@@ -154,7 +154,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     const lines = rows.map((o) => `<code>${o.id}</code> · ${escapeHtml(o.product.name)} · ${escapeHtml(formatMoney({ amount: o.amount, currency: o.currency }))}\n   ${escapeHtml(o.lastError ?? "")}`);
     return ctx.reply([`<b>In review (${rows.length}${rows.length === 10 ? "+" : ""})</b>`, ...lines].join("\n"), {
       parse_mode: "HTML",
-      reply_markup: reviewKeyboard(rows.map((o) => o.id)),
+      reply_markup: reviewKeyboard(rows),
     });
   });
 

@@ -3,7 +3,8 @@ import { Composer, InlineKeyboard } from "grammy";
 import { getProduct, isForSale } from "../../catalog/catalog.js";
 import { textOf } from "../../catalog/texts.js";
 import { getOrder } from "../../orders/repository.js";
-import { transition } from "../../orders/state-machine.js";
+import { isCustomerBanned } from "../../risk/bans.js";
+import { cancelUnpaidOrder } from "../../payments/cancel.js";
 import { openCheckout } from "../../payments/checkout.js";
 import { sendStarsInvoice } from "../../payments/stars.js";
 import { escapeHtml } from "../../lib/html.js";
@@ -85,6 +86,8 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
       await ctx.answerCallbackQuery({ text: ctx.t("price-changed"), show_alert: true });
       return show(ctx, screens.product(t(ctx), locale(ctx), product.sku) ?? home(ctx));
     }
+    // A banned customer is refused at once (politely, no details), not after the checkout's questions.
+    if (isCustomerBanned(deps.db, ctx.from.id)) return refuseBanned(deps, ctx);
     await ctx.answerCallbackQuery();
     // One checkout at a time: a Buy tapped mid-checkout starts over with this product.
     await ctx.conversation.exitAll();
@@ -107,22 +110,6 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
   });
 
   return feature;
-}
-
-/** Cancels an unpaid order and closes its Checkout Session so it can no longer be paid. */
-export async function cancelUnpaidOrder(deps: BotDeps, orderId: string, sessionId: string | null, actor: string): Promise<void> {
-  if (sessionId) {
-    try {
-      await deps.stripe.checkout.sessions.expire(sessionId);
-    } catch (error) {
-      // Already paid or already expired: the Stripe event decides; never cancel an order that may be paid.
-      deps.logger.warn({ order_id: orderId, err: (error as Error).message }, "could not expire the Checkout Session");
-      const current = getOrder(deps.db, orderId);
-      if (current?.status !== "awaiting_payment") return;
-      throw error;
-    }
-  }
-  transition(deps, { orderId, from: "awaiting_payment", to: "cancelled", cause: "cancelled_by_customer", actor });
 }
 
 /** Opens the checkout for a product and shows its Pay button, or says why not. */
@@ -156,4 +143,11 @@ export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, qua
   if (result.order.paymentMethod === "stars" && !result.reused) {
     await sendStarsInvoice(ctx.api, result.order, textOf(result.order.product, "name", customer.language), t("stars-invoice-description", { order: result.order.id, quantity: result.order.quantity }));
   }
+}
+
+/** The polite refusal for a banned customer at Buy (as openCheckout's `not_allowed`): no reason, the support contact. */
+async function refuseBanned(deps: BotDeps, ctx: ShopContext): Promise<void> {
+  const text = ctx.t("checkout-not-allowed", { support: deps.supportContact });
+  await answer(ctx, { text, show_alert: true });
+  await ctx.reply(text, { reply_markup: new InlineKeyboard().text(ctx.t("button-my-orders"), "os:0") });
 }

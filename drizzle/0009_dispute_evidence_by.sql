@@ -1,0 +1,1 @@
+ALTER TABLE `disputes` ADD `evidence_submitted_by` text;
