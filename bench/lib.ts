@@ -96,7 +96,7 @@ export function seedFulfilledOrders(db: Db, telegram: FakeTelegram, env: NodeJS.
         cause: "bench",
         actor: "bench",
         patch: { paidNoticeAt: Date.now(), nextAttemptAt: Number.MAX_SAFE_INTEGER },
-        also: (tx) => storeItems({ sealer }, tx, order.orderId, [{ code: `BENCH-${i}`, pin: null, serial: null, expiresAt: null }], "bench", Date.now()),
+        also: () => storeItems({ sealer, db }, order.orderId, [{ code: `BENCH-${i}`, pin: null, serial: null, expiresAt: null }], "bench", Date.now()),
       });
     }
   });

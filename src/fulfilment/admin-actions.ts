@@ -158,7 +158,7 @@ export async function enterCode(deps: AdminDeps, orderId: string, adminId: numbe
     also: (tx) => {
       // A code the supplier sent that we did not trust is replaced by the admin's.
       tx.delete(deliveredItems).where(eq(deliveredItems.orderId, orderId)).run();
-      storeItems(deps.pipeline, tx, orderId, [item], actor(adminId), now);
+      storeItems(deps.pipeline, orderId, [item], actor(adminId), now);
     },
   });
   deps.wakeWorker();

@@ -7,7 +7,7 @@ import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import { customerLanguage } from "../customers/notify.js";
 import { markCustomerBlocked } from "../customers/repository.js";
 import { resolveHold } from "../orders/hold.js";
-import { getOrder } from "../orders/repository.js";
+import { getOrder, getOrderState } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { planDelivery, type DeliveryPlan } from "./delivery-message.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
@@ -55,7 +55,8 @@ export type DeliveryOutcome = { sent: true } | { sent: false; reason: string };
 /** Runs the delivery step of a `fulfilled` order (or a resend of a `delivery_failed` one). */
 export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor = "worker"): Promise<DeliveryOutcome> {
   // Refunded or disputed before the code left: it stays stored, unsent (orders/hold.ts).
-  const current = getOrder(deps.db, order.id);
+  const state = getOrderState(deps.db, order.id);
+  const current = state?.holdReason && state.status === "fulfilled" ? getOrder(deps.db, order.id) : undefined;
   if (current?.holdReason && current.status === "fulfilled") {
     resolveHold(deps, current, "code_ready", actor);
     return { sent: false, reason: `held (${current.holdReason})` };
@@ -79,7 +80,7 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
   }
   // A hold placed while the message was on its way (waiting for its pacing slot, or in flight) came too late:
   // the code reached the customer. Recorded as it happened, and ops are told.
-  const heldMeanwhile = getOrder(deps.db, order.id)?.holdReason ?? null;
+  const heldMeanwhile = getOrderState(deps.db, order.id)?.holdReason ?? null;
   transition(deps, {
     orderId: order.id,
     from: order.status,

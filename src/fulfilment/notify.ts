@@ -1,5 +1,5 @@
 // "Payment received, getting your code": sent only when the code does not follow within a second.
-import { getOrder, updateOrderFields } from "../orders/repository.js";
+import { getOrder, getOrderState, updateOrderFields } from "../orders/repository.js";
 import type { PipelineDeps } from "./pipeline.js";
 
 /** How long after the payment the code may take before the customer is told "payment received". */
@@ -13,8 +13,11 @@ export function schedulePaidNotice(deps: Pick<PipelineDeps, "db" | "notify" | "l
   const timer = setTimeout(() => {
     try {
       if (!deps.db.$client.open) return; // the shop stopped in the meantime
+      // Usually the code got there first: the few columns that say so are read, the row only when it did not.
+      const state = getOrderState(deps.db, orderId);
+      if (!state || !["paid", "supplier_pending"].includes(state.status) || state.paidNoticeAt !== null || state.slowNoticeAt !== null) return;
       const order = getOrder(deps.db, orderId);
-      if (!order || !["paid", "supplier_pending"].includes(order.status) || order.paidNoticeAt !== null || order.slowNoticeAt !== null) return;
+      if (!order) return;
       if (!updateOrderFields(deps.db, order.id, order.status, { paidNoticeAt: deps.now() }, deps.now())) return;
       deps.notify(order, order.product.kind === "topup" ? "paid-topup-received" : "paid-received");
     } catch (error) {

@@ -2,9 +2,8 @@
 // up, and act on the answer; move to the product's next source only when that is safe (attempts.ts).
 // Safe to repeat at any point: after any request may have left, the next attempt asks by reference first.
 import { refreshStockAvailability } from "../catalog/stock-availability.js";
-import { deliveredItems } from "../db/schema.js";
-import { transition, type OrderRow, type Tx } from "../orders/state-machine.js";
-import { claimSupplierRequest, getOrder, updateOrderFields } from "../orders/repository.js";
+import { transition, type OrderRow } from "../orders/state-machine.js";
+import { claimSupplierRequest, getOrderState, getOrder, insertDeliveredItems, updateOrderFields } from "../orders/repository.js";
 import { resolveHold } from "../orders/hold.js";
 import { sendToReview } from "../orders/review.js";
 import { NOTHING_CREATED, SupplierError, type SupplierOrder } from "../supplier/types.js";
@@ -143,7 +142,7 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
         // The code was bought: kept, encrypted, never sent.
         resolveHold(deps, held, "code_ready", ACTOR, { supplier_order_id: answer.order_id, ...sourceDetail(order, attempt) }, {
           patch: { ...supplierFields, supplierConfirmation: validation.confirmation, fulfilledAt: now },
-          also: (tx) => storeItems(deps, tx, order.id, validation.items, itemSource, now),
+          also: () => storeItems(deps, order.id, validation.items, itemSource, now),
         });
         if (attempt.source.supplier === "stock") refreshStockAvailability(deps.db, now);
         return;
@@ -156,7 +155,7 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
         actor: ACTOR,
         detail: { supplier_order_id: answer.order_id, items: validation.items.length, ...sourceDetail(order, attempt) },
         patch: { ...supplierFields, supplierConfirmation: validation.confirmation, fulfilledAt: now },
-        also: (tx) => storeItems(deps, tx, order.id, validation.items, itemSource, now),
+        also: () => storeItems(deps, order.id, validation.items, itemSource, now),
       });
       if (attempt.source.supplier === "stock") refreshStockAvailability(deps.db, now);
       return;
@@ -166,8 +165,10 @@ export function applySupplierAnswer(deps: PipelineDeps, order: OrderRow, answer:
 
 /** The order as it is now, when a hold was placed on it (possibly while this step waited on the supplier). */
 function heldNow(deps: PipelineDeps, order: OrderRow): OrderRow | undefined {
-  const current = getOrder(deps.db, order.id);
-  return current?.holdReason && current.status === order.status ? current : undefined;
+  // Asked before every supplier order: the hold alone is read, the row only when there is one.
+  const hold = getOrderState(deps.db, order.id);
+  if (!hold?.holdReason || hold.status !== order.status) return undefined;
+  return getOrder(deps.db, order.id);
 }
 
 /** Which source answered, in the event log, for products with more than one. */
@@ -175,30 +176,30 @@ function sourceDetail(order: OrderRow, attempt: Attempt): Record<string, unknown
   return order.product.sources?.length ? { source: attempt.index + 1, via: attempt.label, reference: attempt.reference } : {};
 }
 
-/** Seals and stores codes; replaces none that are already there (a replayed answer changes nothing). */
+/**
+ * Seals and stores codes; replaces none that are already there (a replayed answer changes nothing). Called inside
+ * the transition's transaction (`also`): the prepared statement runs on the same connection, so in it.
+ */
 export function storeItems(
-  deps: Pick<PipelineDeps, "sealer">,
-  tx: Tx,
+  deps: Pick<PipelineDeps, "sealer" | "db">,
   orderId: string,
   items: Array<{ code: string; pin: string | null; serial: string | null; expiresAt: string | null }>,
   source: string,
   now: number,
 ): void {
-  items.forEach((item, position) => {
-    tx.insert(deliveredItems)
-      .values({
-        orderId,
-        position,
-        codeEnc: deps.sealer.seal(item.code, orderId),
-        pinEnc: item.pin ? deps.sealer.seal(item.pin, orderId) : null,
-        serialEnc: item.serial ? deps.sealer.seal(item.serial, orderId) : null,
-        expiresAt: item.expiresAt,
-        source,
-        createdAt: now,
-      })
-      .onConflictDoNothing()
-      .run();
-  });
+  insertDeliveredItems(
+    deps.db,
+    items.map((item, position) => ({
+      orderId,
+      position,
+      codeEnc: deps.sealer.seal(item.code, orderId),
+      pinEnc: item.pin ? deps.sealer.seal(item.pin, orderId) : null,
+      serialEnc: item.serial ? deps.sealer.seal(item.serial, orderId) : null,
+      expiresAt: item.expiresAt,
+      source,
+      createdAt: now,
+    })),
+  );
 }
 
 function handleSupplierError(deps: PipelineDeps, order: OrderRow, attempt: Attempt, error: unknown, phase: "lookup" | "place"): void {

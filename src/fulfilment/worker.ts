@@ -2,7 +2,7 @@
 // whose `next_attempt_at` has come and runs their step, at most `concurrency` at a time. No database
 // transaction is ever open across a network call: each step reads, calls out, then writes. A step that throws
 // (a bug, the database, a stored code that cannot be read) is retried with backoff, then sent to review.
-import { getOrder, findDueOrders, nextDueAt, updateOrderFields } from "../orders/repository.js";
+import { getOrder, findDueOrderIds, nextDueAt, updateOrderFields } from "../orders/repository.js";
 import { sendToReview } from "../orders/review.js";
 import { StaleTransitionError, type OrderRow } from "../orders/state-machine.js";
 import { runDeliveryStep } from "./delivery.js";
@@ -97,8 +97,8 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       for (const inbox of options.inboxes ?? []) inbox();
       for (const job of options.jobs ?? []) startJob(job);
       const free = options.concurrency - inFlight.size;
-      const due = findDueOrders(deps.db, deps.now(), free, inHand());
-      for (const order of due) launch(order);
+      const due = findDueOrderIds(deps.db, deps.now(), free, inHand());
+      for (const id of due) launch(id);
       wait = nextWait();
     } catch (error) {
       // A database error (locked, disk full, a broken file) must not end the process: look again after a pause.
@@ -140,20 +140,29 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     jobsRunning.set(job.name, run);
   }
 
-  function launch(order: OrderRow): void {
-    const run = runStep(order)
+  function launch(orderId: string): void {
+    // The row as the step found it: read once, when the step starts (the row may have changed since the query).
+    let seen: OrderRow | undefined;
+    const run = (async () => {
+      seen = getOrder(deps.db, orderId);
+      if (seen) await runStep(seen);
+    })()
       .catch((error: unknown) => {
         if (error instanceof StaleTransitionError) {
-          deps.logger.info({ order_id: order.id, err: error.message }, "order moved on while its step ran");
+          deps.logger.info({ order_id: orderId, err: error.message }, "order moved on while its step ran");
+        } else if (seen) {
+          onStepError(seen, error);
         } else {
-          onStepError(order, error);
+          // The row could not even be read (the database): keep it out of hand for a while, like a failed retry.
+          cooling.set(orderId, Date.now() + backoffDelay(deps.settings, 1, deps.random));
+          deps.logger.error({ order_id: orderId, err: error }, "could not read an order due for its step");
         }
       })
       .finally(() => {
-        inFlight.delete(order.id);
+        inFlight.delete(orderId);
         if (running) schedule(0);
       });
-    inFlight.set(order.id, run);
+    inFlight.set(orderId, run);
   }
 
   /**
@@ -185,10 +194,8 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     }
   }
 
-  async function runStep(order: OrderRow): Promise<void> {
-    // Re-read: the row may have changed between the query and now.
-    const current = getOrder(deps.db, order.id);
-    if (!current || current.nextAttemptAt === null || current.nextAttemptAt > deps.now()) return;
+  async function runStep(current: OrderRow): Promise<void> {
+    if (current.nextAttemptAt === null || current.nextAttemptAt > deps.now()) return;
     // This step answers the wake-up a webhook left; one that comes while it runs is kept for the next.
     if (current.wokenAt !== null) updateOrderFields(deps.db, current.id, current.status, { wokenAt: null }, deps.now());
     switch (current.status) {

@@ -17,13 +17,38 @@ const prepared = perDatabase((db: Db) => {
   const due = and(isNotNull(orders.nextAttemptAt), inArray(orders.status, [...WORKER_STATES]));
   return {
     order: db.select().from(orders).where(eq(orders.id, sql.placeholder("id"))).prepare(),
+    // Ids only: the worker reads each row once, when its step starts (a tick runs after every step).
     due: db
-      .select()
+      .select({ id: orders.id })
       .from(orders)
       .where(and(due, lte(orders.nextAttemptAt, sql.placeholder("now"))))
       .orderBy(asc(orders.nextAttemptAt))
       .limit(sql.placeholder("limit"))
       .prepare(),
+    state: db
+      .select({ status: orders.status, holdReason: orders.holdReason, paidNoticeAt: orders.paidNoticeAt, slowNoticeAt: orders.slowNoticeAt })
+      .from(orders)
+      .where(eq(orders.id, sql.placeholder("id")))
+      .prepare(),
+    claim: db
+      .update(orders)
+      .set({
+        supplierName: sql`${sql.placeholder("supplierName")}`,
+        supplierReference: sql`${sql.placeholder("supplierReference")}`,
+        supplierRequestedAt: sql`${sql.placeholder("now")}`,
+        updatedAt: sql`${sql.placeholder("now")}`,
+      })
+      .where(and(eq(orders.id, sql.placeholder("id")), eq(orders.status, sql.placeholder("status")), isNull(orders.holdReason), isNotNull(orders.riskCheckedAt)))
+      .prepare(),
+    paidSince: db
+      .select({
+        count: sql<number>`count(*)`,
+        value: sql<number>`coalesce(sum(CASE WHEN ${orders.currency} = ${sql.placeholder("currency")} THEN ${orders.amount} ELSE 0 END), 0)`,
+      })
+      .from(orders)
+      .where(and(eq(orders.customerId, sql.placeholder("customerId")), isNotNull(orders.paidAt), gte(orders.paidAt, sql.placeholder("since"))))
+      .prepare(),
+    customersOnCard: db.selectDistinct({ customerId: orders.customerId }).from(orders).where(eq(orders.cardFingerprint, sql.placeholder("fingerprint"))).prepare(),
     nextDue: db.select({ at: sql<number | null>`min(${orders.nextAttemptAt})` }).from(orders).where(due).prepare(),
     soonest: db
       .select({ id: orders.id, at: orders.nextAttemptAt })
@@ -31,6 +56,20 @@ const prepared = perDatabase((db: Db) => {
       .where(due)
       .orderBy(asc(orders.nextAttemptAt))
       .limit(sql.placeholder("limit"))
+      .prepare(),
+    insertItem: db
+      .insert(deliveredItems)
+      .values({
+        orderId: sql.placeholder("orderId"),
+        position: sql.placeholder("position"),
+        codeEnc: sql.placeholder("codeEnc"),
+        pinEnc: sql.placeholder("pinEnc"),
+        serialEnc: sql.placeholder("serialEnc"),
+        expiresAt: sql.placeholder("expiresAt"),
+        source: sql.placeholder("source"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .onConflictDoNothing()
       .prepare(),
     items: db.select().from(deliveredItems).where(eq(deliveredItems.orderId, sql.placeholder("id"))).orderBy(asc(deliveredItems.position)).prepare(),
   };
@@ -56,11 +95,30 @@ export function getDeliveredItems(db: Db, orderId: string): DeliveredItemRow[] {
   return prepared(db).items.all({ id: orderId });
 }
 
-/** Orders whose next step is due, oldest first, skipping the ones already in hand. */
-export function findDueOrders(db: Db, now: number, limit: number, exclude: ReadonlySet<string>): OrderRow[] {
+/**
+ * Stores sealed codes; one already at its position stays (a replayed answer changes nothing). Inside a
+ * transition's `also`, it runs in that transaction (same connection).
+ */
+export function insertDeliveredItems(db: Db, rows: ReadonlyArray<Omit<DeliveredItemRow, "id">>): void {
+  const insert = prepared(db).insertItem;
+  for (const row of rows) insert.run(row);
+}
+
+/** The ids of orders whose next step is due, oldest first, skipping the ones already in hand. */
+export function findDueOrderIds(db: Db, now: number, limit: number, exclude: ReadonlySet<string>): string[] {
   if (limit <= 0) return [];
   const rows = prepared(db).due.all({ now, limit: limit + exclude.size });
-  return rows.filter((row) => !exclude.has(row.id)).slice(0, limit);
+  return rows.map((row) => row.id).filter((id) => !exclude.has(id)).slice(0, limit);
+}
+
+export type OrderState = Pick<OrderRow, "status" | "holdReason" | "paidNoticeAt" | "slowNoticeAt">;
+
+/**
+ * An order's status, hold and notices, without reading (and parsing) the rest of the row: asked before every
+ * supplier order and every delivery, where the full row is already in hand but may be stale.
+ */
+export function getOrderState(db: Db, id: string): OrderState | undefined {
+  return prepared(db).state.get({ id });
 }
 
 /**
@@ -86,11 +144,7 @@ export function claimSupplierRequest(
   attempt: Pick<OrderRow, "supplierName" | "supplierReference">,
   now: number,
 ): boolean {
-  return db
-    .update(orders)
-    .set({ ...attempt, supplierRequestedAt: now, updatedAt: now })
-    .where(and(eq(orders.id, id), eq(orders.status, status), isNull(orders.holdReason), isNotNull(orders.riskCheckedAt)))
-    .run().changes > 0;
+  return prepared(db).claim.run({ id, status, supplierName: attempt.supplierName, supplierReference: attempt.supplierReference, now }).changes > 0;
 }
 
 /** Writes bookkeeping (schedule, attempts, last error, supplier ids) but never the status. */
@@ -155,24 +209,14 @@ export function listExpiredStarsOrders(db: Db, now: number, limit = 500): Array<
 
 /** A customer's paid orders since `since`: how many (any currency), and their value in `currency`. */
 export function paidSince(db: Db, customerId: number, currency: string, since: number): { count: number; value: number } {
-  const row = db
-    .select({
-      count: sql<number>`count(*)`,
-      value: sql<number>`coalesce(sum(CASE WHEN ${orders.currency} = ${currency} THEN ${orders.amount} ELSE 0 END), 0)`,
-    })
-    .from(orders)
-    .where(and(eq(orders.customerId, customerId), isNotNull(orders.paidAt), gte(orders.paidAt, since)))
-    .get();
+  const row = prepared(db).paidSince.get({ customerId, currency, since });
   return { count: row?.count ?? 0, value: row?.value ?? 0 };
 }
 
 /** Distinct customers who paid with this card. */
 export function customersOnCard(db: Db, fingerprint: string): number[] {
-  return db
-    .selectDistinct({ customerId: orders.customerId })
-    .from(orders)
-    .where(eq(orders.cardFingerprint, fingerprint))
-    .all()
+  return prepared(db)
+    .customersOnCard.all({ fingerprint })
     .map((row) => row.customerId);
 }
 

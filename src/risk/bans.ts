@@ -1,6 +1,6 @@
 // Bans: customers (by Telegram id) and cards (by Stripe's fingerprint) the shop no longer sells to.
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Db } from "../db/connection.js";
+import { perDatabase, type Db } from "../db/connection.js";
 import { bans, orders } from "../db/schema.js";
 
 export type BanRow = typeof bans.$inferSelect;
@@ -15,8 +15,17 @@ export function removeBan(db: Db, kind: BanKind, value: string): boolean {
   return db.delete(bans).where(and(eq(bans.kind, kind), eq(bans.value, value))).run().changes > 0;
 }
 
+// Asked for every paid order (the risk step): prepared once per database.
+const prepared = perDatabase((db: Db) => ({
+  find: db
+    .select()
+    .from(bans)
+    .where(and(eq(bans.kind, sql.placeholder("kind")), eq(bans.value, sql.placeholder("value"))))
+    .prepare(),
+}));
+
 export function findBan(db: Db, kind: BanKind, value: string): BanRow | undefined {
-  return db.select().from(bans).where(and(eq(bans.kind, kind), eq(bans.value, value))).get();
+  return prepared(db).find.get({ kind, value });
 }
 
 export function isCustomerBanned(db: Db, customerId: number): boolean {

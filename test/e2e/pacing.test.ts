@@ -101,7 +101,7 @@ function seedFulfilledOrders(h: Harness, count: number): void {
       to: "fulfilled",
       cause: "test",
       actor: "test",
-      also: (tx) => storeItems({ sealer }, tx, id, [{ code: `PACED-${i}`, pin: null, serial: null, expiresAt: null }], "test", Date.now()),
+      also: () => storeItems({ sealer, db }, id, [{ code: `PACED-${i}`, pin: null, serial: null, expiresAt: null }], "test", Date.now()),
     });
   }
 }
