@@ -14,6 +14,7 @@ export interface Metrics {
   deliveries: Counter<"outcome">;
   failovers: Counter<"supplier" | "reason">;
   stepErrors: Counter<"step">;
+  emails: Counter<"purpose" | "outcome">;
 }
 
 export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -55,5 +56,11 @@ export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}
       registers: [registry],
     }),
     stepErrors: new Counter({ name: "shop_step_errors_total", help: "Unexpected errors in a pipeline step (a bug or the environment), by step", labelNames: ["step"], registers: [registry] }),
+    emails: new Counter({
+      name: "shop_emails_total",
+      help: "Emails, by purpose (delivery, receipt, refund, resend, confirm) and outcome (sent, retry, given_up)",
+      labelNames: ["purpose", "outcome"],
+      registers: [registry],
+    }),
   };
 }
