@@ -25,7 +25,7 @@ import { createEmailSender, type EmailSender } from "./email/sender.js";
 import { createSmtpMailer } from "./email/transport.js";
 import { redeliverToReturningCustomer } from "./fulfilment/comeback.js";
 import { isPermanentTelegramRefusal } from "./fulfilment/delivery.js";
-import { onEmailGivenUp, onEmailSent, queueRefundNotice, type EmailChannel } from "./fulfilment/email-orders.js";
+import { deliverEmailedOrders, onEmailGivenUp, onEmailSent, queueRefundNotice, type EmailChannel } from "./fulfilment/email-orders.js";
 import { schedulePaidNotice } from "./fulfilment/notify.js";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { processSupplierEvents } from "./fulfilment/supplier-events.js";
@@ -215,6 +215,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
           onSent: (row) => onEmailSent({ db, logger, now }, row),
           onGivenUp: (row, reason) => onEmailGivenUp({ db, logger, now, sealer, alerts: alerter }, row, reason),
           onOutcome: (row, outcome) => metrics.emails.inc({ purpose: row.purpose.replace(/-\d+$/, ""), outcome }),
+          reconcile: () => deliverEmailedOrders({ db, logger, now }),
         });
   const email: EmailChannel = { mode: emailMode, shopName, wake: () => emailSender?.wake() };
   // Only the process holding the database lease sends (and takes back what a crashed one had claimed).

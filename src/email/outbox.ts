@@ -73,6 +73,10 @@ const statements = perDatabase((db: Db) => {
     requeue: c.prepare<[number]>("UPDATE email_outbox SET status = 'queued', next_attempt_at = ? WHERE status = 'sending'"),
     ofOrder: c.prepare<[string], Raw>(`SELECT ${COLUMNS} FROM email_outbox WHERE order_id = ? ORDER BY id`),
     purposes: c.prepare<[string, string], { n: number }>("SELECT count(*) AS n FROM email_outbox WHERE order_id = ? AND purpose LIKE ?"),
+    // Orders still undelivered although an email with their codes was sent (the order's side of that commit failed).
+    emailedUndelivered: c.prepare<[], { order_id: string }>(
+      "SELECT DISTINCT e.order_id FROM email_outbox e JOIN orders o ON o.id = e.order_id WHERE o.status = 'delivery_failed' AND e.status = 'sent' AND (e.purpose = 'delivery' OR e.purpose LIKE 'resend-%') LIMIT 100",
+    ),
     confirmationsSince: c.prepare<[number, number], { n: number }>("SELECT count(*) AS n FROM email_outbox WHERE customer_id = ? AND order_id IS NULL AND purpose = 'confirm' AND created_at >= ?"),
   };
 });
@@ -174,6 +178,11 @@ export function emailsOfOrder(db: Db, orderId: string): EmailRow[] {
 /** How many of an order's emails have a purpose starting with `prefix` (resend-1, resend-2, …). */
 export function countOrderEmails(db: Db, orderId: string, prefix: string): number {
   return statements(db).purposes.get(orderId, `${prefix}%`)?.n ?? 0;
+}
+
+/** Orders in `delivery_failed` although an email with their codes was sent. */
+export function emailedButUndelivered(db: Db): string[] {
+  return statements(db).emailedUndelivered.all().map((row) => row.order_id);
 }
 
 /** Confirmation codes mailed to a customer since `since` (a limit on how many one customer may ask for). */

@@ -34,6 +34,11 @@ export interface EmailSenderOptions {
   onGivenUp(row: EmailRow, reason: string): void;
   /** Every outcome, for the metrics. */
   onOutcome?(row: EmailRow, outcome: "sent" | "retry" | "given_up"): void;
+  /**
+   * At each look at the outbox: settles what an earlier `onSent` could not record (the database refused the order's
+   * side of the commit), from the rows themselves.
+   */
+  reconcile?(): void;
 }
 
 export interface EmailSender {
@@ -72,6 +77,7 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
     timerDueAt = Infinity;
     if (!running) return;
     try {
+      options.reconcile?.();
       const free = concurrency - inFlight.size;
       if (free > 0) {
         for (const row of dueEmails(db, options.now(), free + inFlight.size)) {

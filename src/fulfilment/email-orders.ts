@@ -8,7 +8,7 @@ import { confirmedEmail } from "../customers/email.js";
 import { customerLanguage } from "../customers/notify.js";
 import type { Db } from "../db/connection.js";
 import { maskEmailAddress, orderEmailContext } from "../email/address.js";
-import { countOrderEmails, emailsOfOrder, insertEmail, recipientOf, type EmailRow } from "../email/outbox.js";
+import { countOrderEmails, emailedButUndelivered, emailsOfOrder, insertEmail, recipientOf, type EmailRow } from "../email/outbox.js";
 import type { Sealer } from "../lib/crypto.js";
 import type { Logger } from "../logger.js";
 import type { Alerts } from "../ops/alerts.js";
@@ -127,6 +127,22 @@ export function onEmailSent(deps: Pick<EmailOrderDeps, "db" | "logger" | "now">,
     return;
   }
   recordOrderNote(deps, { orderId: order.id, status: order.status, cause: "email_sent", actor: "email", detail });
+}
+
+/**
+ * Orders whose codes' email was sent but which are still `delivery_failed` (the move to `delivered` failed in its
+ * savepoint: the database refused it), moved now. The sender runs this at each look at the outbox.
+ */
+export function deliverEmailedOrders(deps: Pick<EmailOrderDeps, "db" | "logger" | "now">): void {
+  for (const orderId of emailedButUndelivered(deps.db)) {
+    const order = getOrder(deps.db, orderId);
+    if (order?.status !== "delivery_failed") continue;
+    try {
+      transition(deps, { orderId, from: "delivery_failed", to: "delivered", cause: "sent_by_email", actor: "email", detail: { late: true }, patch: { deliveryChannel: "email", deliveredAt: deps.now() } });
+    } catch (error) {
+      deps.logger.error({ err: error, order_id: orderId }, "an order whose codes went by email could not be marked delivered; trying again later");
+    }
+  }
 }
 
 /** An email was given up (in the transaction that marks it so): ops are told, and the order's log says it. */

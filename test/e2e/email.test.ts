@@ -148,6 +148,20 @@ describe("email when Telegram cannot deliver (EMAIL_DELIVERY=fallback)", () => {
     expect(getOrderEvents(harness.shop.db, orderId).map((e) => `${e.cause}:${e.actor}`)).toEqual(expect.arrayContaining(["email_given_up:email", `email_resend_queued:admin:${ADMIN_ID}`, "sent_by_email:email"]));
   });
 
+  it("the database refusing the order's move when the email was taken: the email counts as sent once, and the order is delivered later", async () => {
+    const harness = await start();
+    // As a failing disk would: the move to delivered is refused (the chaos run does this at random).
+    harness.shop.db.$client.exec("CREATE TRIGGER refuse_delivered BEFORE UPDATE OF status ON orders WHEN NEW.status = 'delivered' BEGIN SELECT RAISE(ABORT, 'disk I/O error (test)'); END");
+    const orderId = await blockedBuyer(harness, 6106);
+    await waitUntil(() => outbox(harness, orderId)[0]?.status === "sent", 10_000, "the email sent");
+    expect(getOrder(harness.shop.db, orderId)!.status).toBe("delivery_failed");
+    harness.shop.db.$client.exec("DROP TRIGGER refuse_delivered");
+    harness.shop.emailSender!.wake();
+    await waitForStatus(harness, orderId, "delivered");
+    expect(getOrder(harness.shop.db, orderId)!.deliveryChannel).toBe("email");
+    expect(mailsFor(harness.smtp!, orderId)).toHaveLength(1);
+  });
+
   it("without any address the order waits in delivery_failed as before, and the alert says no email was known", async () => {
     const harness = await start();
     const orderId = await blockedBuyer(harness, 6104, null);
