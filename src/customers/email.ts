@@ -2,9 +2,9 @@
 // else): the address is confirmed only after the customer types back a 6-digit code mailed to it, so a code is
 // never mailed to an address its owner did not prove. Address and code are sealed at rest; tries are limited.
 import { randomInt, timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Translate } from "../bot/i18n.js";
-import type { Db } from "../db/connection.js";
+import { perDatabase, type Db } from "../db/connection.js";
 import { customerEmails } from "../db/schema.js";
 import { emailFromBlocks } from "../email/layout.js";
 import { confirmationsSince, insertEmail, type EmailMessage } from "../email/outbox.js";
@@ -33,8 +33,11 @@ export interface CustomerEmailDeps {
 const addressContext = (customerId: number) => `email:customer:${customerId}`;
 const codeContext = (customerId: number) => `email-code:customer:${customerId}`;
 
+/** Prepared once: the bot reads it for every text a customer sends (is it an address or a code we wait for?). */
+const byCustomer = perDatabase((db) => db.select().from(customerEmails).where(eq(customerEmails.customerId, sql.placeholder("id"))).prepare());
+
 function rowOf(db: Db, customerId: number): CustomerEmailRow | undefined {
-  return db.select().from(customerEmails).where(eq(customerEmails.customerId, customerId)).get();
+  return byCustomer(db).get({ id: customerId });
 }
 
 function write(db: Db, customerId: number, values: Partial<Omit<CustomerEmailRow, "customerId">>, now: number): void {
