@@ -76,6 +76,9 @@ export function queueOrderEmail(deps: EmailOrderDeps, order: OrderRow, purpose: 
  */
 export function emailInsteadOfTelegram(deps: EmailOrderDeps, order: OrderRow): string {
   if (deps.email.mode === "off") return "";
+  // Held (refunded in Stripe, disputed) while the message was on its way: the code must not leave by another road.
+  const held = getOrder(deps.db, order.id)?.holdReason;
+  if (held) return `; held (${held}): the code is not emailed either`;
   const queued = queueOrderEmail(deps, order, "delivery");
   if (!queued) return "; no email address is known for this customer (none at Checkout, none confirmed with /email)";
   return `; the code goes by email to ${queued.to}`;

@@ -162,6 +162,23 @@ describe("email when Telegram cannot deliver (EMAIL_DELIVERY=fallback)", () => {
     expect(mailsFor(harness.smtp!, orderId)).toHaveLength(1);
   });
 
+  it("an order held (disputed) while its message waited for Telegram is not emailed when Telegram then refuses it", async () => {
+    // Pacing on, with a long gap per chat: the delivery waits for its slot after the checkout's messages.
+    const harness = await start({ smtp: true, shop: { pacing: { privateGapMs: 3_000 }, pipeline: { backoffBaseMs: 20, backoffMaxMs: 200 } } });
+    const customer = harness.customer(6107);
+    const { orderId, sessionId } = await openOrder(harness, customer, STEAM_20);
+    harness.telegram.blocked.add(customer.id);
+    await harness.stripe.completeCheckout(sessionId);
+    await waitForStatus(harness, orderId, "fulfilled");
+    await harness.stripe.openDispute(harness.stripe.sessions.get(sessionId)!.payment_intent!);
+    await waitUntil(() => getOrderEvents(harness.shop.db, orderId).some((e) => e.cause === "hold:dispute"), 5_000, "the hold");
+    await waitForStatus(harness, orderId, "delivery_failed");
+    expect(stripHtml((await opsMessage(harness, `${orderId}: Telegram refused`)).text)).toContain("held (dispute): the code is not emailed either");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(outbox(harness, orderId)).toEqual([]);
+    expect(mailsFor(harness.smtp!, orderId)).toHaveLength(0);
+  });
+
   it("without any address the order waits in delivery_failed as before, and the alert says no email was known", async () => {
     const harness = await start();
     const orderId = await blockedBuyer(harness, 6104, null);
