@@ -164,7 +164,7 @@ describe("email when Telegram cannot deliver (EMAIL_DELIVERY=fallback)", () => {
 
   it("an order held (disputed) while its message waited for Telegram is not emailed when Telegram then refuses it", async () => {
     // Pacing on, with a long gap per chat: the delivery waits for its slot after the checkout's messages.
-    const harness = await start({ smtp: true, shop: { pacing: { privateGapMs: 3_000 }, pipeline: { backoffBaseMs: 20, backoffMaxMs: 200 } } });
+    const harness = await start({ smtp: true, shop: { pacing: { privateGapMs: 5_000 }, pipeline: { backoffBaseMs: 20, backoffMaxMs: 200 } } });
     const customer = harness.customer(6107);
     const { orderId, sessionId } = await openOrder(harness, customer, STEAM_20);
     harness.telegram.blocked.add(customer.id);
@@ -314,8 +314,10 @@ describe("emails across a crash of the shop process", () => {
     const orderId = /ORD-[0-9A-Z]{8}/.exec(stripHtml(checkout.text))![0];
     telegram.blocked.add(customer);
     const pay = () => stripe.completeCheckout(checkout.buttons.flat().find((b) => b.url)!.url!.split("/").at(-1)!, { email: "grace@example.com" });
-    const restart = async () => {
+    /** SIGKILL, then (with the process dead) `meanwhile`, then a new shop process on the same database. */
+    const restart = async (meanwhile?: () => void) => {
       await shop.current.kill("SIGKILL");
+      meanwhile?.();
       shop.current = await spawnShop(env, { cwd: dir, logFile });
     };
     return { smtp, orderId, pay, restart, email, status, mails: () => smtp.mails.filter((m) => m.to.includes("grace@example.com")) };
@@ -327,8 +329,7 @@ describe("emails across a crash of the shop process", () => {
     run.smtp.hangOnConnect(true);
     await run.pay();
     await waitUntil(() => run.email()?.status === "sending", 15_000, "the email claimed");
-    await run.restart();
-    run.smtp.hangOnConnect(false);
+    await run.restart(() => run.smtp.hangOnConnect(false));
     await waitUntil(() => run.status(run.orderId) === "delivered", 20_000, `${run.orderId} delivered by email`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(run.mails()).toHaveLength(1);
