@@ -97,6 +97,7 @@ const shopBot = createBot(
     sealer: createCodeCipher(Buffer.alloc(32)), t: (locale, key, vars) => i18n.t(locale, key, vars), shopName: "Bench", supportContact: "@bench",
     adminUserIds: [], opsChatId: -1, limits: { maxUnpaidOrders: 3, maxOrdersPerHour: 20 },
     paymentMethods: ["stripe"], onStarsPayment: () => undefined, onCustomerBack: () => undefined, alerts: { raise: () => undefined }, notify: () => undefined,
+    email: { mode: "off", shopName: "Bench", wake: () => undefined },
   },
   { botInfo, pacer: false },
 );

@@ -144,6 +144,8 @@ export function paidEvent(stripe: FakeStripe, order: SeededOrder) {
       line_items: [],
       locale: "auto",
       created,
+      // Checkout collects the email; the shop keeps it sealed with the order.
+      customer_details: { email: `buyer${order.chatId}@example.com`, name: null },
     });
   }
   return stripe.pay(order.sessionId);

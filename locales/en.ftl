@@ -86,6 +86,7 @@ status-paid = paid, getting your code
 status-supplier_pending = paid, on its way from the supplier
 status-fulfilled = ready, being sent
 status-delivered = delivered
+status-delivered-email = delivered by email
 status-delivery_failed = ready (could not be sent: open it here)
 status-failed = could not be completed, refund on its way
 status-refunding = being refunded
@@ -110,6 +111,7 @@ help =
     /support: talk to a person
     /cancel: cancel what you are doing
     /language: change the language
+    /email: an email address for your codes, in case Telegram cannot deliver them
 support = Need help? Write to { $support }.{ $last }
 support-last-order = { " " }Please quote your last order: <code>{ $order }</code>.
 unknown-command = I don't know that command. /help lists what I can do.
@@ -183,3 +185,35 @@ checkout-ready-stars =
 
     Pay with Telegram Stars: tap <b>Pay</b> on the invoice below. The order is kept for you for 30 minutes, until { $until }.
 delivery-expiry-line = Valid until: { $date }
+
+# Email, the backup channel (/email, and what the shop mails). { $code } in email-confirm-body is the 6-digit code.
+command-email = Email for your codes (backup)
+email-unavailable = This shop does not send email.
+email-ask =
+    ✉️ Send me your email address. If Telegram ever cannot deliver a code to you (the bot was blocked, the chat was lost), it goes there instead.
+    We will email you a 6-digit code to confirm it. /cancel to stop.
+email-invalid = "{ $value }" is not an email address. Try again, or /cancel:
+email-code-sent = ✉️ We sent a 6-digit code to { $email }. Type it here within { $minutes } minutes. Nothing arrived? Check the spam folder, or send the address again.
+email-code-expected = Type the 6-digit code from the email, send another address, or /cancel.
+email-code-wrong = That is not the code we sent. { $left ->
+        [one] One try left.
+       *[other] { $left } tries left.
+    }
+email-code-expired = That code has expired. Send your address again to get a new one.
+email-code-too-many-tries = Too many wrong codes. Send your address again to get a new one.
+email-code-too-soon = A code was sent less than a minute ago. Check your inbox, or try again in a minute.
+email-code-too-many = You asked for many codes today. Please try again tomorrow, or write to { $support }.
+email-confirmed = ✅ { $email } is confirmed. If Telegram cannot deliver a code to you, it goes there.
+email-current = ✉️ Your email for codes: { $email } (confirmed).
+button-email-change = ✏️ Change
+button-email-remove = 🗑 Remove
+email-removed = Done: your email address is removed.
+email-subject-delivery = Your { $name } · order { $order }
+email-subject-receipt = Receipt for order { $order }: { $name }
+email-subject-notice = { $shop }: about your order { $order }
+email-subject-confirm = { $shop }: confirm your email address
+email-intro-delivery = We could not deliver order { $order } in Telegram, so here it is by email.
+email-intro-receipt = Thank you for order { $order } ({ $amount }). Your code is below; it was also sent to you in Telegram.
+email-intro-resend = Here is order { $order } again, as our support arranged.
+email-confirm-body = Your code to confirm this address for { $shop } is <code>{ $code }</code>. Type it in the chat with the bot within { $minutes } minutes. If you did not ask for it, ignore this email.
+email-footer = { $shop }, a shop in Telegram. Questions? Write to { $support }.

@@ -86,6 +86,7 @@ status-paid = pagado, obteniendo tu código
 status-supplier_pending = pagado, en camino desde el proveedor
 status-fulfilled = listo, enviándose
 status-delivered = entregado
+status-delivered-email = entregado por correo
 status-delivery_failed = listo (no se pudo enviar: ábrelo aquí)
 status-failed = no se pudo completar, reembolso en camino
 status-refunding = reembolsándose
@@ -108,6 +109,7 @@ help =
     /support: hablar con una persona
     /cancel: cancelar lo que estás haciendo
     /language: cambiar el idioma
+    /email: un correo para tus códigos, por si Telegram no puede entregarlos
 support = ¿Necesitas ayuda? Escribe a { $support }.{ $last }
 support-last-order = { " " }Indica tu último pedido: <code>{ $order }</code>.
 unknown-command = No conozco ese comando. /help muestra lo que puedo hacer.
@@ -184,3 +186,35 @@ checkout-ready-stars =
 
     Paga con Telegram Stars: toca <b>Pagar</b> en la factura de abajo. Guardamos el pedido 30 minutos, hasta las { $until }.
 delivery-expiry-line = Válido hasta: { $date }
+
+# Correo, el canal de respaldo (/email y lo que la tienda envía). { $code } en email-confirm-body es el código de 6 dígitos.
+command-email = Correo para tus códigos (respaldo)
+email-unavailable = Esta tienda no envía correos.
+email-ask =
+    ✉️ Envíame tu dirección de correo. Si alguna vez Telegram no puede entregarte un código (bloqueaste el bot, perdiste el chat), te llegará allí.
+    Te enviaremos un código de 6 dígitos para confirmarla. /cancel para salir.
+email-invalid = "{ $value }" no es una dirección de correo. Inténtalo de nuevo, o /cancel:
+email-code-sent = ✉️ Enviamos un código de 6 dígitos a { $email }. Escríbelo aquí en los próximos { $minutes } minutos. ¿No llegó? Revisa la carpeta de spam o envía la dirección otra vez.
+email-code-expected = Escribe el código de 6 dígitos del correo, envía otra dirección o /cancel.
+email-code-wrong = Ese no es el código que enviamos. { $left ->
+        [one] Te queda un intento.
+       *[other] Te quedan { $left } intentos.
+    }
+email-code-expired = Ese código caducó. Envía tu dirección otra vez para recibir uno nuevo.
+email-code-too-many-tries = Demasiados códigos incorrectos. Envía tu dirección otra vez para recibir uno nuevo.
+email-code-too-soon = Enviamos un código hace menos de un minuto. Revisa tu bandeja de entrada o inténtalo dentro de un minuto.
+email-code-too-many = Hoy pediste muchos códigos. Inténtalo mañana o escribe a { $support }.
+email-confirmed = ✅ { $email } está confirmado. Si Telegram no puede entregarte un código, te llegará allí.
+email-current = ✉️ Tu correo para los códigos: { $email } (confirmado).
+button-email-change = ✏️ Cambiar
+button-email-remove = 🗑 Eliminar
+email-removed = Listo: tu dirección de correo se eliminó.
+email-subject-delivery = Tu { $name } · pedido { $order }
+email-subject-receipt = Recibo del pedido { $order }: { $name }
+email-subject-notice = { $shop }: sobre tu pedido { $order }
+email-subject-confirm = { $shop }: confirma tu dirección de correo
+email-intro-delivery = No pudimos entregar el pedido { $order } en Telegram, así que aquí lo tienes por correo.
+email-intro-receipt = Gracias por el pedido { $order } ({ $amount }). Tu código está abajo; también te lo enviamos en Telegram.
+email-intro-resend = Aquí tienes el pedido { $order } otra vez, como acordaste con nuestro soporte.
+email-confirm-body = Tu código para confirmar esta dirección en { $shop } es <code>{ $code }</code>. Escríbelo en el chat con el bot en los próximos { $minutes } minutos. Si no lo pediste, ignora este correo.
+email-footer = { $shop }, una tienda en Telegram. ¿Dudas? Escribe a { $support }.

@@ -86,6 +86,7 @@ status-paid = pago, buscando seu código
 status-supplier_pending = pago, a caminho do fornecedor
 status-fulfilled = pronto, sendo enviado
 status-delivered = entregue
+status-delivered-email = entregue por e-mail
 status-delivery_failed = pronto (não foi possível enviar: abra aqui)
 status-failed = não foi possível concluir, reembolso a caminho
 status-refunding = sendo reembolsado
@@ -108,6 +109,7 @@ help =
     /support: falar com uma pessoa
     /cancel: cancelar o que você está fazendo
     /language: mudar o idioma
+    /email: um e-mail para os seus códigos, caso o Telegram não consiga entregá-los
 support = Precisa de ajuda? Escreva para { $support }.{ $last }
 support-last-order = { " " }Informe seu último pedido: <code>{ $order }</code>.
 unknown-command = Não conheço esse comando. /help mostra o que eu sei fazer.
@@ -184,3 +186,35 @@ checkout-ready-stars =
 
     Pague com Telegram Stars: toque em <b>Pagar</b> na fatura abaixo. O pedido fica reservado por 30 minutos, até { $until }.
 delivery-expiry-line = Válido até: { $date }
+
+# E-mail, o canal de reserva (/email e o que a loja envia). { $code } em email-confirm-body é o código de 6 dígitos.
+command-email = E-mail para os seus códigos (reserva)
+email-unavailable = Esta loja não envia e-mails.
+email-ask =
+    ✉️ Envie o seu endereço de e-mail. Se um dia o Telegram não conseguir entregar um código para você (o bot foi bloqueado, a conversa se perdeu), ele chega por lá.
+    Vamos enviar um código de 6 dígitos para confirmá-lo. /cancel para sair.
+email-invalid = "{ $value }" não é um endereço de e-mail. Tente de novo, ou /cancel:
+email-code-sent = ✉️ Enviamos um código de 6 dígitos para { $email }. Digite-o aqui em até { $minutes } minutos. Não chegou? Veja a pasta de spam ou envie o endereço de novo.
+email-code-expected = Digite o código de 6 dígitos do e-mail, envie outro endereço ou /cancel.
+email-code-wrong = Esse não é o código que enviamos. { $left ->
+        [one] Resta uma tentativa.
+       *[other] Restam { $left } tentativas.
+    }
+email-code-expired = Esse código expirou. Envie o seu endereço de novo para receber um novo.
+email-code-too-many-tries = Códigos errados demais. Envie o seu endereço de novo para receber um novo.
+email-code-too-soon = Um código foi enviado há menos de um minuto. Veja a sua caixa de entrada ou tente de novo em um minuto.
+email-code-too-many = Você pediu muitos códigos hoje. Tente de novo amanhã ou escreva para { $support }.
+email-confirmed = ✅ { $email } está confirmado. Se o Telegram não conseguir entregar um código para você, ele chega por lá.
+email-current = ✉️ Seu e-mail para os códigos: { $email } (confirmado).
+button-email-change = ✏️ Alterar
+button-email-remove = 🗑 Remover
+email-removed = Pronto: o seu endereço de e-mail foi removido.
+email-subject-delivery = Seu { $name } · pedido { $order }
+email-subject-receipt = Recibo do pedido { $order }: { $name }
+email-subject-notice = { $shop }: sobre o seu pedido { $order }
+email-subject-confirm = { $shop }: confirme o seu endereço de e-mail
+email-intro-delivery = Não conseguimos entregar o pedido { $order } no Telegram, então aqui está ele por e-mail.
+email-intro-receipt = Obrigado pelo pedido { $order } ({ $amount }). Seu código está abaixo; ele também foi enviado para você no Telegram.
+email-intro-resend = Aqui está o pedido { $order } de novo, como combinado com o nosso suporte.
+email-confirm-body = O seu código para confirmar este endereço na { $shop } é <code>{ $code }</code>. Digite-o na conversa com o bot em até { $minutes } minutos. Se você não pediu, ignore este e-mail.
+email-footer = { $shop }, uma loja no Telegram. Dúvidas? Escreva para { $support }.

@@ -89,6 +89,7 @@ status-paid = оплачен, получаем код
 status-supplier_pending = оплачен, код в пути от поставщика
 status-fulfilled = готов, отправляется
 status-delivered = доставлен
+status-delivered-email = доставлен по почте
 status-delivery_failed = готов (не удалось отправить: откройте здесь)
 status-failed = не выполнен, возврат в пути
 status-refunding = оформляется возврат
@@ -113,6 +114,7 @@ help =
     /support: связаться с человеком
     /cancel: отменить текущее действие
     /language: сменить язык
+    /email: адрес почты для кодов на случай, если Telegram не сможет их доставить
 support = Нужна помощь? Напишите { $support }.{ $last }
 support-last-order = { " " }Укажите ваш последний заказ: <code>{ $order }</code>.
 unknown-command = Я не знаю такой команды. /help покажет, что я умею.
@@ -190,3 +192,36 @@ checkout-ready-stars =
 
     Оплата в Telegram Stars: нажмите <b>Оплатить</b> в счёте ниже. Заказ ждёт вас 30 минут, до { $until }.
 delivery-expiry-line = Действует до: { $date }
+
+# Почта, запасной канал (/email и письма магазина). { $code } в email-confirm-body — 6-значный код.
+command-email = Почта для кодов (запасной канал)
+email-unavailable = Этот магазин не отправляет письма.
+email-ask =
+    ✉️ Пришлите адрес электронной почты. Если Telegram не сможет доставить вам код (бот заблокирован, чат потерян), он придёт туда.
+    Мы отправим 6-значный код, чтобы подтвердить адрес. /cancel — отменить.
+email-invalid = «{ $value }» — не адрес электронной почты. Попробуйте ещё раз или /cancel:
+email-code-sent = ✉️ Мы отправили 6-значный код на { $email }. Введите его здесь в течение { $minutes } мин. Письма нет? Проверьте папку «Спам» или пришлите адрес ещё раз.
+email-code-expected = Введите 6-значный код из письма, пришлите другой адрес или /cancel.
+email-code-wrong = Это не тот код, что мы отправили. { $left ->
+        [one] Осталась { $left } попытка.
+        [few] Осталось { $left } попытки.
+       *[other] Осталось { $left } попыток.
+    }
+email-code-expired = Срок действия кода истёк. Пришлите адрес ещё раз, чтобы получить новый.
+email-code-too-many-tries = Слишком много неверных кодов. Пришлите адрес ещё раз, чтобы получить новый.
+email-code-too-soon = Код был отправлен меньше минуты назад. Проверьте почту или попробуйте через минуту.
+email-code-too-many = Сегодня вы запросили много кодов. Попробуйте завтра или напишите { $support }.
+email-confirmed = ✅ Адрес { $email } подтверждён. Если Telegram не сможет доставить вам код, он придёт туда.
+email-current = ✉️ Ваша почта для кодов: { $email } (подтверждена).
+button-email-change = ✏️ Изменить
+button-email-remove = 🗑 Удалить
+email-removed = Готово: адрес почты удалён.
+email-subject-delivery = Ваш { $name } · заказ { $order }
+email-subject-receipt = Чек по заказу { $order }: { $name }
+email-subject-notice = { $shop }: о вашем заказе { $order }
+email-subject-confirm = { $shop }: подтвердите адрес почты
+email-intro-delivery = Мы не смогли доставить заказ { $order } в Telegram, поэтому отправляем его письмом.
+email-intro-receipt = Спасибо за заказ { $order } ({ $amount }). Ваш код ниже; он также отправлен вам в Telegram.
+email-intro-resend = Вот заказ { $order } ещё раз, как договорились с поддержкой.
+email-confirm-body = Ваш код для подтверждения этого адреса в { $shop }: <code>{ $code }</code>. Введите его в чате с ботом в течение { $minutes } мин. Если вы его не запрашивали, просто проигнорируйте это письмо.
+email-footer = { $shop }, магазин в Telegram. Вопросы? Пишите { $support }.

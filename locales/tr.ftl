@@ -86,6 +86,7 @@ status-paid = ödendi, kodunuz hazırlanıyor
 status-supplier_pending = ödendi, tedarikçiden yolda
 status-fulfilled = hazır, gönderiliyor
 status-delivered = teslim edildi
+status-delivered-email = e-postayla teslim edildi
 status-delivery_failed = hazır (gönderilemedi: buradan açın)
 status-failed = tamamlanamadı, iade yolda
 status-refunding = iade ediliyor
@@ -108,6 +109,7 @@ help =
     /support: bir insanla konuşun
     /cancel: yaptığınız işlemi iptal edin
     /language: dili değiştirin
+    /email: Telegram kodlarınızı teslim edemezse diye kodlarınız için bir e-posta adresi
 support = Yardım mı lazım? { $support } adresine yazın.{ $last }
 support-last-order = { " " }Lütfen son siparişinizi belirtin: <code>{ $order }</code>.
 unknown-command = Bu komutu bilmiyorum. /help neler yapabildiğimi gösterir.
@@ -180,3 +182,35 @@ checkout-ready-stars =
 
     Telegram Stars ile ödeyin: aşağıdaki faturada <b>Öde</b>'ye dokunun. Sipariş 30 dakika, { $until } saatine kadar sizin için ayrılır.
 delivery-expiry-line = Son kullanma tarihi: { $date }
+
+# E-posta, yedek kanal (/email ve mağazanın gönderdikleri). email-confirm-body içindeki { $code } 6 haneli koddur.
+command-email = Kodlarınız için e-posta (yedek)
+email-unavailable = Bu mağaza e-posta göndermiyor.
+email-ask =
+    ✉️ E-posta adresinizi gönderin. Telegram size bir kodu teslim edemezse (bot engellendi, sohbet kayboldu) kod oraya gider.
+    Adresi doğrulamak için 6 haneli bir kod göndereceğiz. Vazgeçmek için /cancel.
+email-invalid = "{ $value }" bir e-posta adresi değil. Tekrar deneyin veya /cancel:
+email-code-sent = ✉️ { $email } adresine 6 haneli bir kod gönderdik. { $minutes } dakika içinde buraya yazın. Gelmedi mi? Spam klasörüne bakın veya adresi tekrar gönderin.
+email-code-expected = E-postadaki 6 haneli kodu yazın, başka bir adres gönderin veya /cancel.
+email-code-wrong = Bu, gönderdiğimiz kod değil. { $left ->
+        [one] Bir deneme hakkınız kaldı.
+       *[other] { $left } deneme hakkınız kaldı.
+    }
+email-code-expired = Bu kodun süresi doldu. Yeni bir kod için adresinizi tekrar gönderin.
+email-code-too-many-tries = Çok fazla yanlış kod. Yeni bir kod için adresinizi tekrar gönderin.
+email-code-too-soon = Bir dakikadan kısa süre önce bir kod gönderildi. Gelen kutunuza bakın veya bir dakika sonra tekrar deneyin.
+email-code-too-many = Bugün çok sayıda kod istediniz. Lütfen yarın tekrar deneyin veya { $support } adresine yazın.
+email-confirmed = ✅ { $email } doğrulandı. Telegram size bir kodu teslim edemezse kod oraya gider.
+email-current = ✉️ Kodlarınız için e-postanız: { $email } (doğrulandı).
+button-email-change = ✏️ Değiştir
+button-email-remove = 🗑 Kaldır
+email-removed = Tamam: e-posta adresiniz kaldırıldı.
+email-subject-delivery = { $name } · sipariş { $order }
+email-subject-receipt = { $order } siparişinin makbuzu: { $name }
+email-subject-notice = { $shop }: { $order } siparişiniz hakkında
+email-subject-confirm = { $shop }: e-posta adresinizi doğrulayın
+email-intro-delivery = { $order } siparişini Telegram'da teslim edemedik, bu yüzden e-postayla gönderiyoruz.
+email-intro-receipt = { $order } siparişiniz ({ $amount }) için teşekkürler. Kodunuz aşağıda; Telegram'da da size gönderildi.
+email-intro-resend = Destek ekibimizle konuşulduğu gibi { $order } siparişi tekrar burada.
+email-confirm-body = { $shop } için bu adresi doğrulama kodunuz <code>{ $code }</code>. { $minutes } dakika içinde botla sohbete yazın. Bu kodu siz istemediyseniz bu e-postayı yok sayın.
+email-footer = { $shop }, Telegram'da bir mağaza. Sorunuz mu var? { $support } adresine yazın.

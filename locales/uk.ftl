@@ -89,6 +89,7 @@ status-paid = сплачено, отримуємо код
 status-supplier_pending = сплачено, код в дорозі від постачальника
 status-fulfilled = готово, надсилається
 status-delivered = доставлено
+status-delivered-email = доставлено поштою
 status-delivery_failed = готово (не вдалося надіслати: відкрийте тут)
 status-failed = не виконано, повернення коштів в дорозі
 status-refunding = оформлюється повернення
@@ -111,6 +112,7 @@ help =
     /support: зв'язатися з людиною
     /cancel: скасувати поточну дію
     /language: змінити мову
+    /email: адреса пошти для кодів на випадок, якщо Telegram не зможе їх доставити
 support = Потрібна допомога? Напишіть { $support }.{ $last }
 support-last-order = { " " }Вкажіть ваше останнє замовлення: <code>{ $order }</code>.
 unknown-command = Я не знаю такої команди. /help покаже, що я вмію.
@@ -190,3 +192,36 @@ checkout-ready-stars =
 
     Оплата в Telegram Stars: натисніть <b>Сплатити</b> в рахунку нижче. Замовлення чекає на вас 30 хвилин, до { $until }.
 delivery-expiry-line = Дійсний до: { $date }
+
+# Пошта, запасний канал (/email і листи магазину). { $code } в email-confirm-body — 6-значний код.
+command-email = Пошта для кодів (запасний канал)
+email-unavailable = Цей магазин не надсилає листів.
+email-ask =
+    ✉️ Надішліть адресу електронної пошти. Якщо Telegram не зможе доставити вам код (бота заблоковано, чат втрачено), він прийде туди.
+    Ми надішлемо 6-значний код, щоб підтвердити адресу. /cancel — скасувати.
+email-invalid = «{ $value }» — не адреса електронної пошти. Спробуйте ще раз або /cancel:
+email-code-sent = ✉️ Ми надіслали 6-значний код на { $email }. Введіть його тут протягом { $minutes } хв. Листа немає? Перевірте папку «Спам» або надішліть адресу ще раз.
+email-code-expected = Введіть 6-значний код із листа, надішліть іншу адресу або /cancel.
+email-code-wrong = Це не той код, що ми надіслали. { $left ->
+        [one] Залишилася { $left } спроба.
+        [few] Залишилося { $left } спроби.
+       *[other] Залишилося { $left } спроб.
+    }
+email-code-expired = Термін дії коду минув. Надішліть адресу ще раз, щоб отримати новий.
+email-code-too-many-tries = Забагато неправильних кодів. Надішліть адресу ще раз, щоб отримати новий.
+email-code-too-soon = Код надіслано менше хвилини тому. Перевірте пошту або спробуйте за хвилину.
+email-code-too-many = Сьогодні ви запросили багато кодів. Спробуйте завтра або напишіть { $support }.
+email-confirmed = ✅ Адресу { $email } підтверджено. Якщо Telegram не зможе доставити вам код, він прийде туди.
+email-current = ✉️ Ваша пошта для кодів: { $email } (підтверджена).
+button-email-change = ✏️ Змінити
+button-email-remove = 🗑 Видалити
+email-removed = Готово: адресу пошти видалено.
+email-subject-delivery = Ваш { $name } · замовлення { $order }
+email-subject-receipt = Чек за замовленням { $order }: { $name }
+email-subject-notice = { $shop }: про ваше замовлення { $order }
+email-subject-confirm = { $shop }: підтвердьте адресу пошти
+email-intro-delivery = Ми не змогли доставити замовлення { $order } у Telegram, тому надсилаємо його листом.
+email-intro-receipt = Дякуємо за замовлення { $order } ({ $amount }). Ваш код нижче; його також надіслано вам у Telegram.
+email-intro-resend = Ось замовлення { $order } ще раз, як домовилися з підтримкою.
+email-confirm-body = Ваш код для підтвердження цієї адреси в { $shop }: <code>{ $code }</code>. Введіть його в чаті з ботом протягом { $minutes } хв. Якщо ви його не запитували, просто проігноруйте цей лист.
+email-footer = { $shop }, магазин у Telegram. Питання? Пишіть { $support }.

@@ -18,12 +18,16 @@ import { checkSuppliersConfigured, missingTranslations, readCatalogFile, syncCat
 import { checkReloadlySources } from "./catalog/reloadly-check.js";
 import { refreshStockAvailability } from "./catalog/stock-availability.js";
 import { syncFromSupplier } from "./catalog/supplier-sync.js";
-import { configuredSuppliers, riskSettingsOf, type Config } from "./config.js";
+import { configuredSuppliers, emailModeOf, riskSettingsOf, type Config } from "./config.js";
 import { createCustomerNotifier } from "./customers/notify.js";
 import { openDatabase, type Db } from "./db/connection.js";
 import { createLease } from "./db/lease.js";
 import { pruneOldRows } from "./db/retention.js";
+import { createEmailSender, type EmailSender } from "./email/sender.js";
+import { createSmtpMailer } from "./email/transport.js";
 import { redeliverToReturningCustomer } from "./fulfilment/comeback.js";
+import { isPermanentTelegramRefusal } from "./fulfilment/delivery.js";
+import { deliverEmailedOrders, onEmailGivenUp, onEmailSent, queueRefundNotice, type EmailChannel } from "./fulfilment/email-orders.js";
 import { schedulePaidNotice } from "./fulfilment/notify.js";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { processSupplierEvents } from "./fulfilment/supplier-events.js";
@@ -96,6 +100,8 @@ export interface Shop {
   monitors: Monitors;
   pipeline: PipelineDeps;
   t: Translate;
+  /** The email outbox's sender; undefined when email is off (no SMTP_URL, or EMAIL_DELIVERY=off). */
+  emailSender: EmailSender | undefined;
   /** The port the HTTP server listens on (after start). */
   port: number;
   readonly phase: ShopPhase;
@@ -107,6 +113,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   if (!config.BOT_TOKEN) throw new Error("BOT_TOKEN is missing");
   const token = config.BOT_TOKEN;
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  const shopName = options.shopName ?? config.SHOP_NAME;
   const now = options.now ?? Date.now;
   const onFatal = options.onFatal ?? ((message: string) => logger.fatal(message));
   let phase: ShopPhase = "created";
@@ -188,7 +195,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
             authUrl: config.RELOADLY_AUTH_URL,
             giftcardsUrl: config.RELOADLY_GIFTCARDS_URL,
             topupsUrl: config.RELOADLY_TOPUPS_URL,
-            senderName: options.shopName ?? config.SHOP_NAME,
+            senderName: shopName,
             // One wallet serves both APIs: read it where the catalog has products (gift cards first).
             balanceFrom: catalog.some((product) => product.kind === "code" && product.sources?.some((s) => s.supplier === "reloadly")) ? "giftcards" : "topups",
           }
@@ -201,7 +208,42 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   });
   // Without Stripe among the payment methods the client is never called for a payment; it still refunds nothing.
   const stripe = createStripeClient(config.STRIPE_SECRET_KEY ?? "sk_test_stripe_not_configured", config.STRIPE_API_URL);
-  const notify = createCustomerNotifier({ db, api, t, logger });
+
+  // Email, the backup channel (EMAIL_DELIVERY): the outbox's sender, over SMTP_URL. What the server's answer means
+  // for an order (delivered by email, or given up and told to ops) commits with the email's own row.
+  const emailMode = emailModeOf(config);
+  const emailSender =
+    emailMode === "off"
+      ? undefined
+      : createEmailSender({
+          db,
+          sealer,
+          mailer: createSmtpMailer({ url: config.SMTP_URL!, from: config.EMAIL_FROM! }),
+          logger,
+          now,
+          random: options.random ?? Math.random,
+          maxAttempts: config.EMAIL_MAX_ATTEMPTS,
+          retryBaseMs: config.EMAIL_RETRY_BASE_MS,
+          messageIdDomain: /@([^\s<>@]+)/.exec(config.EMAIL_FROM!)?.[1] ?? "shop.invalid",
+          onSent: (row) => onEmailSent({ db, logger, now }, row),
+          onGivenUp: (row, reason) => onEmailGivenUp({ db, logger, now, sealer, alerts: alerter }, row, reason),
+          onOutcome: (row, outcome) => metrics.emails.inc({ purpose: row.purpose.replace(/-\d+$/, ""), outcome }),
+          reconcile: () => deliverEmailedOrders({ db, logger, now }),
+        });
+  const email: EmailChannel = { mode: emailMode, shopName, wake: () => emailSender?.wake() };
+  // Only the process holding the database lease sends (and takes back what a crashed one had claimed).
+  const emails: Component = { name: "email", start: () => emailSender?.start(), stop: () => emailSender?.stop() };
+  const emailDeps = { db, logger, now, sealer, t, supportContact: config.SUPPORT_CONTACT, alerts: alerter, email };
+  const notify = createCustomerNotifier({
+    db,
+    api,
+    t,
+    logger,
+    // A refund notice the chat refuses for good (the bot blocked, the chat gone) goes by email.
+    onRefused: (order, key, variables, error) => {
+      if (isPermanentTelegramRefusal(error)) queueRefundNotice(emailDeps, order, key, variables);
+    },
+  });
 
   // The pipeline and the worker that carries every paid order to delivered, refunded or review.
   const pipeline: PipelineDeps = {
@@ -219,6 +261,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     notify,
     risk: riskSettingsOf(config),
     supportContact: config.SUPPORT_CONTACT,
+    email,
     settings: {
       ...DEFAULT_PIPELINE_SETTINGS,
       maxAttempts: config.SUPPLIER_MAX_ATTEMPTS,
@@ -280,7 +323,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     newOrderId: createOrderId,
     sealer,
     t,
-    shopName: options.shopName ?? config.SHOP_NAME,
+    shopName,
     supportContact: config.SUPPORT_CONTACT,
     adminUserIds: config.ADMIN_USER_IDS,
     opsChatId: config.OPS_CHAT_ID,
@@ -288,6 +331,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     paymentMethods: config.PAYMENT_METHODS,
     alerts: alerter,
     notify,
+    email,
     onStarsPayment: () => worker.wake(),
     onCustomerBack: (customerId) => {
       redeliverToReturningCustomer(pipeline, customerId).catch((error: unknown) => logger.error({ err: error, customer_id: customerId }, "resending to a customer who came back failed"));
@@ -316,7 +360,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     name: "telegram",
     async start() {
       await connectBot(bot, { token, apiRoot: config.TELEGRAM_API_ROOT, logger, timeoutMs: config.TELEGRAM_STARTUP_TIMEOUT_MS });
-      registerCommands(bot, t).catch((error: unknown) => logger.warn({ err: error }, "could not register the command menu"));
+      registerCommands(bot, t, { email: emailMode !== "off" }).catch((error: unknown) => logger.warn({ err: error }, "could not register the command menu"));
     },
   };
   const updates = createUpdateSource(bot, {
@@ -426,10 +470,10 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const workerComponent: Component = { name: "worker", start: () => worker.start(), stop: () => worker.stop() };
 
   /**
-   * Start order; stop is the reverse: updates stop first, the database closes last. Alerts start after the lease:
-   * only the process that holds the database sends what waits in its outbox (a standby would send it twice).
+   * Start order; stop is the reverse: updates stop first, the database closes last. Alerts and emails start after
+   * the lease: only the process that holds the database sends what waits in its outboxes (a standby would send it twice).
    */
-  const lifecycle = createLifecycle([database, http, lease, alerts, telegram, workerComponent, ...timers, updates], logger);
+  const lifecycle = createLifecycle([database, http, lease, alerts, emails, telegram, workerComponent, ...timers, updates], logger);
 
   const shop: Shop = {
     config,
@@ -443,6 +487,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     monitors,
     pipeline,
     t,
+    emailSender,
     port: 0,
     get phase() {
       return phase;

@@ -31,6 +31,19 @@ const encryptionKey = z
 
 const url = z.url({ protocol: /^https?$/ });
 
+/** smtp://user:pass@host:587 (STARTTLS when the server offers it) or smtps://…:465 (TLS from the start). */
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const parsed = new URL(value);
+      return (parsed.protocol === "smtp:" || parsed.protocol === "smtps:") && parsed.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, "must be smtp://user:password@host:port or smtps://…");
+
 /** "5000" (any currency), "USD:5000,EUR:4500", or both ("5000,XTR:3000"); "off" or "0" turns a rule off. */
 const amountLimit = z
   .string()
@@ -150,6 +163,12 @@ export const configSchema = z.object({
   RELOADLY_TOPUPS_URL: url.default("https://topups.reloadly.com"),
   STOCK_LOW_THRESHOLD: integer(0, 1_000_000).default(5),
   RETENTION_DAYS: integer(1, 36_500).default(90),
+  // Email, the backup channel: on when SMTP_URL is set (and EMAIL_DELIVERY is not off).
+  SMTP_URL: smtpUrl.optional(),
+  EMAIL_FROM: z.string().trim().regex(/^(?:[^<>]*<\s*)?[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+\s*>?$/, "must be an address, e.g. Code Shop <shop@example.com>").optional(),
+  EMAIL_DELIVERY: z.enum(["fallback", "always", "off"]).default("fallback"),
+  EMAIL_MAX_ATTEMPTS: integer(1, 50).default(8),
+  EMAIL_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
 }).superRefine((config, ctx) => {
   // A supplier's settings come together or not at all: half a configuration is a typo, not a choice.
   const groups = [
@@ -168,6 +187,7 @@ export const configSchema = z.object({
       if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when PAYMENT_METHODS includes stripe" });
     }
   }
+  if (config.SMTP_URL && !config.EMAIL_FROM) ctx.addIssue({ code: "custom", path: ["EMAIL_FROM"], message: "required when SMTP_URL is set" });
   if (config.BOT_MODE === "webhook") {
     for (const name of ["WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"] as const) {
       if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BOT_MODE=webhook" });
@@ -189,6 +209,11 @@ export function riskSettingsOf(config: Config): RiskSettings {
     holdAutoRefundHours: config.RISK_HOLD_AUTO_REFUND_HOURS,
     banOnDispute: config.RISK_BAN_ON_DISPUTE,
   };
+}
+
+/** How the shop uses email: "off" without SMTP_URL or with EMAIL_DELIVERY=off. */
+export function emailModeOf(config: Config): "off" | "fallback" | "always" {
+  return config.SMTP_URL ? config.EMAIL_DELIVERY : "off";
 }
 
 /** The suppliers this configuration can order from; the shop's own stock is always there. */
@@ -255,6 +280,11 @@ const HINTS: Record<string, string> = {
   RELOADLY_GIFTCARDS_URL: "leave it unset for live gift cards, or use https://giftcards-sandbox.reloadly.com for Reloadly's sandbox",
   RELOADLY_TOPUPS_URL: "leave it unset for live airtime, or use https://topups-sandbox.reloadly.com for Reloadly's sandbox",
   STOCK_LOW_THRESHOLD: "give how many codes left in a stock pool raise the low-stock alert, e.g. 5",
+  SMTP_URL: "give your mail server as smtp://user:password@smtp.example.com:587 (STARTTLS when offered) or smtps://…:465, or leave it unset for no email",
+  EMAIL_FROM: "give the sender of the shop's emails, e.g. Code Shop <shop@example.com> (an address your SMTP server may send as)",
+  EMAIL_DELIVERY: "use fallback (email the code when Telegram cannot deliver it), always (also an email receipt with every code) or off",
+  EMAIL_MAX_ATTEMPTS: "give how many times an email is tried when the mail server says later (4xx) or cannot be reached before it is given up, e.g. 8",
+  EMAIL_RETRY_BASE_MS: "give the first retry delay of an email in ms (it doubles each attempt, up to 30 minutes), e.g. 30000",
   RETENTION_DAYS: "give after how many days processed webhook events, settled Stars charges and abandoned checkouts are deleted, e.g. 90 (orders are kept)",
 };
 

@@ -30,6 +30,7 @@ export const REDACTED_PATHS = [
   "STRIPE_SECRET_KEY",
   "SUPPLIER_API_KEY",
   "BOT_TOKEN",
+  "SMTP_URL",
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

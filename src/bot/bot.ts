@@ -9,6 +9,7 @@ import type { BaseContext, ShopContext } from "./context.js";
 import { sqliteConversationStorage } from "./conversation-storage.js";
 import type { BotDeps } from "./deps.js";
 import { checkoutFeature, CHECKOUT_CONVERSATION_VERSION } from "./features/checkout.js";
+import { emailFeature } from "./features/email.js";
 import { membershipFeature } from "./features/membership.js";
 import { ordersFeature } from "./features/orders.js";
 import { shopFeature } from "./features/shop.js";
@@ -87,6 +88,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   // Customers only talk to the shop in private chats; the ops group is the admin features' business.
   const customer = bot.chatType("private");
   customer.use(checkoutFeature(deps, insideConversation));
+  customer.use(emailFeature(deps));
   customer.use(shopFeature(deps));
   customer.use(ordersFeature(deps));
   customer.use(supportFeature(deps));
@@ -105,10 +107,14 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   return bot;
 }
 
-/** Registers the command menu in every language we speak (English is the default for everyone else). */
-export async function registerCommands(bot: Bot<ShopContext>, t: (locale: string, key: string) => string): Promise<void> {
+/**
+ * Registers the command menu in every language we speak (English is the default for everyone else); /email only
+ * when the shop sends email.
+ */
+export async function registerCommands(bot: Bot<ShopContext>, t: (locale: string, key: string) => string, options: { email?: boolean } = {}): Promise<void> {
+  const menu = CUSTOMER_COMMANDS.filter((command) => command !== "email" || options.email);
   for (const locale of SHIPPED_LOCALES) {
-    const commands = CUSTOMER_COMMANDS.map((command) => ({ command, description: t(locale, `command-${command}`) }));
+    const commands = menu.map((command) => ({ command, description: t(locale, `command-${command}`) }));
     // Telegram takes a two-letter code here: pt-BR's menu is the one for every Portuguese speaker.
     await bot.api.setMyCommands(commands, locale === DEFAULT_LOCALE ? {} : { language_code: telegramLanguageCode(locale) as LanguageCode });
   }

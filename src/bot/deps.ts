@@ -7,6 +7,7 @@ import type { Stripe } from "../payments/stripe-client.js";
 import type { Translate } from "./i18n.js";
 import type { Alerts } from "../ops/alerts.js";
 import type { NotifyCustomer } from "../customers/notify.js";
+import type { EmailChannel } from "../fulfilment/email-orders.js";
 
 export interface BotDeps {
   db: Db;
@@ -29,4 +30,6 @@ export interface BotDeps {
   onCustomerBack: (customerId: number) => void;
   alerts: Alerts;
   notify: NotifyCustomer;
+  /** Email, the backup channel: /email is answered only when it is on. */
+  email: EmailChannel;
 }

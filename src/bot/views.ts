@@ -33,6 +33,11 @@ export const cb = {
   orders: (page = 0) => `os:${page}`,
 };
 
+/** The status as the customer reads it: "delivered by email" when Telegram could not take the code. */
+export function statusKey(order: Pick<OrderRow, "status" | "deliveryChannel">): string {
+  return order.status === "delivered" && order.deliveryChannel === "email" ? "status-delivered-email" : `status-${order.status}`;
+}
+
 export function price(product: Pick<ProductRow, "priceAmount" | "priceCurrency">, locale: string): string {
   return formatMoney({ amount: product.priceAmount, currency: product.priceCurrency }, locale);
 }
@@ -178,7 +183,7 @@ export function orderView(
       name: escapeHtml(textOf(order.product, "name", locale)),
       quantity: order.quantity,
       total: escapeHtml(total),
-      status: t(`status-${order.status}`),
+      status: t(statusKey(order)),
       created: escapeHtml(formatDateTime(order.createdAt, locale)),
     }),
   ];
@@ -199,7 +204,7 @@ export function ordersView(db: Db, t: T, locale: string, customerId: number, pag
   const keyboard = new InlineKeyboard();
   for (const order of rows.slice(0, PAGE_SIZE)) {
     const total = formatMoney({ amount: order.amount, currency: order.currency }, locale);
-    keyboard.text(`${order.id} · ${textOf(order.product, "name", locale)} · ${total} · ${t(`status-${order.status}`)}`, cb.order(order.id)).row();
+    keyboard.text(`${order.id} · ${textOf(order.product, "name", locale)} · ${total} · ${t(statusKey(order))}`, cb.order(order.id)).row();
   }
   if (page > 0 || rows.length > PAGE_SIZE) {
     if (page > 0) keyboard.text(t("button-prev"), cb.orders(page - 1));
@@ -218,7 +223,7 @@ export function paidReturnView(t: T, order: OrderRow, showsCodes: boolean): View
   const text =
     order.status === "awaiting_payment"
       ? t("order-paid-confirming", { order: order.id })
-      : t("order-status-line", { order: order.id, status: t(`status-${order.status}`) });
+      : t("order-status-line", { order: order.id, status: t(statusKey(order)) });
   const keyboard = new InlineKeyboard();
   keyboard.text(showsCodes && order.product.kind === "code" ? t("button-show-code") : t("button-order-details"), cb.order(order.id)).row();
   keyboard.text(t("button-my-orders"), cb.orders()).text(t("button-catalog"), cb.categories());

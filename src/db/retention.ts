@@ -20,6 +20,8 @@ export const RETENTION_RULES: readonly RetentionRule[] = [
   // Applied Stars charges that are settled: never owed back, or given back. One Telegram would not return stays.
   { table: "stars_payments", where: "processed_at IS NOT NULL AND processed_at < @cutoff AND ((refund_due_at IS NULL AND refund_attempts = 0) OR refunded_at IS NOT NULL)" },
   // (alert_outbox prunes itself: ops/alert-outbox.ts.)
+  // Emails settled long ago (their message, with any code, was wiped the moment they were sent or given up).
+  { table: "email_outbox", where: "(status = 'sent' AND sent_at < @cutoff) OR (status = 'given_up' AND given_up_at < @cutoff)" },
   // A finished checkout's state is deleted by the conversations plugin; what is left is checkouts abandoned mid-way.
   { table: "conversation_states", where: "updated_at < @cutoff" },
 ];

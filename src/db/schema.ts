@@ -237,6 +237,10 @@ export const orders = sqliteTable(
     /** Stripe's fingerprint of the card that paid (the same card gives the same fingerprint in every account). */
     cardFingerprint: text("card_fingerprint"),
     telegramMessageId: integer("telegram_message_id"),
+    /** The email Stripe Checkout collected (customer_details.email), sealed like codes (context `email:<order id>`). */
+    emailEnc: text("email_enc"),
+    /** How the code reached the customer once `delivered`: in the Telegram chat, or by email (Telegram could not). */
+    deliveryChannel: text("delivery_channel", { enum: ["telegram", "email"] }),
     expiresAt: integer("expires_at").notNull(),
     paidAt: integer("paid_at"),
     fulfilledAt: integer("fulfilled_at"),
@@ -481,5 +485,59 @@ export const stockCodes = sqliteTable(
     uniqueIndex("stock_codes_fingerprint_idx").on(table.fingerprint),
     index("stock_codes_pool_idx").on(table.pool, table.reservedFor),
     index("stock_codes_reserved_idx").on(table.reservedFor),
+  ],
+);
+
+/**
+ * A customer's email address for codes when Telegram cannot reach them (`/email`): confirmed only after the
+ * customer typed back the 6-digit code mailed to it. Addresses and the code are sealed (lib/crypto.ts).
+ */
+export const customerEmails = sqliteTable("customer_emails", {
+  customerId: integer("customer_id").primaryKey(),
+  /** The confirmed address (context `email:customer:<id>`); null when none. */
+  addressEnc: text("address_enc"),
+  confirmedAt: integer("confirmed_at"),
+  /** The address waiting for its code (same context), and the code sent to it (context `email-code:customer:<id>`). */
+  pendingEnc: text("pending_enc"),
+  codeEnc: text("code_enc"),
+  codeSentAt: integer("code_sent_at"),
+  /** Wrong codes typed for the pending address. */
+  codeAttempts: integer("code_attempts").notNull().default(0),
+  /** What the bot waits for from this customer: the address, or the code; null when nothing. */
+  awaiting: text("awaiting", { enum: ["address", "code"] }),
+  awaitingSince: integer("awaiting_since"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * Every email the shop sends, a row from the moment it is decided (in the transaction of what decided it) until
+ * the SMTP server accepted it or it was given up: one row per order and purpose (`delivery`, `receipt`, `refund`,
+ * `resend-<n>`; `confirm` rows belong to a customer, not an order). The row is claimed (`sending`) before the
+ * send; a crash between the send and the commit sends it again once at the restart (email/sender.ts).
+ */
+export const emailOutbox = sqliteTable(
+  "email_outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orderId: text("order_id"),
+    customerId: integer("customer_id").notNull(),
+    purpose: text("purpose").notNull(),
+    /** The recipient, sealed (context `email:<order id or customer:<id>>:<purpose>`). */
+    toEnc: text("to_enc").notNull(),
+    /** The message (subject, text, HTML) sealed under the same context; wiped once sent or given up. */
+    bodyEnc: text("body_enc"),
+    status: text("status", { enum: ["queued", "sending", "sent", "given_up"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    claimedAt: integer("claimed_at"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+    givenUpAt: integer("given_up_at"),
+  },
+  (table) => [
+    uniqueIndex("email_outbox_order_purpose_idx").on(table.orderId, table.purpose),
+    index("email_outbox_due_idx").on(table.status, table.nextAttemptAt),
+    index("email_outbox_customer_idx").on(table.customerId, table.createdAt),
   ],
 );

@@ -2,7 +2,8 @@
 // (delivery-message.ts), then `delivered` with the first Telegram message id. At least once: a crash between the
 // send and the commit, or a failure after the first of several messages, sends the same codes again.
 // Telegram refusing the chat (blocked, gone) or the message (a 400) ends in `delivery_failed` at once; a passing
-// failure (network, 5xx, a long 429) is retried with backoff up to DELIVERY_MAX_ATTEMPTS, then `delivery_failed`.
+// failure (network, 5xx, a long 429) is retried with backoff up to DELIVERY_MAX_ATTEMPTS, then `delivery_failed`;
+// with EMAIL_DELIVERY on, that move queues the codes by email (email-orders.ts), which then makes it `delivered`.
 import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import { customerLanguage } from "../customers/notify.js";
 import { markCustomerBlocked } from "../customers/repository.js";
@@ -10,6 +11,7 @@ import { resolveHold } from "../orders/hold.js";
 import { getOrder, getOrderState } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { planDelivery, type DeliveryPlan } from "./delivery-message.js";
+import { emailInsteadOfTelegram, queueReceipt } from "./email-orders.js";
 import { scheduleRetry, type PipelineDeps } from "./pipeline.js";
 
 /** Telegram will never take a message in this chat: the bot is blocked, the chat is gone, the user deactivated. */
@@ -88,8 +90,10 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
     cause: order.status === "delivery_failed" ? "resent" : heldMeanwhile ? "sent_before_hold" : "sent",
     actor,
     detail,
-    patch: { telegramMessageId: messageId, deliveredAt: now },
+    patch: { telegramMessageId: messageId, deliveredAt: now, deliveryChannel: "telegram" },
     also: () => {
+      // EMAIL_DELIVERY=always: a receipt with the code, committed with the delivery.
+      if (order.status === "fulfilled") queueReceipt(deps, order);
       if (heldMeanwhile) {
         deps.alerts.raise({ kind: heldMeanwhile === "dispute" ? "dispute" : "stripe_refund", orderId: order.id, text: `${order.id}: the code had already left when the order was held (${heldMeanwhile}); it was delivered` });
       }
@@ -124,8 +128,8 @@ function failed(deps: PipelineDeps, order: OrderRow, actor: string, error: unkno
     actor,
     detail: { error: reason, attempts: attempt },
     patch: { lastError: why },
-    // The alert commits with the move (the alert outbox is in the same database).
-    also: () => deps.alerts.raise({ kind: "delivery_failed", orderId: order.id, text: `${order.id}: ${why}` }),
+    // The alert, and the email that takes the code instead (EMAIL_DELIVERY), commit with the move (same database).
+    also: () => deps.alerts.raise({ kind: "delivery_failed", orderId: order.id, text: `${order.id}: ${why}${emailInsteadOfTelegram(deps, order)}` }),
   });
   return { sent: false, reason };
 }

@@ -12,6 +12,7 @@ import type { Translate } from "../bot/i18n.js";
 import type { Metrics } from "../ops/metrics.js";
 import { updateOrderFields } from "../orders/repository.js";
 import type { OrderRow } from "../orders/state-machine.js";
+import type { EmailChannel } from "./email-orders.js";
 
 export interface PipelineSettings {
   /** Attempts of a supplier order before review (3 by default). */
@@ -60,6 +61,8 @@ export interface PipelineDeps {
   risk: RiskSettings;
   supportContact: string;
   settings: PipelineSettings;
+  /** Email, the backup channel (EMAIL_DELIVERY): fallback when Telegram cannot deliver, receipts when always. */
+  email: EmailChannel;
 }
 
 /**

@@ -16,6 +16,7 @@ export interface Metrics {
   stepErrors: Counter<"step">;
   /** How long each Telegram send waited for its slot in the pacer, by lane (bot/pacing.ts). */
   telegramSendWait: Histogram<"lane">;
+  emails: Counter<"purpose" | "outcome">;
 }
 
 export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -62,6 +63,12 @@ export function createMetrics(db: Db, options: { defaultMetrics?: boolean } = {}
       help: "Time a Telegram send waited for its slot under the shop's pacing, by lane",
       labelNames: ["lane"],
       buckets: [0.001, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    emails: new Counter({
+      name: "shop_emails_total",
+      help: "Emails, by purpose (delivery, receipt, refund, resend, confirm) and outcome (sent, retry, given_up)",
+      labelNames: ["purpose", "outcome"],
       registers: [registry],
     }),
   };

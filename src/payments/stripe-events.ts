@@ -8,6 +8,8 @@ import { returnUnusedStock } from "../orders/stock-return.js";
 import { getOrder, getOrderByCharge, getOrderByPaymentIntent, updateOrderFields } from "../orders/repository.js";
 import { sendToReview, type ReviewDeps } from "../orders/review.js";
 import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
+import { parseEmailAddress, orderEmailContext } from "../email/address.js";
+import type { Sealer } from "../lib/crypto.js";
 import { formatMoney } from "../lib/money.js";
 import { addBan } from "../risk/bans.js";
 import type { RiskSettings } from "../risk/rules.js";
@@ -16,6 +18,8 @@ export interface StripeEventDeps extends ReviewDeps {
   /** An order became paid here: the pipeline takes it from there (the paid notice, a wake-up of the worker). */
   onPaid(orderId: string): void;
   risk: Pick<RiskSettings, "banOnDispute">;
+  /** Seals the customer's email from Checkout, like codes. */
+  sealer: Sealer;
 }
 type Deps = StripeEventDeps;
 
@@ -113,6 +117,9 @@ function onSessionPaid(deps: Deps, session: Stripe.Checkout.Session, event: Stri
   }
   const paymentIntentId = paymentIntentIdOf(session.payment_intent);
   const detail = { event_id: event.id, session_id: session.id, amount_total: session.amount_total, currency: session.currency };
+  // The email Checkout collected: where the codes go if Telegram cannot deliver them (sealed, never logged).
+  const email = parseEmailAddress(session.customer_details?.email);
+  const emailEnc = email ? deps.sealer.seal(email, orderEmailContext(order.id)) : null;
   const matches =
     session.id === order.stripeSessionId &&
     session.amount_total === order.amount &&
@@ -126,7 +133,7 @@ function onSessionPaid(deps: Deps, session: Stripe.Checkout.Session, event: Stri
       cause: event.type,
       actor: "stripe",
       detail,
-      patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now() },
+      patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now(), emailEnc },
     });
     deps.onPaid(paid.id);
     if (paymentIntentId) applyWaitingEvents(deps, paymentIntentId);
@@ -143,7 +150,7 @@ function onSessionPaid(deps: Deps, session: Stripe.Checkout.Session, event: Stri
       reason: what,
       actor: "stripe",
       detail,
-      patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now() },
+      patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now(), emailEnc },
       alert: { kind: "payment_mismatch" },
     });
     if (paymentIntentId) applyWaitingEvents(deps, paymentIntentId);

@@ -25,7 +25,17 @@ export interface FakeSession {
   line_items: Array<{ name: string; quantity: number; unit_amount: number }>;
   /** The page's language as the shop asked for it ("auto": the browser's). */
   locale: string;
+  /** What the customer typed on the page, as Stripe reports it once the session is complete (null before). */
+  customer_details: { email: string | null; name: string | null } | null;
   created: number;
+}
+
+/** What a payment on the checkout page may differ in: the amount, the card, the email the customer typed (null: none). */
+export interface PayOverrides {
+  amount_total?: number;
+  currency?: string;
+  card?: Partial<FakeCard>;
+  email?: string | null;
 }
 
 export interface FakeRefund {
@@ -125,13 +135,13 @@ export interface FakeStripe {
   setWebhookUrl(url: string): void;
   setCheckoutBaseUrl(url: string): void;
   /** Marks the session paid and returns the signed `checkout.session.completed` (not yet sent). */
-  pay(sessionId: string, overrides?: { amount_total?: number; currency?: string; card?: Partial<FakeCard> }): { payload: string; header: string; event: Stripe.Event };
+  pay(sessionId: string, overrides?: PayOverrides): { payload: string; header: string; event: Stripe.Event };
   /** Builds and signs any event around an object. */
   signedEvent(type: string, object: Record<string, unknown>): { payload: string; header: string; event: Stripe.Event };
   /** Posts a signed event to the shop's webhook; returns the HTTP status. */
   post(signed: { payload: string; header: string }): Promise<number>;
   /** Pays (and posts) in one step, as a customer on the checkout page would. */
-  completeCheckout(sessionId: string, overrides?: { amount_total?: number; currency?: string; card?: Partial<FakeCard> }): Promise<number>;
+  completeCheckout(sessionId: string, overrides?: PayOverrides): Promise<number>;
   /** Expires the session (Stripe's 30-minute timer or a Cancel) and posts the event. */
   expireCheckout(sessionId: string): Promise<number>;
   /**
@@ -179,11 +189,14 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
       checkoutBaseUrl = url;
     },
     pay(sessionId, overrides = {}) {
-      const { card: cardOverride, ...sessionOverrides } = overrides;
+      const { card: cardOverride, email, ...sessionOverrides } = overrides;
       const session = sessions.get(sessionId);
       if (!session) throw new Error(`no session ${sessionId}`);
       session.status = "complete";
       session.payment_status = "paid";
+      // Checkout always asks for an email; a customer with none is a test's choice (email: null).
+      const typed = email === undefined ? `buyer.${(session.client_reference_id ?? session.id).toLowerCase()}@example.com` : email;
+      session.customer_details = { email: typed, name: null };
       session.payment_intent ??= id("pi");
       if (!charges.has(session.payment_intent)) {
         const card: FakeCard = { fingerprint: randomBytes(8).toString("hex"), country: "US", funding: "credit", risk_level: "normal", risk_score: 12, cvc_check: "pass", ...cardOverride };
@@ -338,6 +351,7 @@ export async function startFakeStripe(options: FakeStripeOptions, port = 0, host
       allowed_payment_method_types: (params["allowed_payment_method_types"] as string[] | undefined) ?? [],
       line_items: lineItems,
       locale: String(params["locale"] ?? "auto"),
+      customer_details: null,
       created,
     };
     sessions.set(sessionId, session);

@@ -8,6 +8,8 @@ import { dirname, resolve } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { createShop, type Shop } from "../app.js";
+import { parseEmailAddress } from "../email/address.js";
+import { getOrder } from "../orders/repository.js";
 import { loadConfig } from "../config.js";
 import { getCustomer } from "../customers/repository.js";
 import { escapeHtml } from "../lib/html.js";
@@ -22,6 +24,7 @@ import { importStock, stockCounts } from "../supplier/stock/store.js";
 import { refreshStockAvailability } from "../catalog/stock-availability.js";
 import { products } from "../db/schema.js";
 import { createCodeCipher, createCodeFingerprinter } from "../lib/crypto.js";
+import { startFakeSmtp, type FakeSmtp } from "./fake-smtp.js";
 import { startFakeStripe, type FakeStripe } from "./fake-stripe.js";
 import { startFakeTelegram, type FakeTelegram } from "./fake-telegram.js";
 import { BEHAVIOUR_PRESETS, RELOADLY_PRESETS, SANDBOX_BEHAVIOURS, SANDBOX_RELOADLY_BEHAVIOURS } from "./presets.js";
@@ -37,7 +40,7 @@ export const SANDBOX_ADMIN_ID = 1;
 const SANDBOX_TOKEN = "100000:SANDBOX-offline-token-not-for-telegram";
 
 export interface SandboxOptions {
-  /** The environment to read (HTTP_PORT, SANDBOX_DATABASE_PATH, CATALOG_PATH, LOG_LEVEL). */
+  /** The environment to read (HTTP_PORT, SANDBOX_DATABASE_PATH, CATALOG_PATH, LOG_LEVEL, SMTP_URL, EMAIL_FROM, EMAIL_DELIVERY). */
   env?: NodeJS.ProcessEnv;
   /** Print the banner (the CLI does; tests do not). */
   banner?: boolean;
@@ -49,6 +52,8 @@ export interface Sandbox {
   stripe: FakeStripe;
   supplier: SupplierSimulator;
   reloadly: ReloadlySimulator;
+  /** The sandbox's own mail server (the Mailbox panel), unless SMTP_URL points elsewhere. */
+  smtp: FakeSmtp | undefined;
   url: string;
   stop(): Promise<void>;
 }
@@ -100,6 +105,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     topupBehaviours: behaviourOf("topups"),
   });
 
+  // Email goes to a mail server on this machine, whose mailbox the web page shows, unless SMTP_URL says otherwise.
+  const smtp = env["SMTP_URL"] ? undefined : await startFakeSmtp();
+
   const config = loadConfig({
     BOT_TOKEN: SANDBOX_TOKEN,
     TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -133,6 +141,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     SUPPORT_CONTACT: "@sandbox_support",
     SHOP_NAME: env["SHOP_NAME"] || "Code Shop (sandbox)",
     LOG_LEVEL: env["LOG_LEVEL"] || "warn",
+    SMTP_URL: env["SMTP_URL"] || smtp!.url,
+    EMAIL_FROM: env["EMAIL_FROM"] || "Code Shop (sandbox) <shop@sandbox.example>",
+    // Every purchase mails a receipt, so the Mailbox shows what customers get; a blocked bot mails the code instead.
+    EMAIL_DELIVERY: env["EMAIL_DELIVERY"] || "always",
+    EMAIL_RETRY_BASE_MS: "5000",
   });
 
   let baseUrl = "";
@@ -161,6 +174,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sendSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), text: z.string().min(1).max(4096), replyTo: z.number().int().optional() });
   const documentSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), fileName: z.string().min(1).max(128), content: z.string().max(2_000_000), caption: z.string().max(1024).optional() });
   const payInvoiceSchema = z.object({ userId: z.number().int(), messageId: z.number().int() });
+  const blockSchema = z.object({ userId: z.number().int().positive(), blocked: z.boolean() });
   const tapSchema = z.object({ chatId: z.number().int(), userId: z.number().int(), messageId: z.number().int(), data: z.string().min(1).max(64) });
 
   async function routes(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -213,6 +227,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const deadline = Date.now() + 5_000;
       while (!telegram.callbackAnswers.has(id) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 25));
       sendJson(res, 200, { answer: telegram.callbackAnswers.get(id) ?? null });
+      return true;
+    }
+    if (req.method === "POST" && path === "/sandbox/api/block") {
+      // The customer blocks (or unblocks) the bot, as Telegram reports it: my_chat_member to the bot.
+      const body = blockSchema.parse(await json());
+      telegram.setBlocked(body.userId, body.blocked);
+      sendJson(res, 200, { blocked: [...telegram.blocked] });
+      return true;
+    }
+    if (req.method === "GET" && path === "/sandbox/api/mailbox") {
+      // What the customers received, newest first: the HTML is shown in a sandboxed frame (no scripts).
+      const mails = [...(smtp?.mails ?? [])].reverse().map((mail) => ({ id: mail.id, to: mail.to, subject: mail.subject, receivedAt: mail.receivedAt, html: mail.html ?? null, text: mail.text }));
+      sendJson(res, 200, { local: smtp !== undefined, blocked: [...telegram.blocked], mails });
       return true;
     }
     if (req.method === "POST" && path === "/sandbox/api/pay-invoice") {
@@ -276,11 +303,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       if (req.method === "GET" && !checkout[2]) {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(checkoutPage(session, Date.now(), checkoutLocale(session, req.headers["accept-language"])));
+        res.end(checkoutPage(session, Date.now(), checkoutLocale(session, req.headers["accept-language"]), typicalEmail(session.client_reference_id)));
         return true;
       }
       if (req.method === "POST" && checkout[2] === "pay") {
-        if (session.status === "open") await stripe.completeCheckout(session.id);
+        // The email the customer typed on the page, as Stripe reports it (customer_details.email).
+        const form = new URLSearchParams((await readRawBody(req)).toString("utf8"));
+        if (session.status === "open") await stripe.completeCheckout(session.id, { email: parseEmailAddress(form.get("email")) ?? null });
         res.writeHead(303, { location: toChat(session.success_url) });
         res.end();
         return true;
@@ -292,6 +321,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     }
     return false;
+  }
+
+  /** What the customer would type on the checkout page: their first name and id at example.com. */
+  function typicalEmail(orderId: string | null): string {
+    const order = orderId ? getOrder(shop.db, orderId) : undefined;
+    const user = order ? [...telegram.users()].find((u) => u.id === order.customerId) : undefined;
+    if (!user) return "customer@example.com";
+    return `${(user.first_name.split(" ")[0] ?? "customer").toLowerCase().replace(/[^a-z0-9]/g, "") || "customer"}.${user.id}@example.com`;
   }
 
   /** Each product with more than the default source, in the order its sources are tried, with its stock. */
@@ -368,6 +405,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         "      switch Reloadly's behaviours on the right to watch the failover",
         "    • Mobile airtime through Reloadly: Digicel Haiti, Telcel Mexico 200 MXN",
         "    • In the ops chat: /review, /stats, /pending, /order <id>, /stock, /balance",
+        "    • ✉️ Mailbox: each purchase mails a receipt (EMAIL_DELIVERY=always); 🚫 Block the bot",
+        "      in the chat's header and the code goes by email instead; /email confirms an address",
         "",
         `  Data: ${databasePath}  ·  set BOT_TOKEN in .env to run the real shop.`,
         line,
@@ -381,11 +420,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stripe,
     supplier,
     reloadly,
+    smtp,
     url: baseUrl,
     async stop() {
       clearInterval(expiry);
       await shop.stop();
-      await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close()]);
+      await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close(), smtp?.close()]);
     },
   };
 }

@@ -6,7 +6,9 @@
 // after fulfilment; Telegram Stars payments (with the shop killed between the pre-checkout and the charge, or
 // right after the payment arrives, the update lost, a second charge); Telegram 429s and blocked customers;
 // deliveries too long for one message (ten long codes, a supplier's long instructions); the database refusing some
-// writes (unexpected step errors); and the shop itself killed with SIGKILL and restarted. Then it checks, from the
+// writes (unexpected step errors); the mail server saying "later" (4xx), refusing (5xx) or dropping the connection
+// while receipts and fallback emails go out (EMAIL_DELIVERY=always); and the shop itself killed with SIGKILL and
+// restarted. Then it checks, from the
 // database, its backup and what the fakes recorded, that nothing paid was lost or doubled, that one supplier order
 // fulfilled each shop order, and that every order that needed a person was announced in the ops chat.
 //
@@ -23,6 +25,7 @@ import { createCodeCipher, createCodeFingerprinter } from "../../src/lib/crypto.
 import { startReloadlySimulator, type ReloadlyBehaviourInput, type ReloadlySimulator } from "../../src/supplier/reloadly/simulator.js";
 import { parseStockFile } from "../../src/supplier/stock/parse.js";
 import { importStock } from "../../src/supplier/stock/store.js";
+import { startFakeSmtp, type FakeSmtp, type SmtpFault } from "../../src/sandbox/fake-smtp.js";
 import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, stripHtml, type ChatMessage, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SimBehaviourInput, type SupplierSimulator } from "../../src/supplier/simulator.js";
@@ -154,6 +157,15 @@ const RELOADLY_BEHAVIOURS: Record<ReloadlyFault, ReloadlyBehaviourInput> = {
 };
 
 type PaymentFault = keyof typeof PAYMENT_FAULTS;
+
+/** What the mail server does with each email (receipts, and codes Telegram could not deliver). */
+const SMTP_FAULTS = { none: 70, try_later: 15, refused: 5, dropped: 10 } as const;
+const SMTP_BEHAVIOURS: Record<keyof typeof SMTP_FAULTS, SmtpFault | undefined> = {
+  none: undefined,
+  try_later: { kind: "reply", code: 451, message: "greylisted, try again later" },
+  refused: { kind: "reply", code: 550, message: "mailbox unavailable" },
+  dropped: { kind: "drop" },
+};
 const STARS_FAULTS: ReadonlySet<PaymentFault> = new Set(["stars", "stars_kill_before_charge", "stars_kill_after_payment", "stars_update_lost", "stars_second_charge"]);
 
 /** The card behind a payment: Radar finds it risky, or it is one card shared by many accounts (fraud rules hold both). */
@@ -251,6 +263,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     },
   });
 
+  // The mail server: every email meets a fault now and then (a 4xx retried, a 5xx given up, a dropped connection).
+  const smtp: FakeSmtp = await startFakeSmtp();
+  smtp.setRule(() => {
+    const fault = pick(random, SMTP_FAULTS);
+    if (fault !== "none") count(`email: ${fault.replace(/_/g, " ")}`);
+    return SMTP_BEHAVIOURS[fault];
+  });
+
   // The shop's own stock, encrypted with the shop's key in the shop's database before it starts.
   const codeKey = randomBytes(32);
   const seedDb = openDatabase(dbPath);
@@ -311,6 +331,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     MAX_ORDERS_PER_HOUR: "10000",
     WORKER_CONCURRENCY: "32",
     LOG_LEVEL: "warn",
+    // Email as the backup channel, with a receipt for every delivery so that the mail server sees traffic.
+    SMTP_URL: smtp.url,
+    EMAIL_FROM: "Chaos Shop <shop@chaos.example>",
+    EMAIL_DELIVERY: "always",
+    EMAIL_RETRY_BASE_MS: "200",
+    EMAIL_MAX_ATTEMPTS: "6",
   };
 
   // The shop process, killed and restarted at random moments.
@@ -644,6 +670,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     "SELECT status, review_alerted_at, paid_at FROM orders WHERE id = ?",
   );
   const alertSent = db.prepare<[string, string], { n: number }>("SELECT count(*) AS n FROM alert_outbox WHERE order_id = ? AND kind = ? AND sent_at IS NOT NULL");
+  const emailsInFlight = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM email_outbox WHERE order_id = ? AND status IN ('queued', 'sending')");
+  const alertsWaiting = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM alert_outbox WHERE order_id = ? AND kind IN ('delivery_failed', 'email_failed') AND sent_at IS NULL AND given_up_at IS NULL");
   const SETTLED = new Set(["delivered", "refunded"]);
   const secondChargesReturned = (r: OrderRecord) =>
     r.payment !== "stars_second_charge" ||
@@ -655,6 +683,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const row = statusOf.get(r.orderId);
     if (!row) return false;
     if (!r.paid) return true;
+    // Its emails (a receipt, the codes Telegram could not deliver, a refund notice) sent or given up.
+    if (emailsInFlight.get(r.orderId)!.n > 0) return false;
+    // And its delivery alerts out (an order delivered by email a moment after Telegram refused it would otherwise
+    // count as settled before its delivery_failed alert's cooldown has passed).
+    if (alertsWaiting.get(r.orderId)!.n > 0) return false;
     if (!secondChargesReturned(r)) return false;
     if (row.status === "delivery_failed") return alertSent.get(r.orderId, "delivery_failed")!.n > 0;
     return SETTLED.has(row.status) || (row.status === "needs_review" && row.review_alerted_at !== null);
@@ -843,6 +876,34 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (chatId !== buyer && text.includes(code)) violations.push(`${orderId}: its code reached chat ${chatId}, not the buyer's ${buyer}`);
     }
   }
+  // Emails: what the shop's outbox says, against what the mail server received (by Message-ID: <purpose.order.row@…>).
+  const channelOf = new Map((db.prepare("SELECT id, delivery_channel AS channel FROM orders").all() as Array<{ id: string; channel: string | null }>).map((row) => [row.id, row]));
+  const received = new Map<string, string[]>();
+  for (const mail of smtp.mails) received.set(mail.messageId ?? "", [...(received.get(mail.messageId ?? "") ?? []), mail.text]);
+  const mailTextOf = (orderId: string) => smtp.mails.filter((mail) => mail.messageId?.includes(`.${orderId}.`) && /^<(delivery|resend-\d+)\./.test(mail.messageId)).map((mail) => mail.text).join("\n");
+  const emailRows = db.prepare("SELECT id, order_id, customer_id, purpose, status FROM email_outbox").all() as Array<{ id: number; order_id: string | null; customer_id: number; purpose: string; status: string }>;
+  let duplicates = 0;
+  for (const row of emailRows) {
+    const copies = received.get(`<${row.purpose}.${row.order_id ?? `c${row.customer_id}`}.${row.id}@chaos.example>`)?.length ?? 0;
+    if (row.status === "sent" && copies === 0) violations.push(`email ${row.id} (${row.purpose} of ${row.order_id}): marked sent, but the mail server never took it`);
+    if (row.status !== "sent" && row.status !== "given_up") violations.push(`email ${row.id} (${row.purpose} of ${row.order_id}): still ${row.status} at the end`);
+    if (row.status === "given_up" && row.order_id && !opsText.includes(row.order_id)) violations.push(`email ${row.id} (${row.purpose} of ${row.order_id}): given up, but the ops chat never heard of it`);
+    // The documented window: a crash after the server took it and before the commit sends it once more, no more.
+    if (copies > 1) duplicates += copies - 1;
+    if (copies > 1 + kills) violations.push(`email ${row.id} (${row.purpose} of ${row.order_id}): received ${copies} times across ${kills} crashes`);
+  }
+  // At most one duplicate per email in flight (4 at a time) per crash.
+  if (duplicates > kills * 4) violations.push(`${duplicates} duplicate emails, more than ${kills} crashes can explain`);
+  // Every order delivered by email has its codes' email sent.
+  for (const [id, row] of channelOf) {
+    if (row.channel !== "email") continue;
+    if (!emailRows.some((email) => email.order_id === id && email.status === "sent" && /^(delivery|resend-\d+)$/.test(email.purpose))) violations.push(`${id}: delivered by email, but no email with its codes was sent`);
+  }
+  faults["email: sent"] = emailRows.filter((row) => row.status === "sent").length;
+  faults["email: given up"] = emailRows.filter((row) => row.status === "given_up").length;
+  faults["email: duplicates from a crash"] = duplicates;
+  faults["delivery: by email (Telegram refused)"] = [...channelOf.values()].filter((row) => row.channel === "email").length;
+
   const deliveredAs = { messages: 0, document: 0 };
   const sentEvent = db.prepare<[string], { detail: string | null }>("SELECT detail FROM order_events WHERE order_id = ? AND to_status = 'delivered' ORDER BY id LIMIT 1");
   for (const record of records) {
@@ -852,14 +913,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (detail.as === "document") deliveredAs.document += 1;
     else if ((detail.messages ?? 1) > 1) deliveredAs.messages += 1;
     const [fulfilling] = supplierOrdersOf(record.orderId).filter((order) => order.fulfilling);
-    const text = botTextByChat.get(record.customerId) ?? "";
+    // Delivered by email (Telegram could not take it): the codes are in the mail the server received, not the chat.
+    const byEmail = channelOf.get(record.orderId)?.channel === "email";
+    const text = byEmail ? mailTextOf(record.orderId) : (botTextByChat.get(record.customerId) ?? "");
     if (!fulfilling?.complete) {
       violations.push(`${record.orderId}: delivered, but its supplier order is ${fulfilling ? "not complete" : "missing"}`);
       continue;
     }
     for (const code of fulfilling.codes) {
       // In a message, copyable; in a file, a line of its own ("Code: …", "Код: …").
-      if (!text.includes(`<code>${code}</code>`) && !text.includes(`: ${code}\n`)) violations.push(`${record.orderId}: delivered, but its code is not in the buyer's chat`);
+      if (byEmail ? !text.includes(`: ${code}`) : !text.includes(`<code>${code}</code>`) && !text.includes(`: ${code}\n`)) {
+        violations.push(`${record.orderId}: delivered${byEmail ? " by email" : ""}, but its code is not in the buyer's ${byEmail ? "email" : "chat"}`);
+      }
     }
   }
   // No code rests in plaintext: not in the database file, its WAL, or a backup of it.
@@ -873,7 +938,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (found.length > 0) violations.push(`${found.length} code(s) in plaintext in ${file}`);
   }
   db.close();
-  await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close()]);
+  await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close(), smtp.close()]);
   if (violations.length === 0) rmSync(dir, { recursive: true, force: true });
   else log(`  kept the run's files in ${dir}`);
 

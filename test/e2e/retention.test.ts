@@ -100,8 +100,25 @@ describe("retention", () => {
   });
 });
 
+describe("the email outbox", () => {
+  it("loses its settled emails past RETENTION_DAYS; one still queued or being sent stays, however old", () => {
+    const db = openDatabase(":memory:");
+    const old = Date.now() - 100 * DAY;
+    const insert = db.$client.prepare(
+      "INSERT INTO email_outbox (order_id, customer_id, purpose, to_enc, body_enc, status, created_at, sent_at, given_up_at) VALUES (?, 1, 'delivery', 'sealed', ?, ?, ?, ?, ?)",
+    );
+    insert.run("ORD-SENT0001", null, "sent", old, old, null);
+    insert.run("ORD-GIVEN001", null, "given_up", old, null, old);
+    insert.run("ORD-QUEUED01", "sealed", "queued", old, null, null);
+    insert.run("ORD-SENDING1", "sealed", "sending", old, null, null);
+    insert.run("ORD-SENT0002", null, "sent", Date.now(), Date.now(), null);
+    expect(pruneOldRows(db, Date.now(), 90)).toEqual({ email_outbox: 2 });
+    expect(db.$client.prepare("SELECT order_id FROM email_outbox ORDER BY order_id").all()).toEqual([{ order_id: "ORD-QUEUED01" }, { order_id: "ORD-SENDING1" }, { order_id: "ORD-SENT0002" }]);
+  });
+});
+
 describe("the retention rules", () => {
   it("name only tables of records, never orders, their log, their codes or disputes", () => {
-    expect(RETENTION_RULES.map((rule) => rule.table).sort()).toEqual([...PRUNED].sort());
+    expect(RETENTION_RULES.map((rule) => rule.table).sort()).toEqual([...PRUNED, "email_outbox"].sort());
   });
 });

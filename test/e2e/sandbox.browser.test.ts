@@ -2,7 +2,8 @@
 // Buy a gift card, pay on the checkout page, see the code in the chat; pay in Stars on the invoice; a top-up that
 // fails and is refunded, with the alert visible in the ops chat; a product routed through several sources, with
 // Reloadly's behaviour switched in the panel; a Russian customer from the catalog to the delivery; a message 3,000
-// characters long; a phone-sized window; /start typed before any customer exists.
+// characters long; a phone-sized window; /start typed before any customer exists; the Mailbox, with a purchase's
+// receipt and the code mailed to a customer who blocked the bot, each shown as the customer's mail client would.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -149,6 +150,64 @@ describe.runIf(run)("the sandbox in a browser", () => {
     await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toMatch(/Заказ ORD-\w{8}: (доставлен|готов|оплачен)/);
     await page.screenshot({ path: "test-results/sandbox-ru.png" });
   }, 60_000);
+
+  it("the Mailbox shows the receipt mailed to the address typed on the checkout page, and the code mailed when the customer blocked the bot", async () => {
+    await page.goto(sandbox.url + "/");
+    await page.locator("#lang").selectOption("en");
+    await page.getByRole("button", { name: "+ New" }).click();
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("Welcome to");
+    const buySteam = async () => {
+      await chat().locator("..").locator("input").fill("/start buy_steam-20-usd");
+      await page.keyboard.press("Enter");
+      await button(/^🛒 Buy for \$21\.99/).click();
+      await button(/^1 × \$21\.99/).click();
+      await expect.poll(() => chat().getByRole("button", { name: /^💳 Pay \$21\.99/ }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    };
+    await buySteam();
+    await button(/^💳 Pay \$21\.99/).click();
+    await page.waitForURL(/\/checkout\/cs_test_/);
+    // Like Stripe's page, it asks for an email, filled in as the customer would have it.
+    expect(await page.getByTestId("email").inputValue()).toMatch(/^[a-z]+\.\d+@example\.com$/);
+    await page.getByTestId("email").fill("mia@example.com");
+    await page.getByRole("button", { name: "Pay $21.99" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await expect.poll(() => chat().innerText(), { timeout: 15_000 }).toContain("How to redeem");
+    const first = /ORD-[0-9A-Z]{8}/.exec(await chat().innerText())![0];
+    expect([...sandbox.stripe.sessions.values()].find((s) => s.client_reference_id === first)!.customer_details!.email).toBe("mia@example.com");
+
+    const mailbox = page.getByTestId("mailbox");
+    await mailbox.locator("summary").click();
+    await expect.poll(() => mailbox.innerText(), { timeout: 15_000 }).toContain(`Receipt for order ${first}: Steam Wallet 20 USD`);
+    expect(await mailbox.innerText()).toContain("to mia@example.com");
+    await mailbox.getByText(`Receipt for order ${first}: Steam Wallet 20 USD`).click();
+    const view = page.frameLocator('[data-testid="mail-view"]');
+    const firstCode = sandbox.supplier.orderByReference(first)!.items[0]!.code!;
+    await expect.poll(() => view.locator("body").innerText(), { timeout: 15_000 }).toContain(firstCode);
+    // Rendered as HTML (the code in its own styled block), in a frame that runs no script.
+    expect(await view.locator("code").first().innerText()).toBe(firstCode);
+    expect(await page.getByTestId("mail-view").getAttribute("sandbox")).toBe("");
+    await page.screenshot({ path: "test-results/sandbox-mailbox.png" });
+
+    // The customer blocks the bot after opening a second order: its code goes by email instead of the chat.
+    await buySteam();
+    await page.locator("#blockToggle").click();
+    await expect.poll(() => page.locator("#blockToggle").innerText()).toContain("Unblock");
+    const before = await chat().innerText();
+    await button(/^💳 Pay \$21\.99/).click();
+    await page.waitForURL(/\/checkout\/cs_test_/);
+    await page.getByRole("button", { name: "Pay $21.99" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await expect.poll(() => mailbox.innerText(), { timeout: 20_000 }).toMatch(/Your Steam Wallet 20 USD · order ORD-\w{8}/);
+    const second = /Your Steam Wallet 20 USD · order (ORD-\w{8})/.exec(await mailbox.innerText())![1]!;
+    await mailbox.getByText(`Your Steam Wallet 20 USD · order ${second}`).click();
+    await expect.poll(() => view.locator("body").innerText(), { timeout: 15_000 }).toContain(sandbox.supplier.orderByReference(second)!.items[0]!.code!);
+    expect(await view.locator("body").innerText()).toContain("We could not deliver order");
+    expect(await chat().innerText()).not.toContain(sandbox.supplier.orderByReference(second)!.items[0]!.code!);
+    expect(before.length).toBeGreaterThan(0);
+    await page.screenshot({ path: "test-results/sandbox-mailbox-blocked.png" });
+    await page.locator("#blockToggle").click();
+    await expect.poll(() => page.locator("#blockToggle").innerText()).toContain("Block the bot");
+  }, 90_000);
 
   it("holds a 3,000-character message without a space: it wraps, and every panel keeps its width", async () => {
     const input = page.locator("#customerInput");

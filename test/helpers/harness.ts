@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createShop, type Shop, type ShopOptions } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { startFakeSmtp, type FakeSmtp } from "../../src/sandbox/fake-smtp.js";
 import { startFakeStripe, type FakeStripe } from "../../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, stripHtml, type ChatMessage, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator, type SimulatorOptions, type SupplierSimulator } from "../../src/supplier/simulator.js";
@@ -28,6 +29,8 @@ export interface Harness {
   stripe: FakeStripe;
   supplier: SupplierSimulator;
   reloadly: ReloadlySimulator;
+  /** The mail server the shop sends to (SMTP_URL), with the `smtp` option. */
+  smtp: FakeSmtp | undefined;
   dir: string;
   dbPath: string;
   logs: string[];
@@ -53,6 +56,8 @@ export interface HarnessOptions {
   simulator?: Partial<SimulatorOptions>;
   reloadly?: Partial<ReloadlySimulatorOptions>;
   env?: Record<string, string>;
+  /** A real SMTP server in the test process (src/sandbox/fake-smtp.ts), the shop's SMTP_URL pointing at it. */
+  smtp?: boolean;
 }
 
 /** The environment that points a shop at a Reloadly simulator. */
@@ -74,6 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const stripe = await startFakeStripe({ webhookSecret: STRIPE_SECRET });
   const supplier = await startSupplierSimulator({ apiKey: SUPPLIER_KEY, webhookSecret: SUPPLIER_SECRET, webhookRetryScale: 0.001, ...options.simulator });
   const reloadly = await startReloadlySimulator({ clientId: RELOADLY_CLIENT_ID, clientSecret: RELOADLY_CLIENT_SECRET, ...options.reloadly });
+  const smtp = options.smtp ? await startFakeSmtp() : undefined;
   const logs: string[] = [];
   const env = {
     BOT_TOKEN: TOKEN,
@@ -100,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     RISK_MAX_ORDERS_PER_DAY: "off",
     RISK_MAX_VALUE_PER_DAY: "off",
     ...reloadlyEnv(reloadly),
+    ...(smtp ? { SMTP_URL: smtp.url, EMAIL_FROM: "Test Shop <shop@example.com>", EMAIL_RETRY_BASE_MS: "100" } : {}),
     ...options.env,
   };
   const config = loadConfig(env);
@@ -118,6 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     stripe,
     supplier,
     reloadly,
+    smtp,
     dir,
     dbPath,
     logs,
@@ -157,7 +165,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await harness.shop.stop().catch(() => undefined);
-      await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close()]);
+      await Promise.all([telegram.close(), stripe.close(), supplier.close(), reloadly.close(), smtp?.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,6 +11,7 @@ import { getOrder, getOrderEvents } from "../../orders/repository.js";
 import type { OrderRow } from "../../orders/state-machine.js";
 import { describeSource } from "../../supplier/sources.js";
 import { checkEnteredCode, checkRefund, enterCode, refundedByHand, refundOrder, resendOrder, retryOrder, type AdminDeps, type AdminResult } from "../../fulfilment/admin-actions.js";
+import { checkEmailResend, describeOrderEmail, resendByEmail } from "../../fulfilment/email-orders.js";
 import type { Monitors } from "../../ops/monitors.js";
 import { describeImport, describeStock, importStockFile, StockImportError } from "../../ops/stock-import.js";
 import type { SyncReport } from "../../catalog/supplier-sync.js";
@@ -97,6 +98,15 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     return ctx.reply(lines.filter(Boolean).join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
   }
 
+  /** /resend <id> email: the question, when the order's codes can be emailed now. */
+  async function askEmailResend(ctx: ShopContext, orderId: string): Promise<unknown> {
+    const checked = checkEmailResend(deps.pipeline, orderId);
+    if (!checked.ok) return answer(ctx, checked);
+    const { keyboard } = confirmations.ask({ action: "resend_email", orders: [checked.order], payload: null, askedBy: ctx.from!.id, confirmLabel: "✉️ Email the codes" });
+    const lines = [`✉️ <b>Email the codes of ${checked.order.id} again?</b>`, orderLine(checked.order), `To: ${escapeHtml(checked.to)}`, "The customer gets the codes by email as soon as you confirm."];
+    return ctx.reply(lines.join("\n"), { parse_mode: "HTML", reply_markup: keyboard });
+  }
+
   const answer = (ctx: ShopContext, result: AdminResult) => ctx.reply(`${result.ok ? "✅" : "⚠️"} ${escapeHtml(result.message)}`, { parse_mode: "HTML" });
   const withId = (ctx: ShopContext & { match: string }, run: (id: string) => unknown) => {
     const id = ctx.match.trim().toUpperCase();
@@ -113,6 +123,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
         `Status: <b>${order.status}</b> · customer <code>${order.customerId}</code>${order.recipient ? ` · recipient <code>${escapeHtml(order.recipient)}</code>` : ""}`,
         order.supplierOrderId ? `Supplier order: <code>${escapeHtml(order.supplierOrderId)}</code>` : "",
         sourceLine(order),
+        ...describeOrderEmail(deps.pipeline, order).map(escapeHtml),
         order.holdReason ? `⏸ Held: ${escapeHtml(order.holdReason)} (no new supplier order, code not sent)` : "",
         ...riskLines(order),
         order.refundedAmount ? `Refunded: ${escapeHtml(formatMoney({ amount: order.refundedAmount, currency: order.currency }))}${order.refundedAmount < order.amount ? " (partial)" : ""}` : "",
@@ -167,7 +178,14 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     if (mode) return answer(ctx, refundedByHand(deps, id, ctx.from!.id, note.join(" ")));
     return askRefund(ctx, id);
   });
-  admin.command("resend", (ctx) => withId(ctx, async (id) => answer(ctx, await resendOrder(deps, id, ctx.from!.id))));
+  admin.command("resend", async (ctx) => {
+    // /resend <id>: in Telegram, at once; /resend <id> email: by email, after a confirmation.
+    const [idText = "", channel] = ctx.match.trim().split(/\s+/);
+    const id = idText.toUpperCase();
+    if (!ID.test(id) || (channel !== undefined && channel.toLowerCase() !== "email")) return ctx.reply("Use: /resend ORD-XXXXXXXX (in Telegram), or /resend ORD-XXXXXXXX email");
+    if (channel) return askEmailResend(ctx, id);
+    return answer(ctx, await resendOrder(deps, id, ctx.from!.id));
+  });
   admin.command("code", async (ctx) => {
     const [id, code, pin] = ctx.match.trim().split(/\s+/);
     if (!id || !ID.test(id.toUpperCase()) || !code) return ctx.reply("Use: /code ORD-XXXXXXXX CODE [PIN]");
@@ -319,7 +337,9 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
       result =
         action === "refund"
           ? refundOrder(deps, orderId, ctx.from.id)
-          : payload
+          : action === "resend_email"
+            ? resendByEmail(deps.pipeline, orderId, ctx.from.id)
+            : payload
             ? await enterCode(deps, orderId, ctx.from.id, payload.code, payload.pin)
             : { ok: false, message: `Nothing to do for ${action}.` };
     }

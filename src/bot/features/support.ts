@@ -7,7 +7,7 @@ import { isShippedLocale, SHIPPED_LOCALES } from "../../lib/locales.js";
 import type { ShopContext } from "../context.js";
 import type { BotDeps } from "../deps.js";
 
-export const CUSTOMER_COMMANDS = ["start", "orders", "help", "support", "cancel", "language"] as const;
+export const CUSTOMER_COMMANDS = ["start", "orders", "help", "support", "cancel", "language", "email"] as const;
 
 export function supportFeature(deps: BotDeps): Composer<ShopContext> {
   const feature = new Composer<ShopContext>();

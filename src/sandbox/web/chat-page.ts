@@ -1,6 +1,7 @@
-// The sandbox's web chat: customers on the left, their chat in the middle, the ops chat and the suppliers'
-// controls (each product's sources, the generic simulator, the Reloadly simulator, a stock file upload) on the
-// right (on a phone: one of them at a time, behind tabs). Plain HTML and JS, no build step; it talks to
+// The sandbox's web chat: customers on the left, their chat in the middle, the ops chat, the Mailbox (the emails
+// customers received, each shown as their mail client would: its HTML in a sandboxed frame, no scripts) and the
+// suppliers' controls (each product's sources, the generic simulator, the Reloadly simulator, a stock file upload)
+// on the right (on a phone: one of them at a time, behind tabs). Plain HTML and JS, no build step; it talks to
 // /sandbox/api/*. Whatever a message holds (3,000 characters without a space), it wraps: the panels keep their width.
 export const CHAT_PAGE = /* html */ `<!doctype html>
 <html lang="en">
@@ -39,7 +40,17 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   form.compose input { flex:1; min-width:0; background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:8px; padding:8px 10px; font:inherit; }
   button.primary, .new button, form.compose button { background:var(--accent); color:#06121d; border:0; border-radius:8px; padding:8px 12px; font-weight:600; cursor:pointer; }
   select { background:#0b121a; color:var(--text); border:1px solid #22303f; border-radius:6px; padding:5px; font:inherit; }
-  .right { display:grid; grid-template-rows: minmax(0, 1fr) auto; min-height:0; min-width:0; }
+  .right { display:grid; grid-template-rows: minmax(0, 1fr) auto auto; min-height:0; min-width:0; }
+  .mailbox { background:var(--panel); border-top:1px solid #0b121a; min-width:0; }
+  .mailbox summary { padding:8px 12px; cursor:pointer; font-weight:600; }
+  .mailbox summary small { color:var(--muted); font-weight:400; }
+  .mailbox .list { max-height:12vh; overflow:auto; }
+  .mailbox[open] ~ .supplier { max-height:22vh; }
+  .mail { padding:6px 12px; border-bottom:1px solid #0b121a; cursor:pointer; font-size:13px; overflow-wrap:anywhere; }
+  .mail.active { background:var(--mine); }
+  .mail small { color:var(--muted); display:block; }
+  .mailbox iframe { width:100%; height:28vh; border:0; background:#fff; display:block; }
+  header button.toggle { background:#22303f; color:var(--text); border:0; border-radius:6px; padding:4px 8px; font:inherit; font-size:12px; cursor:pointer; }
   .ops { display:flex; flex-direction:column; min-height:0; }
   .supplier { max-height:42vh; overflow:auto; background:var(--panel); padding:8px 12px; border-top:1px solid #0b121a; }
   .supplier table { width:100%; border-collapse:collapse; font-size:12px; }
@@ -55,14 +66,17 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   nav.tabs { display:none; background:var(--panel); border-bottom:1px solid #0b121a; }
   nav.tabs button { flex:1; background:none; color:var(--muted); border:0; border-bottom:2px solid transparent; padding:10px 4px; font:inherit; font-weight:600; cursor:pointer; }
   body[data-tab="customers"] nav.tabs [data-tab="customers"], body[data-tab="chat"] nav.tabs [data-tab="chat"],
-  body[data-tab="ops"] nav.tabs [data-tab="ops"], body[data-tab="supplier"] nav.tabs [data-tab="supplier"] { color:var(--text); border-bottom-color:var(--accent); }
+  body[data-tab="ops"] nav.tabs [data-tab="ops"], body[data-tab="supplier"] nav.tabs [data-tab="supplier"],
+  body[data-tab="mail"] nav.tabs [data-tab="mail"] { color:var(--text); border-bottom-color:var(--accent); }
   /* A phone: one panel at a time, the tabs choose which. */
   @media (max-width: 760px) {
     body { display:flex; flex-direction:column; }
     nav.tabs { display:flex; }
     .right { display:contents; }
-    aside, section.chat, section.ops, .supplier { display:none; flex:1; min-height:0; border:0; }
-    .supplier { max-height:none; }
+    aside, section.chat, section.ops, .supplier, .mailbox { display:none; flex:1; min-height:0; border:0; }
+    .supplier, .mailbox[open] ~ .supplier { max-height:none; }
+    body[data-tab="mail"] .mailbox { display:block; overflow:auto; }
+    .mailbox iframe { height:60vh; }
     body[data-tab="customers"] aside, body[data-tab="chat"] section.chat, body[data-tab="ops"] section.ops { display:flex; }
     body[data-tab="supplier"] .supplier { display:block; }
     .toast { max-width:90vw; }
@@ -70,7 +84,7 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
 </style>
 </head>
 <body data-tab="chat">
-<nav class="tabs" id="tabs"><button type="button" data-tab="customers">Customers</button><button type="button" data-tab="chat">Chat</button><button type="button" data-tab="ops">Ops</button><button type="button" data-tab="supplier">Supplier</button></nav>
+<nav class="tabs" id="tabs"><button type="button" data-tab="customers">Customers</button><button type="button" data-tab="chat">Chat</button><button type="button" data-tab="ops">Ops</button><button type="button" data-tab="mail">Mail</button><button type="button" data-tab="supplier">Supplier</button></nav>
 <aside>
   <header>Customers</header>
   <div class="customers" id="customers"></div>
@@ -80,7 +94,7 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
   </div>
 </aside>
 <section class="chat">
-  <header><span id="chatTitle">Chat</span><small>the bot as your customer sees it</small></header>
+  <header><span id="chatTitle">Chat</span><small>the bot as your customer sees it</small><button class="toggle" id="blockToggle" type="button" title="The customer blocks the bot: deliveries fail in Telegram and go by email">🚫 Block the bot</button></header>
   <div class="messages" id="chat" data-testid="customer-chat"><div class="hint">Press + New, or type /start below, to open a customer.</div></div>
   <form class="compose" id="composeCustomer"><input id="customerInput" placeholder="Message…" autocomplete="off"><button>Send</button></form>
 </section>
@@ -91,6 +105,11 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
     <div class="replying" id="replying"></div>
     <form class="compose" id="composeOps"><input id="opsInput" placeholder="/review" autocomplete="off"><button>Send</button></form>
   </section>
+  <details class="mailbox" id="mailboxPanel" data-testid="mailbox">
+    <summary>✉️ Mailbox <small id="mailCount">the emails customers receive</small></summary>
+    <div class="list" id="mailList"></div>
+    <iframe id="mailView" title="The email as the customer sees it" sandbox="" referrerpolicy="no-referrer" data-testid="mail-view"></iframe>
+  </details>
   <div class="supplier" id="supplier"></div>
 </div>
 <div class="toast" id="toast"></div>
@@ -184,6 +203,7 @@ function render() {
   if (me) renderMessages($("chat"), state.chats[current] || [], current, current);
   else $("chat").innerHTML = '<div class="hint">Press + New, or type /start below, to open a customer.</div>';
   renderMessages($("ops"), state.chats[OPS] || [], OPS, ADMIN);
+  renderBlockToggle();
 }
 async function poll() {
   for (;;) {
@@ -231,7 +251,62 @@ $("composeCustomer").onsubmit = async (e) => {
   $("customerInput").value = "";
   await send(current, current, v);
 };
-for (const tab of document.querySelectorAll("#tabs button")) tab.onclick = () => showTab(tab.dataset.tab);
+for (const tab of document.querySelectorAll("#tabs button")) tab.onclick = () => { showTab(tab.dataset.tab); if (tab.dataset.tab === "mail") $("mailboxPanel").open = true; };
+
+// The Mailbox: what the sandbox's mail server received, newest first; the chosen one shown as the customer's mail
+// client would, its HTML in a frame with no scripts (sandbox="") and no way back into this page.
+let mailbox = { local: true, blocked: [], mails: [] };
+let mailShown = null;
+/** Chosen by a click: it stays shown; until then the newest is. */
+let mailPicked = false;
+function showMail(id) {
+  const mail = mailbox.mails.find((m) => m.id === id);
+  if (!mail) return;
+  mailShown = id;
+  $("mailView").srcdoc = mail.html || "<pre style='white-space:pre-wrap;font:14px monospace'>" + escapeHtml(mail.text) + "</pre>";
+  for (const row of document.querySelectorAll("#mailList .mail")) row.classList.toggle("active", Number(row.dataset.mailId) === id);
+}
+async function renderMailbox() {
+  try { mailbox = await api("mailbox"); } catch (e) { return; }
+  $("mailCount").textContent = mailbox.mails.length ? "(" + mailbox.mails.length + ")" : "the emails customers receive";
+  const list = $("mailList");
+  const ids = mailbox.mails.map((m) => m.id).join(",");
+  if (list.dataset.ids !== ids) {
+    list.dataset.ids = ids;
+    list.innerHTML = "";
+    if (!mailbox.local) list.innerHTML = '<div class="hint">Emails go to the mail server in SMTP_URL, not here.</div>';
+    else if (mailbox.mails.length === 0) list.innerHTML = '<div class="hint">No email yet. Buy something: its receipt comes here.</div>';
+    for (const m of mailbox.mails) {
+      const div = document.createElement("div");
+      div.className = "mail" + (m.id === mailShown ? " active" : "");
+      div.dataset.mailId = m.id;
+      div.innerHTML = escapeHtml(m.subject) + "<small>to " + escapeHtml(m.to.join(", ")) + " · " + escapeHtml(new Date(m.receivedAt).toLocaleTimeString()) + "</small>";
+      div.onclick = () => { mailPicked = true; showMail(m.id); };
+      list.appendChild(div);
+    }
+    // The newest, until one is chosen.
+    if (mailbox.mails.length && (!mailPicked || !mailbox.mails.some((m) => m.id === mailShown))) showMail(mailbox.mails[0].id);
+  }
+  renderBlockToggle();
+}
+function renderBlockToggle() {
+  const blocked = current && mailbox.blocked.includes(current);
+  $("blockToggle").textContent = blocked ? "✅ Unblock the bot" : "🚫 Block the bot";
+  $("blockToggle").style.display = current ? "" : "none";
+}
+$("blockToggle").onclick = async () => {
+  if (!current) return;
+  const blocked = !mailbox.blocked.includes(current);
+  const result = await api("block", { userId: current, blocked });
+  mailbox.blocked = result.blocked;
+  renderBlockToggle();
+  toast(blocked ? "Blocked: the bot cannot write to this customer; codes go by email" : "Unblocked: undelivered codes are sent again");
+};
+// Open or closed as it was before the checkout page (a page of its own) took the window.
+$("mailboxPanel").open = localStorage.getItem("mailbox") === "open";
+$("mailboxPanel").addEventListener("toggle", () => localStorage.setItem("mailbox", $("mailboxPanel").open ? "open" : "closed"));
+renderMailbox();
+setInterval(renderMailbox, 2000);
 $("composeOps").onsubmit = async (e) => { e.preventDefault(); const v = $("opsInput").value.trim(); if (!v) return; $("opsInput").value = ""; await send(OPS, ADMIN, v, opsReplyTo || undefined); opsReplyTo = null; $("replying").style.display = "none"; };
 document.addEventListener("keydown", (e) => { if (e.key === "Escape") { opsReplyTo = null; $("replying").style.display = "none"; } });
 

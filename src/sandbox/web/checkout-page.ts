@@ -1,16 +1,18 @@
-// The stand-in for Stripe Checkout: the order and amount, Pay (a signed checkout.session.completed to the
-// shop's real /webhooks/stripe) and Cancel (back to the bot, as Stripe's back link does). Like Stripe's page it
-// speaks the session's locale, or the browser's when the session says "auto".
+// The stand-in for Stripe Checkout: the order and amount, the customer's email (Checkout always asks for one; it
+// reaches the shop as customer_details.email), Pay (a signed checkout.session.completed to the shop's real
+// /webhooks/stripe) and Cancel (back to the bot, as Stripe's back link does). Like Stripe's page it speaks the
+// session's locale, or the browser's when the session says "auto".
 import { escapeHtml } from "../../lib/html.js";
 import { nearestLocale, type Locale } from "../../lib/locales.js";
 import { formatMoney } from "../../lib/money.js";
 import type { FakeSession } from "../fake-stripe.js";
 
 /** Stripe's words on its page (Stripe translates them, not the shop): one set per shipped locale. */
-const WORDS: Record<Locale, { pay: string; total: string; card: string; expiry: string; back: string; paid: string; expired: string; expiresIn: (minutes: number) => string }> = {
+const WORDS: Record<Locale, { pay: string; total: string; email: string; card: string; expiry: string; back: string; paid: string; expired: string; expiresIn: (minutes: number) => string }> = {
   en: {
     pay: "Pay",
     total: "Total due",
+    email: "Email",
     card: "Card number",
     expiry: "Expiry and CVC",
     back: "← Cancel and return to the bot",
@@ -21,6 +23,7 @@ const WORDS: Record<Locale, { pay: string; total: string; card: string; expiry: 
   ru: {
     pay: "Оплатить",
     total: "К оплате",
+    email: "Электронная почта",
     card: "Номер карты",
     expiry: "Срок действия и CVC",
     back: "← Отменить и вернуться в бот",
@@ -31,6 +34,7 @@ const WORDS: Record<Locale, { pay: string; total: string; card: string; expiry: 
   uk: {
     pay: "Сплатити",
     total: "До сплати",
+    email: "Електронна пошта",
     card: "Номер картки",
     expiry: "Термін дії та CVC",
     back: "← Скасувати й повернутися до бота",
@@ -41,6 +45,7 @@ const WORDS: Record<Locale, { pay: string; total: string; card: string; expiry: 
   es: {
     pay: "Pagar",
     total: "Total a pagar",
+    email: "Correo electrónico",
     card: "Número de tarjeta",
     expiry: "Vencimiento y CVC",
     back: "← Cancelar y volver al bot",
@@ -51,6 +56,7 @@ const WORDS: Record<Locale, { pay: string; total: string; card: string; expiry: 
   "pt-BR": {
     pay: "Pagar",
     total: "Total a pagar",
+    email: "E-mail",
     card: "Número do cartão",
     expiry: "Validade e CVC",
     back: "← Cancelar e voltar para o bot",
@@ -61,6 +67,7 @@ const WORDS: Record<Locale, { pay: string; total: string; card: string; expiry: 
   tr: {
     pay: "Öde",
     total: "Ödenecek tutar",
+    email: "E-posta",
     card: "Kart numarası",
     expiry: "Son kullanma tarihi ve CVC",
     back: "← İptal et ve bota dön",
@@ -76,7 +83,7 @@ export function checkoutLocale(session: Pick<FakeSession, "locale">, acceptLangu
   return nearestLocale(tag);
 }
 
-export function checkoutPage(session: FakeSession, nowMs: number, locale: Locale = "en"): string {
+export function checkoutPage(session: FakeSession, nowMs: number, locale: Locale = "en", email = "customer@example.com"): string {
   const words = WORDS[locale];
   const currency = session.currency.toUpperCase();
   const lines = session.line_items
@@ -109,6 +116,7 @@ export function checkoutPage(session: FakeSession, nowMs: number, locale: Locale
   <table>${lines}<tr><td><b>${escapeHtml(words.total)}</b></td><td><b>${total}</b></td></tr></table>
   ${closed ? `<p data-testid="status"><b>${escapeHtml(status)}</b></p>` : `<p class="muted">${escapeHtml(words.expiresIn(minutesLeft))}</p>`}
   <form method="post" action="/checkout/${encodeURIComponent(session.id)}/pay">
+    <label>${escapeHtml(words.email)}<input type="email" name="email" value="${escapeHtml(email).replace(/"/g, "&quot;")}" required autocomplete="email" data-testid="email"></label>
     <label>${escapeHtml(words.card)}<input value="4242 4242 4242 4242" readonly></label>
     <label>${escapeHtml(words.expiry)}<input value="12 / 34 · 123" readonly></label>
     <button type="submit" ${closed ? "disabled" : ""}>${escapeHtml(words.pay)} ${total}</button>
