@@ -183,3 +183,15 @@ checkout-ready-stars =
 
     Pay with Telegram Stars: tap <b>Pay</b> on the invoice below. The order is kept for you for 30 minutes, until { $until }.
 delivery-expiry-line = Valid until: { $date }
+
+# The operator's console: paused sales and promo codes.
+sales-paused = ⏸ Sales are paused for a short while. We'll be back soon — please try again a little later.
+button-promo = 🎟 Have a promo code?
+promo-ask = 🎟 Send your promo code for <b>{ $name }</b>.
+promo-accepted = ✅ Promo code <b>{ $code }</b> applied: { $discount } off.
+promo-unknown = This promo code doesn't exist or is no longer valid.
+promo-expired = This promo code has expired.
+promo-used-up = This promo code has been used up.
+promo-not-for-product = This promo code doesn't apply to this product.
+promo-try-again = Send another code, or tap Cancel.
+checkout-promo = 🎟 Promo code { $code } (was { $was })

@@ -184,3 +184,15 @@ checkout-ready-stars =
 
     Paga con Telegram Stars: toca <b>Pagar</b> en la factura de abajo. Guardamos el pedido 30 minutos, hasta las { $until }.
 delivery-expiry-line = Válido hasta: { $date }
+
+# La consola del operador: ventas en pausa y códigos promocionales.
+sales-paused = ⏸ Las ventas están en pausa por un rato. Volvemos pronto; inténtalo de nuevo un poco más tarde.
+button-promo = 🎟 ¿Tienes un código promocional?
+promo-ask = 🎟 Envía tu código promocional para <b>{ $name }</b>.
+promo-accepted = ✅ Código <b>{ $code }</b> aplicado: { $discount } de descuento.
+promo-unknown = Este código promocional no existe o ya no es válido.
+promo-expired = Este código promocional ha caducado.
+promo-used-up = Este código promocional ya se ha agotado.
+promo-not-for-product = Este código promocional no se aplica a este producto.
+promo-try-again = Envía otro código o toca Cancelar.
+checkout-promo = 🎟 Código promocional { $code } (antes { $was })

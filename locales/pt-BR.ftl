@@ -184,3 +184,15 @@ checkout-ready-stars =
 
     Pague com Telegram Stars: toque em <b>Pagar</b> na fatura abaixo. O pedido fica reservado por 30 minutos, até { $until }.
 delivery-expiry-line = Válido até: { $date }
+
+# O console do operador: vendas pausadas e códigos promocionais.
+sales-paused = ⏸ As vendas estão pausadas por um instante. Voltamos logo — tente de novo daqui a pouco.
+button-promo = 🎟 Tem um código promocional?
+promo-ask = 🎟 Envie seu código promocional para <b>{ $name }</b>.
+promo-accepted = ✅ Código <b>{ $code }</b> aplicado: { $discount } de desconto.
+promo-unknown = Este código promocional não existe ou não é mais válido.
+promo-expired = Este código promocional expirou.
+promo-used-up = Este código promocional já se esgotou.
+promo-not-for-product = Este código promocional não vale para este produto.
+promo-try-again = Envie outro código ou toque em Cancelar.
+checkout-promo = 🎟 Código promocional { $code } (antes { $was })

@@ -180,3 +180,15 @@ checkout-ready-stars =
 
     Telegram Stars ile ödeyin: aşağıdaki faturada <b>Öde</b>'ye dokunun. Sipariş 30 dakika, { $until } saatine kadar sizin için ayrılır.
 delivery-expiry-line = Son kullanma tarihi: { $date }
+
+# Operatör konsolu: duraklatılan satışlar ve promosyon kodları.
+sales-paused = ⏸ Satışlara kısa bir süre ara verildi. Yakında geri döneceğiz — lütfen biraz sonra tekrar deneyin.
+button-promo = 🎟 Promosyon kodunuz var mı?
+promo-ask = 🎟 <b>{ $name }</b> için promosyon kodunuzu gönderin.
+promo-accepted = ✅ <b>{ $code }</b> kodu uygulandı: { $discount } indirim.
+promo-unknown = Bu promosyon kodu yok ya da artık geçerli değil.
+promo-expired = Bu promosyon kodunun süresi doldu.
+promo-used-up = Bu promosyon kodunun kullanım hakkı bitti.
+promo-not-for-product = Bu promosyon kodu bu ürün için geçerli değil.
+promo-try-again = Başka bir kod gönderin ya da İptal'e dokunun.
+checkout-promo = 🎟 Promosyon kodu { $code } (önceki fiyat { $was })

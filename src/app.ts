@@ -152,8 +152,9 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const alerter = createAlerter({
     db,
     chatId: config.OPS_CHAT_ID,
-    send: async (chatId, text) => {
-      await alertsApi.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    send: async (chatId, text, buttons) => {
+      const keyboard = buttons?.length ? { reply_markup: { inline_keyboard: [buttons.map((b) => ({ text: b.text, callback_data: b.data }))] } } : {};
+      await alertsApi.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...keyboard });
     },
     logger,
     ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
@@ -260,7 +261,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const syncSupplierCatalog = genericSupplier
     ? () =>
         syncFromSupplier(
-          { db, supplier: genericSupplier, logger, now, alert: (text) => alerter.raise({ kind: "catalog_sync", text }) },
+          { db, supplier: genericSupplier, logger, now, alert: (text, kind) => alerter.raise({ kind: kind ?? "catalog_sync", text }) },
           { percent: config.CATALOG_MARKUP_PERCENT },
         )
     : undefined;
