@@ -2,7 +2,7 @@
 // code?"), cancel. While sales are paused the card says "back soon" instead of Buy.
 import { Composer, InlineKeyboard } from "grammy";
 import { getProduct, isForSale } from "../../catalog/catalog.js";
-import { pauseOf } from "../../catalog/pause.js";
+import { pauseOf, shopPause } from "../../catalog/pause.js";
 import { textOf } from "../../catalog/texts.js";
 import { getOrder } from "../../orders/repository.js";
 import { isCustomerBanned } from "../../risk/bans.js";
@@ -43,8 +43,9 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     if (orderLink && ORDER_ID_PATTERN.test(orderLink[2]!)) {
       return orderLink[1] === "paid" ? showPaidReturn(deps, ctx, orderLink[2]!) : showOrder(deps, ctx, orderLink[2]!);
     }
-    // The cached view is shared: a copy with the welcome as its text.
-    await show(ctx, { ...home(ctx), text: ctx.t("welcome", { shop: escapeHtml(deps.shopName) }) });
+    // The cached view is shared: a copy with the welcome as its text (and "back soon" while the shop is paused).
+    const welcome = ctx.t("welcome", { shop: escapeHtml(deps.shopName) });
+    await show(ctx, { ...home(ctx), text: shopPause(deps.db) ? `${welcome}\n\n${ctx.t("sales-paused")}` : welcome });
   });
 
   feature.callbackQuery("c", async (ctx) => {
