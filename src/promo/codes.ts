@@ -97,6 +97,7 @@ export function getPromo(db: Db, code: string): PromoRow | undefined {
 /** Adds a code; a code that exists (even turned off) is refused, so a code's terms never change under an order. */
 export function addPromo(db: Db, spec: PromoSpec, actor: string, now: number): { ok: true; promo: PromoRow } | { ok: false; message: string } {
   if (getPromo(db, spec.code)) return { ok: false, message: `${spec.code} exists already; codes keep their terms (turn it off and add another).` };
+  if (spec.expiresAt !== null && spec.expiresAt < now) return { ok: false, message: `${new Date(spec.expiresAt).toISOString().slice(0, 10)} has passed: give a day to come.` };
   db.insert(promoCodes).values({ ...spec, uses: 0, active: true, createdBy: actor, createdAt: now }).run();
   return { ok: true, promo: getPromo(db, spec.code)! };
 }

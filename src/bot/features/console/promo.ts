@@ -31,6 +31,7 @@ export function promoCommands(admin: Composer<ShopContext>, deps: ConsoleDeps, c
         if (!parsed.ok) return ctx.reply(`⚠️ ${parsed.message}\n${USAGE}`);
         const { spec } = parsed;
         if (getPromo(db, spec.code)) return ctx.reply(`⚠️ ${spec.code} exists already; codes keep their terms (turn it off and add another).`);
+        if (spec.expiresAt !== null && spec.expiresAt < deps.pipeline.now()) return ctx.reply("⚠️ That day has passed: give a day to come (YYYY-MM-DD, UTC).");
         return confirmations.ask(ctx, {
           action: "promo_add",
           data: spec,
