@@ -15,7 +15,8 @@ export const RETRYABLE_REVIEW_CAUSES: readonly string[] = ["insufficient_balance
 
 export type ReviewEntry = OrderRow & { reviewCause: string | null };
 
-const reviewCause = sql<string | null>`(SELECT e.cause FROM order_events e WHERE e.order_id = ${orders.id} AND e.to_status = 'needs_review' ORDER BY e.id DESC LIMIT 1)`.as(
+// Qualified by hand: drizzle writes a column of a one-table query unqualified, and "id" would mean the event's here.
+const reviewCause = sql<string | null>`(SELECT e.cause FROM order_events e WHERE e.order_id = "orders"."id" AND e.to_status = 'needs_review' ORDER BY e.id DESC LIMIT 1)`.as(
   "review_cause",
 );
 
