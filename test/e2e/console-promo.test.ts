@@ -120,6 +120,20 @@ describe("promo codes", () => {
     expect(getPromo(h.shop.db, "STARS20")!.uses).toBe(1);
   });
 
+  it("a top-up: the code first, then the player id; the confirmation and the order show the discounted total", async () => {
+    await addPromo("HALF 50% mlbb-86-diamonds");
+    const c = h.customer(8008);
+    await withPromo(c, "mlbb-86-diamonds", ["HALF"], "applied: 50% off");
+    await c.expect("player");
+    const confirmation = await askBot(h, c.id, "12345678", /Total|\$1\.00/);
+    expect(stripHtml(confirmation.text)).toContain("$1.00");
+    const before = h.telegram.version;
+    await tapAndWait(h, c.id, confirmation, "ok");
+    const summary = await h.telegram.waitFor(c.id, (m) => m.version > before && /ORD-\w{8}/.test(m.text) && m.buttons.flat().some((b) => b.url));
+    const orderId = /ORD-\w{8}/.exec(stripHtml(summary.text))![0];
+    expect(getOrder(h.shop.db, orderId)).toMatchObject({ amount: 100, originalAmount: 199, promoCode: "HALF", recipient: "12345678" });
+  });
+
   it("/promo off: refused at checkout from then on", async () => {
     await askBot(h, ADMIN_ID, "/promo off stars20", "STARS20 is off", OPS);
     await withPromo(h.customer(8007), "steam-20-usd", ["STARS20"], "doesn't exist or is no longer valid");

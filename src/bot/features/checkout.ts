@@ -152,7 +152,15 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
           });
         }
       }
-      const total = formatMoney(multiply({ amount: product.priceAmount, currency: product.priceCurrency }, 1), locale);
+      const list = multiply({ amount: product.priceAmount, currency: product.priceCurrency }, 1);
+      // With a promo, the total it leaves (checked again when the order is opened).
+      const discountedAmount = promoCode
+        ? await conversation.external(() => {
+            const checked = checkPromo(deps.db, promoCode!, product, list, deps.now());
+            return checked.ok ? checked.amount : list.amount;
+          })
+        : list.amount;
+      const total = formatMoney({ amount: discountedAmount, currency: list.currency }, locale);
       await ctx.reply(
         ctx.t("confirm-topup", { name, recipient: escapeHtml(recipient), what: ctx.t(`recipient-${rule.type}`), total: escapeHtml(total) }),
         { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("button-confirm"), CONFIRM).text(ctx.t("button-cancel"), CANCEL) },
