@@ -217,3 +217,14 @@ email-intro-receipt = Thank you for order { $order } ({ $amount }). Your code is
 email-intro-resend = Here is order { $order } again, as our support arranged.
 email-confirm-body = Your code to confirm this address for { $shop } is <code>{ $code }</code>. Type it in the chat with the bot within { $minutes } minutes. If you did not ask for it, ignore this email.
 email-footer = { $shop }, a shop in Telegram. Questions? Write to { $support }.
+# The operator's console: paused sales and promo codes.
+sales-paused = ⏸ Sales are paused for a short while. We'll be back soon — please try again a little later.
+button-promo = 🎟 Have a promo code?
+promo-ask = 🎟 Send your promo code for <b>{ $name }</b>.
+promo-accepted = ✅ Promo code <b>{ $code }</b> applied: { $discount } off.
+promo-unknown = This promo code doesn't exist or is no longer valid.
+promo-expired = This promo code has expired.
+promo-used-up = This promo code has been used up.
+promo-not-for-product = This promo code doesn't apply to this product.
+promo-try-again = Send another code, or tap Cancel.
+checkout-promo = 🎟 Promo code { $code } (was { $was })

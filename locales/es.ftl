@@ -218,3 +218,14 @@ email-intro-receipt = Gracias por el pedido { $order } ({ $amount }). Tu código
 email-intro-resend = Aquí tienes el pedido { $order } otra vez, como acordaste con nuestro soporte.
 email-confirm-body = Tu código para confirmar esta dirección en { $shop } es <code>{ $code }</code>. Escríbelo en el chat con el bot en los próximos { $minutes } minutos. Si no lo pediste, ignora este correo.
 email-footer = { $shop }, una tienda en Telegram. ¿Dudas? Escribe a { $support }.
+# La consola del operador: ventas en pausa y códigos promocionales.
+sales-paused = ⏸ Las ventas están en pausa por un rato. Volvemos pronto; inténtalo de nuevo un poco más tarde.
+button-promo = 🎟 ¿Tienes un código promocional?
+promo-ask = 🎟 Envía tu código promocional para <b>{ $name }</b>.
+promo-accepted = ✅ Código <b>{ $code }</b> aplicado: { $discount } de descuento.
+promo-unknown = Este código promocional no existe o ya no es válido.
+promo-expired = Este código promocional ha caducado.
+promo-used-up = Este código promocional ya se ha agotado.
+promo-not-for-product = Este código promocional no se aplica a este producto.
+promo-try-again = Envía otro código o toca Cancelar.
+checkout-promo = 🎟 Código promocional { $code } (antes { $was })

@@ -218,3 +218,14 @@ email-intro-receipt = Obrigado pelo pedido { $order } ({ $amount }). Seu código
 email-intro-resend = Aqui está o pedido { $order } de novo, como combinado com o nosso suporte.
 email-confirm-body = O seu código para confirmar este endereço na { $shop } é <code>{ $code }</code>. Digite-o na conversa com o bot em até { $minutes } minutos. Se você não pediu, ignore este e-mail.
 email-footer = { $shop }, uma loja no Telegram. Dúvidas? Escreva para { $support }.
+# O console do operador: vendas pausadas e códigos promocionais.
+sales-paused = ⏸ As vendas estão pausadas por um instante. Voltamos logo — tente de novo daqui a pouco.
+button-promo = 🎟 Tem um código promocional?
+promo-ask = 🎟 Envie seu código promocional para <b>{ $name }</b>.
+promo-accepted = ✅ Código <b>{ $code }</b> aplicado: { $discount } de desconto.
+promo-unknown = Este código promocional não existe ou não é mais válido.
+promo-expired = Este código promocional expirou.
+promo-used-up = Este código promocional já se esgotou.
+promo-not-for-product = Este código promocional não vale para este produto.
+promo-try-again = Envie outro código ou toque em Cancelar.
+checkout-promo = 🎟 Código promocional { $code } (antes { $was })

@@ -214,3 +214,14 @@ email-intro-receipt = { $order } siparişiniz ({ $amount }) için teşekkürler.
 email-intro-resend = Destek ekibimizle konuşulduğu gibi { $order } siparişi tekrar burada.
 email-confirm-body = { $shop } için bu adresi doğrulama kodunuz <code>{ $code }</code>. { $minutes } dakika içinde botla sohbete yazın. Bu kodu siz istemediyseniz bu e-postayı yok sayın.
 email-footer = { $shop }, Telegram'da bir mağaza. Sorunuz mu var? { $support } adresine yazın.
+# Operatör konsolu: duraklatılan satışlar ve promosyon kodları.
+sales-paused = ⏸ Satışlara kısa bir süre ara verildi. Yakında geri döneceğiz — lütfen biraz sonra tekrar deneyin.
+button-promo = 🎟 Promosyon kodunuz var mı?
+promo-ask = 🎟 <b>{ $name }</b> için promosyon kodunuzu gönderin.
+promo-accepted = ✅ <b>{ $code }</b> kodu uygulandı: { $discount } indirim.
+promo-unknown = Bu promosyon kodu yok ya da artık geçerli değil.
+promo-expired = Bu promosyon kodunun süresi doldu.
+promo-used-up = Bu promosyon kodunun kullanım hakkı bitti.
+promo-not-for-product = Bu promosyon kodu bu ürün için geçerli değil.
+promo-try-again = Başka bir kod gönderin ya da İptal'e dokunun.
+checkout-promo = 🎟 Promosyon kodu { $code } (önceki fiyat { $was })

@@ -11,6 +11,7 @@ import { createLaneApi } from "./bot/telegram-api.js";
 import type { BotDeps } from "./bot/deps.js";
 import { adminFeature } from "./bot/features/admin.js";
 import { adminFraudFeature } from "./bot/features/admin-fraud.js";
+import { consoleFeature } from "./bot/features/console/index.js";
 import { createI18n, type Translate } from "./bot/i18n.js";
 import { createPacer, type PacerOptions } from "./bot/pacing.js";
 import { connectBot, createUpdateSource } from "./bot/telegram.js";
@@ -33,12 +34,14 @@ import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } f
 import { processSupplierEvents } from "./fulfilment/supplier-events.js";
 import { createWorker, type Worker } from "./fulfilment/worker.js";
 import { refundExpiredRiskHolds } from "./fulfilment/risk-step.js";
-import { createHttpServer, listenOn, type HttpRoutes } from "./http/server.js";
+import { retryHeldForBalance } from "./fulfilment/bulk-retry.js";
+import { createHttpServer, createMonitoringServer, listenOn, type HttpRoutes } from "./http/server.js";
 import { createLifecycle, repeating, type Component } from "./lib/component.js";
 import { createCodeCipher, createCodeFingerprinter } from "./lib/crypto.js";
 import { createOrderId } from "./lib/ids.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createAlerter } from "./ops/alerts.js";
+import { createBroadcaster, type Broadcaster } from "./ops/broadcast.js";
 import { remindDisputesDue } from "./ops/dispute-due.js";
 import { createMetrics, type Metrics } from "./ops/metrics.js";
 import { createMonitors, createSupplierCallLog, type MonitorSettings, type Monitors } from "./ops/monitors.js";
@@ -68,6 +71,8 @@ export interface ShopOptions {
   alertGatherMs?: number;
   shopName?: string;
   limits?: { maxUnpaidOrders: number; maxOrdersPerHour: number };
+  /** Broadcast pacing of progress edits and retries (tests). */
+  broadcast?: { progressEveryMs?: number; retryDelayMs?: number };
   /** Do not poll Telegram for updates (benchmarks feed updates by hand). */
   noPolling?: boolean;
   workerIdleMs?: number;
@@ -99,11 +104,14 @@ export interface Shop {
   metrics: Metrics;
   monitors: Monitors;
   pipeline: PipelineDeps;
+  broadcaster: Broadcaster;
   t: Translate;
   /** The email outbox's sender; undefined when email is off (no SMTP_URL, or EMAIL_DELIVERY=off). */
   emailSender: EmailSender | undefined;
   /** The port the HTTP server listens on (after start). */
   port: number;
+  /** The port of the metrics listener (METRICS_PORT), when there is one (after start). */
+  metricsPort: number | undefined;
   readonly phase: ShopPhase;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -159,8 +167,9 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const alerter = createAlerter({
     db,
     chatId: config.OPS_CHAT_ID,
-    send: async (chatId, text) => {
-      await alertsApi.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    send: async (chatId, text, buttons) => {
+      const keyboard = buttons?.length ? { reply_markup: { inline_keyboard: [buttons.map((b) => ({ text: b.text, callback_data: b.data }))] } } : {};
+      await alertsApi.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...keyboard });
     },
     logger,
     ...(options.alertGatherMs !== undefined ? { gatherMs: options.alertGatherMs } : {}),
@@ -282,6 +291,8 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     jobs: stars ? [{ name: "Stars charges to return", run: () => refundDueStarsPayments(pipeline) }] : [],
   });
 
+  // What an admin does to orders from the bot, and the shop's own retry after a supplier balance top-up.
+  const adminDeps = { pipeline, wakeWorker: () => worker.wake() };
   const monitors = createMonitors({
     db,
     suppliers: suppliers.registry,
@@ -289,6 +300,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     logger,
     now,
     supplierCalls,
+    onBalanceTopUp: async (supplier) => (await retryHeldForBalance(adminDeps, supplier)).retried.length,
     settings: {
       ...(config.SUPPLIER_DAILY_SPEND !== undefined ? { dailySpendOverride: config.SUPPLIER_DAILY_SPEND } : {}),
       stockLowThreshold: config.STOCK_LOW_THRESHOLD,
@@ -303,7 +315,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
   const syncSupplierCatalog = genericSupplier
     ? () =>
         syncFromSupplier(
-          { db, supplier: genericSupplier, logger, now, alert: (text) => alerter.raise({ kind: "catalog_sync", text }) },
+          { db, supplier: genericSupplier, logger, now, alert: (text, kind) => alerter.raise({ kind: kind ?? "catalog_sync", text }) },
           { percent: config.CATALOG_MARKUP_PERCENT },
         )
     : undefined;
@@ -337,11 +349,14 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       redeliverToReturningCustomer(pipeline, customerId).catch((error: unknown) => logger.error({ err: error, customer_id: customerId }, "resending to a customer who came back failed"));
     },
   };
+  // Broadcasts send through their own lane of the pacer: customers' replies, deliveries and alerts go first.
+  const broadcaster = createBroadcaster({ db, api: createLaneApi(token, apiOptions, pacer, "broadcast"), logger, now, ...options.broadcast });
   const bot = createBot(token, botDeps, {
     apiRoot: config.TELEGRAM_API_ROOT,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     extraFeatures: [
-      // Before the admin feature: a Confirm of another feature's question passes on to it.
+      // The console, then the fraud feature, then the admin feature: a Confirm of a later feature's question passes on.
+      consoleFeature({ ...adminDeps, adminUserIds: config.ADMIN_USER_IDS, broadcaster }),
       adminFraudFeature({ pipeline, wakeWorker: () => worker.wake(), adminUserIds: config.ADMIN_USER_IDS, stripe }),
       adminFeature({
         pipeline,
@@ -416,17 +431,29 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
       },
     },
     logger,
+    { serveMonitoring: config.METRICS_PORT === undefined, metricsToken: config.METRICS_TOKEN },
   );
+  // METRICS_PORT: /metrics and /healthz on a listener of their own (an internal address), not beside the webhooks.
+  const monitoringServer =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : createMonitoringServer({ health, metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }) }, logger, config.METRICS_TOKEN);
+  const close = (listener: Server) =>
+    new Promise<void>((resolve) => {
+      listener.close(() => resolve());
+      listener.closeIdleConnections();
+    });
   const http: Component = {
     name: "http server",
     async start() {
       shop.port = await listenOn(server, config.HTTP_PORT, config.HTTP_HOST);
+      if (monitoringServer) {
+        shop.metricsPort = await listenOn(monitoringServer, config.METRICS_PORT!, config.METRICS_HOST ?? config.HTTP_HOST, { port: "METRICS_PORT", host: "METRICS_HOST" });
+      }
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    stop: async () => {
+      await Promise.all([close(server), ...(monitoringServer?.listening ? [close(monitoringServer)] : [])]);
+    },
   };
 
   function health(): { ok: boolean; status: string; checks: Record<string, unknown> } {
@@ -468,12 +495,14 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     timers.push(repeating("catalog sync", config.CATALOG_SYNC_INTERVAL_MS, syncSupplierCatalog, { logger, runAtStart: true }));
   }
   const workerComponent: Component = { name: "worker", start: () => worker.start(), stop: () => worker.stop() };
+  // A broadcast a stop or a crash left running resumes after its last customer.
+  const broadcasts: Component = { name: "broadcasts", start: () => broadcaster.start(), stop: () => broadcaster.stop() };
 
   /**
    * Start order; stop is the reverse: updates stop first, the database closes last. Alerts and emails start after
    * the lease: only the process that holds the database sends what waits in its outboxes (a standby would send it twice).
    */
-  const lifecycle = createLifecycle([database, http, lease, alerts, emails, telegram, workerComponent, ...timers, updates], logger);
+  const lifecycle = createLifecycle([database, http, lease, alerts, emails, telegram, workerComponent, broadcasts, ...timers, updates], logger);
 
   const shop: Shop = {
     config,
@@ -486,9 +515,11 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
     metrics,
     monitors,
     pipeline,
+    broadcaster,
     t,
     emailSender,
     port: 0,
+    metricsPort: undefined,
     get phase() {
       return phase;
     },

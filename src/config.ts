@@ -126,6 +126,9 @@ export const configSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default("./data/shop.sqlite"),
   HTTP_PORT: integer(0, 65_535).default(3000),
   HTTP_HOST: z.string().trim().min(1).default("0.0.0.0"),
+  METRICS_PORT: integer(0, 65_535).optional(),
+  METRICS_HOST: z.string().trim().min(1).optional(),
+  METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
   CATALOG_PATH: z.string().trim().min(1).default("./catalog.example.json"),
   SUPPORT_CONTACT: z.string().trim().min(1),
   CODE_ENCRYPTION_KEY: encryptionKey,
@@ -188,6 +191,9 @@ export const configSchema = z.object({
     }
   }
   if (config.SMTP_URL && !config.EMAIL_FROM) ctx.addIssue({ code: "custom", path: ["EMAIL_FROM"], message: "required when SMTP_URL is set" });
+  if (config.METRICS_HOST && config.METRICS_PORT === undefined) {
+    ctx.addIssue({ code: "custom", path: ["METRICS_HOST"], message: "needs METRICS_PORT (without it, /metrics and /healthz are served on HTTP_PORT)" });
+  }
   if (config.BOT_MODE === "webhook") {
     for (const name of ["WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET"] as const) {
       if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "required when BOT_MODE=webhook" });
@@ -244,6 +250,9 @@ const HINTS: Record<string, string> = {
   DELIVERY_MAX_ATTEMPTS: "give how many times a delivery is tried when Telegram cannot be reached (network, 5xx, a long 429) before the order is marked undeliverable, e.g. 5",
   DATABASE_PATH: "give a file path, e.g. ./data/shop.sqlite",
   HTTP_PORT: "give a port number, e.g. 3000",
+  METRICS_PORT: "give a port for /metrics and /healthz of their own, e.g. 9100, or leave it unset to serve them on HTTP_PORT",
+  METRICS_HOST: "give the address the metrics listener binds, e.g. 127.0.0.1 (default: HTTP_HOST); it needs METRICS_PORT",
+  METRICS_TOKEN: "set a random secret of 16+ characters; /metrics then wants Authorization: Bearer <token>",
   CATALOG_PATH: "give the path of the catalog file, e.g. ./catalog.example.json",
   SUPPORT_CONTACT: "set how customers reach you, e.g. @your_support",
   CODE_ENCRYPTION_KEY: "generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"",

@@ -1,4 +1,6 @@
-// Lines the admin's screens share (HTML): an order in one line, and what the fraud rules saw of its payment.
+// Lines the admin's screens share (HTML): an order in one line, what the fraud rules saw of its payment, and the
+// buttons of an order in review.
+import { InlineKeyboard } from "grammy";
 import { escapeHtml } from "../lib/html.js";
 import { formatMoney } from "../lib/money.js";
 import { MESSAGE_LIMIT, visibleLength } from "../lib/telegram-text.js";
@@ -51,4 +53,16 @@ export function fitLines(title: string, lines: readonly string[], footer = ""): 
   }
   const more = lines.length > shown ? [`… and ${lines.length - shown} more not shown`] : [];
   return { text: [title, ...lines.slice(0, shown), ...more, ...(footer ? ["", footer] : [])].join("\n"), shown };
+}
+
+/**
+ * The buttons of orders in review: Retry, Refund and Code; for an order the fraud rules hold, Release and Refund
+ * (never a plain Retry). /review and /order show them.
+ */
+export function reviewKeyboard(rows: readonly Pick<OrderRow, "id" | "riskHeldAt">[], keyboard = new InlineKeyboard()): InlineKeyboard {
+  for (const { id, riskHeldAt } of rows) {
+    if (riskHeldAt !== null) keyboard.text(`✅ Release ${id}`, `rl:${id}`).text("↩ Refund", `af:${id}`).row();
+    else keyboard.text(`↻ Retry ${id}`, `ar:${id}`).text("↩ Refund", `af:${id}`).text("✍ Code", `ac:${id}`).row();
+  }
+  return keyboard;
 }

@@ -1,7 +1,8 @@
 // Rendered catalog screens (text and keyboard), kept per locale and screen until the catalog changes (the
-// version that SQLite triggers keep): browsing costs a version check instead of reading the whole catalog,
+// version that SQLite triggers keep on products and on sales pauses): browsing costs a version check instead of reading the whole catalog,
 // grouping it and translating it again.
 import { getProduct, isForSale } from "../catalog/catalog.js";
+import { pauseOf } from "../catalog/pause.js";
 import { catalogVersionReader } from "../catalog/version.js";
 import type { Db } from "../db/connection.js";
 import { backFromProduct, brandView, categoriesView, categoryView, productView, type T, type View } from "./views.js";
@@ -54,7 +55,7 @@ export function createScreenCache(db: Db, options: ScreenCacheOptions = {}): Scr
     product: (t, locale, sku) =>
       cached(`${locale}|p:${sku}`, () => {
         const product = getProduct(db, sku);
-        return product && isForSale(product) ? productView(t, locale, product, backFromProduct(db, product)) : undefined;
+        return product && isForSale(product) ? productView(t, locale, product, backFromProduct(db, product), pauseOf(db, sku) !== undefined) : undefined;
       }),
   };
 }

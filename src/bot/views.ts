@@ -9,6 +9,8 @@ import { escapeHtml } from "../lib/html.js";
 import { formatMoney } from "../lib/money.js";
 import type { OrderRow } from "../orders/state-machine.js";
 import { listCustomerOrders } from "../orders/repository.js";
+import { shopPause } from "../catalog/pause.js";
+import { starsTotal } from "../payments/stars.js";
 
 export interface View {
   text: string;
@@ -26,6 +28,7 @@ export const cb = {
   brand: (category: string, brand: string, page = 0) => `g:${category}:${brand}:${page}`,
   product: (sku: string) => `p:${sku}`,
   buy: (sku: string, quantity: number, price: number) => `b:${sku}:${quantity}:${price}`,
+  buyWithPromo: (sku: string, price: number) => `bp:${sku}:${price}`,
   cancelOrder: (orderId: string) => `x:${orderId}`,
   stars: (orderId: string) => `st:${orderId}`,
   order: (orderId: string) => `o:${orderId}`,
@@ -47,7 +50,9 @@ export function categoriesView(db: Db, t: T, locale: string, heading = "catalog-
   const keyboard = new InlineKeyboard();
   for (const category of categories) keyboard.text(`${localize(category.texts, locale)} (${category.count})`, cb.category(category.key)).row();
   keyboard.text(t("button-my-orders"), cb.orders());
-  return { text: categories.length === 0 ? t("catalog-empty") : t(heading, { shop: "" }), keyboard };
+  const text = categories.length === 0 ? t("catalog-empty") : t(heading, { shop: "" });
+  // The whole shop paused: said at the door, not only at Buy.
+  return { text: shopPause(db) ? `${text}\n\n${t("sales-paused")}` : text, keyboard };
 }
 
 /** Buttons for one page of a list, with ⬅️ n/N ➡️ when there is more than one page. */
@@ -114,7 +119,8 @@ export function backFromProduct(db: Db, product: ProductRow): string {
   return brand && brand.products.length > 1 ? cb.brand(category, brand.key) : cb.category(category);
 }
 
-export function productView(t: T, locale: string, product: ProductRow, back: string): View {
+/** A product card; `paused`: sales are paused (the shop or this product), so "back soon" stands where Buy was. */
+export function productView(t: T, locale: string, product: ProductRow, back: string, paused = false): View {
   const lines = [
     t("product-card", {
       name: escapeHtml(textOf(product, "name", locale)),
@@ -126,7 +132,11 @@ export function productView(t: T, locale: string, product: ProductRow, back: str
     lines.push("", t("product-topup-note", { recipient: t(`recipient-${product.recipientRule.type}`) }));
   }
   const keyboard = new InlineKeyboard();
-  keyboard.text(t("button-buy", { price: price(product, locale) }), cb.buy(product.sku, 1, product.priceAmount)).row();
+  if (paused) lines.push("", t("sales-paused"));
+  else {
+    keyboard.text(t("button-buy", { price: price(product, locale) }), cb.buy(product.sku, 1, product.priceAmount)).row();
+    keyboard.text(t("button-promo"), cb.buyWithPromo(product.sku, product.priceAmount)).row();
+  }
   keyboard.text(t("button-back"), back);
   return { text: lines.join("\n"), keyboard };
 }
@@ -142,7 +152,7 @@ function payButtons(keyboard: InlineKeyboard, t: T, order: OrderRow, total: stri
     keyboard.text(t("button-pay-stars", { stars: order.amount }), cb.stars(order.id)).row();
     return;
   }
-  const stars = order.product.starsPrice ? order.product.starsPrice * order.quantity : undefined;
+  const stars = starsTotal(order);
   if (methods.includes("stars") && stars) keyboard.text(t("button-pay-stars", { stars }), cb.stars(order.id)).row();
 }
 
@@ -151,17 +161,20 @@ export function checkoutView(t: T, locale: string, order: OrderRow, methods: Rea
   const keyboard = new InlineKeyboard();
   payButtons(keyboard, t, order, total, methods);
   keyboard.text(t("button-cancel-order"), cb.cancelOrder(order.id));
-  return {
-    // A Stars order is paid on Telegram's invoice, not on Stripe's page.
-    text: t(order.paymentMethod === "stars" ? "checkout-ready-stars" : "checkout-ready", {
-      order: order.id,
-      name: escapeHtml(textOf(order.product, "name", locale)),
-      quantity: order.quantity,
-      total: escapeHtml(total),
-      until: escapeHtml(formatTime(order.expiresAt, locale)),
-    }),
-    keyboard,
-  };
+  // A Stars order is paid on Telegram's invoice, not on Stripe's page.
+  const text = t(order.paymentMethod === "stars" ? "checkout-ready-stars" : "checkout-ready", {
+    order: order.id,
+    name: escapeHtml(textOf(order.product, "name", locale)),
+    quantity: order.quantity,
+    total: escapeHtml(total),
+    until: escapeHtml(formatTime(order.expiresAt, locale)),
+  });
+  // A promo: its code and the price before it, under the total.
+  const promo =
+    order.promoCode && order.originalAmount !== null
+      ? `\n${t("checkout-promo", { code: escapeHtml(order.promoCode), was: escapeHtml(formatMoney({ amount: order.originalAmount, currency: order.currency }, locale)) })}`
+      : "";
+  return { text: text + promo, keyboard };
 }
 
 /**

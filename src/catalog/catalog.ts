@@ -269,8 +269,8 @@ export function checkSuppliersConfigured(catalog: CatalogProduct[], configured: 
 }
 
 /**
- * Writes the catalog to the products table: new products added, changed ones updated, products no
- * longer in the file disabled (never deleted: old orders and old buttons still point at them). Then compiles
+ * Writes the catalog to the products table: new products added, changed ones updated (except what an admin set in
+ * the bot: price, Stars price, on/off), products no longer in the file disabled (never deleted: old orders and old buttons still point at them). Then compiles
  * the recipient pattern of every product in the table for the checkout; returns the patterns it refused
  * (products the supplier sync added before a pattern was checked: they take no recipient until fixed).
  */
@@ -312,7 +312,19 @@ export function syncCatalog(db: Db, catalog: CatalogProduct[], now: number): Ref
         sortOrder: position,
         updatedAt: now,
       };
-      tx.insert(products).values(row).onConflictDoUpdate({ target: products.sku, set: row }).run();
+      // What an admin set in the bot (price, Stars price, on/off) stays over the file's value (admin-products.ts).
+      tx.insert(products)
+        .values(row)
+        .onConflictDoUpdate({
+          target: products.sku,
+          set: {
+            ...row,
+            priceAmount: sql`coalesce(${products.adminPrice}, excluded.price_amount)`,
+            starsPrice: sql`coalesce(${products.adminStarsPrice}, excluded.stars_price)`,
+            enabled: sql`coalesce(${products.adminEnabled}, excluded.enabled)`,
+          },
+        })
+        .run();
     });
     // Products the file no longer lists are disabled, unless the supplier sync added them (the operator
     // enables those in the database, not in the file).

@@ -1,12 +1,13 @@
 // Catalog sync from the generic supplier's GET /catalog: products the shop does not know yet are added disabled
 // for the operator to enable, priced by the markup rule; stock is mirrored (out of stock is hidden); the
-// prices of products priced by the rule follow the supplier's cost. Orders keep the price they were sold at.
+// prices of products priced by the rule follow the supplier's cost (unless an admin set one in the bot), and a cost
+// that rises to or above a price the rule does not follow is an alert. Orders keep the price they were sold at.
 // Products with their own `sources` (Reloadly, the shop's stock) are the catalog file's business: left alone.
 // A catalog far smaller than the one the shop knows (empty, truncated) changes nothing: ops are told instead.
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/connection.js";
 import { products } from "../db/schema.js";
-import { minorDigits } from "../lib/money.js";
+import { formatMoney, minorDigits } from "../lib/money.js";
 import type { Logger } from "../logger.js";
 import type { Supplier } from "../supplier/types.js";
 import { compileRecipientPattern, loadRecipientPatterns } from "./recipient-patterns.js";
@@ -41,6 +42,8 @@ export interface SyncReport {
   repriced: Array<{ sku: string; from: number; to: number }>;
   outOfStock: string[];
   backInStock: string[];
+  /** Products whose supplier cost rose to or above the price they are sold at (an admin's or the file's). */
+  costAbovePrice: Array<{ sku: string; cost: number; price: number; currency: string }>;
   /** New products not added because their recipient pattern was refused (catastrophic backtracking, too long…). */
   refused: Array<{ sku: string; reason: string }>;
   /** Set when the catalog was too small to trust: nothing was changed. */
@@ -52,13 +55,13 @@ export interface SyncDeps {
   supplier: Supplier;
   logger: Logger;
   now: () => number;
-  /** Tells ops (the alert) about a catalog that was not applied, or products that were refused. */
-  alert?: (text: string) => void;
+  /** Tells ops (the alert) about a catalog that was not applied, or products that were refused; or a cost above a price. */
+  alert?: (text: string, kind?: "cost_above_price") => void;
 }
 
 export async function syncFromSupplier(deps: SyncDeps, rule: MarkupRule): Promise<SyncReport> {
   const catalog = await deps.supplier.getCatalog();
-  const report: SyncReport = { added: [], repriced: [], outOfStock: [], backInStock: [], refused: [] };
+  const report: SyncReport = { added: [], repriced: [], outOfStock: [], backInStock: [], refused: [], costAbovePrice: [] };
   const now = deps.now();
   const all = deps.db.select().from(products).all();
   const known = new Map(all.map((product) => [product.sku, product]));
@@ -102,6 +105,8 @@ export async function syncFromSupplier(deps: SyncDeps, rule: MarkupRule): Promis
             enabled: false, // the operator reviews and enables it
             inStock: item.in_stock,
             priceSource: "markup",
+            costAmount: item.cost.amount,
+            costCurrency: item.cost.currency,
             sortOrder: 10_000 + known.size + report.added.length,
             updatedAt: now,
           })
@@ -115,10 +120,20 @@ export async function syncFromSupplier(deps: SyncDeps, rule: MarkupRule): Promis
         set.inStock = item.in_stock;
         (item.in_stock ? report.backInStock : report.outOfStock).push(item.sku);
       }
-      if (existing.priceSource === "markup" && existing.priceAmount !== price) {
+      if (existing.costAmount !== item.cost.amount || existing.costCurrency !== item.cost.currency) {
+        set.costAmount = item.cost.amount;
+        set.costCurrency = item.cost.currency;
+      }
+      // A price an admin set in the bot is theirs: the markup rule no longer moves it.
+      const ownPrice = existing.priceSource !== "markup" || existing.adminPrice !== null;
+      if (!ownPrice && existing.priceAmount !== price) {
         set.priceAmount = price;
         report.repriced.push({ sku: item.sku, from: existing.priceAmount, to: price });
       }
+      // The cost rose to or above a price the rule does not follow: each sale would lose money.
+      const sameCurrency = item.cost.currency.toUpperCase() === existing.priceCurrency.toUpperCase();
+      const wasBelow = existing.costAmount === null || existing.costCurrency !== item.cost.currency || existing.costAmount < existing.priceAmount;
+      if (ownPrice && sameCurrency && item.cost.amount >= existing.priceAmount && wasBelow) report.costAbovePrice.push({ sku: item.sku, cost: item.cost.amount, price: existing.priceAmount, currency: existing.priceCurrency });
       if (Object.keys(set).length > 0) tx.update(products).set({ ...set, updatedAt: now }).where(eq(products.sku, item.sku)).run();
     }
     // What the supplier no longer offers cannot be bought.
@@ -130,6 +145,10 @@ export async function syncFromSupplier(deps: SyncDeps, rule: MarkupRule): Promis
     }
   });
   loadRecipientPatterns(deps.db, deps.db.select({ sku: products.sku, recipientRule: products.recipientRule }).from(products).where(inArray(products.sku, report.added)).all());
+  for (const { sku, cost, price, currency } of report.costAbovePrice) {
+    deps.logger.warn({ sku, cost, price, currency }, "the supplier's cost rose to or above the price");
+    deps.alert?.(`${sku}: the supplier's cost rose to ${formatMoney({ amount: cost, currency })}, at or above its price ${formatMoney({ amount: price, currency })}: each sale loses money. Raise it with /product ${sku} price <amount>, or turn it off.`, "cost_above_price");
+  }
   for (const { sku, reason } of report.refused) {
     deps.logger.warn({ sku, reason }, "a product from the supplier's catalog was not added");
     deps.alert?.(`${sku} from the supplier's catalog was not added: its ${reason}`);

@@ -75,10 +75,81 @@ export const products = sqliteTable(
     sources: text("sources", { mode: "json" }).$type<ProductSource[] | null>(),
     enabled: integer("enabled", { mode: "boolean" }).notNull(),
     sortOrder: integer("sort_order").notNull().default(0),
+    /**
+     * What an admin set in the bot (/product): kept over the catalog file's value at every file sync, and over the
+     * supplier sync's markup price (catalog/admin-products.ts). Null: the file (or the markup rule) decides.
+     */
+    adminPrice: integer("admin_price"),
+    adminStarsPrice: integer("admin_stars_price"),
+    adminEnabled: integer("admin_enabled", { mode: "boolean" }),
+    /** The supplier's cost of one unit at the last catalog sync (null where the shop does not know it). */
+    costAmount: integer("cost_amount"),
+    costCurrency: text("cost_currency"),
     updatedAt: integer("updated_at").notNull(),
   },
   (table) => [index("products_category_idx").on(table.category, table.sortOrder)],
 );
+
+/**
+ * Sales paused by an admin (/pause): scope "*" for the whole shop, or a product's sku. Customers see "back soon"
+ * instead of Buy while a pause holds; paid orders go on. Triggers bump catalog_version on every write, so cached
+ * catalog screens follow (catalog/pause.ts).
+ */
+export const salesPauses = sqliteTable("sales_pauses", {
+  scope: text("scope").primaryKey(),
+  reason: text("reason"),
+  actor: text("actor").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Promo codes (/promo): a percent or an amount off, with optional limits (promo/codes.ts). */
+export const promoCodes = sqliteTable("promo_codes", {
+  /** Upper case, as customers type it (compared case-insensitively). */
+  code: text("code").primaryKey(),
+  /** Percent off (1–90), or null for an amount off. */
+  percentOff: integer("percent_off"),
+  /** An amount off the order's total in minor units of `currency`, or null for a percent. */
+  amountOff: integer("amount_off"),
+  currency: text("currency"),
+  /** How many paid orders may use it (null: no limit). */
+  maxUses: integer("max_uses"),
+  /** Paid orders that used it (counted in the transaction that records the payment). */
+  uses: integer("uses").notNull().default(0),
+  /** The last moment it is accepted at checkout (ms; null: no expiry). */
+  expiresAt: integer("expires_at"),
+  /** A sku or a category key it is limited to (null: every product). */
+  scope: text("scope"),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * Broadcasts to customers (/broadcast): the admin's message is copied (copyMessage) to every customer not blocked,
+ * one at a time in customer id order; `last_customer_id` is the position, so a restart resumes after the last one
+ * sent (ops/broadcast.ts).
+ */
+export const broadcasts = sqliteTable("broadcasts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** The message to copy: the admin's message in the ops chat (keep it until the broadcast is done). */
+  sourceChatId: integer("source_chat_id").notNull(),
+  sourceMessageId: integer("source_message_id").notNull(),
+  /** Only customers with this language (null: everyone). */
+  language: text("language"),
+  status: text("status", { enum: ["running", "cancelled", "done", "failed"] }).notNull(),
+  lastCustomerId: integer("last_customer_id").notNull().default(0),
+  total: integer("total").notNull().default(0),
+  sent: integer("sent").notNull().default(0),
+  blocked: integer("blocked").notNull().default(0),
+  failed: integer("failed").notNull().default(0),
+  /** The ops chat message that shows the progress (edited). */
+  progressChatId: integer("progress_chat_id"),
+  progressMessageId: integer("progress_message_id"),
+  lastError: text("last_error"),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+  finishedAt: integer("finished_at"),
+});
 
 /**
  * One row: a counter that SQLite triggers bump on every insert, update and delete on products (migration
@@ -154,6 +225,8 @@ export interface ProductSnapshot {
   unitPrice: { amount: number; currency: string };
   /** The unit price in Telegram Stars at the moment of the order, when it had one. */
   starsPrice?: number | null;
+  /** The order's whole total in Stars (quantity and promo applied), when it may be paid in Stars; older orders: unit × quantity. */
+  starsTotal?: number | null;
   requiresPin: boolean;
   instructions: string;
   recipientRule: RecipientRule | null;
@@ -177,6 +250,10 @@ export const orders = sqliteTable(
     recipient: text("recipient"),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
+    /** The promo code the customer gave at checkout (null: none); `amount` is the discounted total. */
+    promoCode: text("promo_code"),
+    /** The total before the promo, in `currency` (null without a promo). */
+    originalAmount: integer("original_amount"),
     /** "stripe" (Checkout Session) or "stars" (a Telegram invoice in XTR). */
     paymentMethod: text("payment_method", { enum: ["stripe", "stars"] }).notNull().default("stripe"),
     /** Telegram's charge id of a Stars payment (needed to refund it). */

@@ -51,6 +51,11 @@ function heldByFraudRules(orderId: string): string {
 
 /** Back to `paid`: the worker asks the supplier by reference first, so nothing is ordered twice. */
 export async function retryOrder(deps: AdminDeps, orderId: string, adminId: number): Promise<AdminResult> {
+  return retryInReview(deps, orderId, { cause: "admin_retry", actor: actor(adminId) });
+}
+
+/** A retry of an order in review, by an admin or by the shop itself (after a balance top-up: `auto_retry_balance`). */
+export async function retryInReview(deps: AdminDeps, orderId: string, by: { cause: string; actor: string }): Promise<AdminResult> {
   const order = getOrder(deps.pipeline.db, orderId);
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; only orders in review can be retried.` };
@@ -58,7 +63,7 @@ export async function retryOrder(deps: AdminDeps, orderId: string, adminId: numb
   if (!order.stripePaymentIntentId && order.paidAt === null) return { ok: false, message: `${orderId} was never paid; nothing to retry.` };
   const refused = await refusalIfStarsRefunded(deps, order);
   if (refused) return refused;
-  transition(deps.pipeline, { orderId, from: "needs_review", to: "paid", cause: "admin_retry", actor: actor(adminId) });
+  transition(deps.pipeline, { orderId, from: "needs_review", to: "paid", cause: by.cause, actor: by.actor });
   deps.wakeWorker();
   return { ok: true, message: `${orderId}: retrying with the supplier (looked up by reference first).` };
 }

@@ -67,3 +67,25 @@ export function formatMoney(money: Money, locale = "en"): string {
     value as unknown as number, // Intl accepts decimal strings exactly (ES2023 "Intl.NumberFormat v3")
   );
 }
+
+/** The amount as a plain decimal string in the currency's digits ("53.99", "1500"): exact, for files (CSV) and forms. */
+export function toDecimal(money: Money): string {
+  const digits = minorDigits(money.currency);
+  const negative = money.amount < 0;
+  const abs = Math.abs(money.amount).toString().padStart(digits + 1, "0");
+  return `${negative ? "-" : ""}${digits === 0 ? abs : `${abs.slice(0, -digits)}.${abs.slice(-digits)}`}`;
+}
+
+/**
+ * "12.5" or "12,50" in a currency → minor units (1250 for USD), exactly, from the digits typed; undefined when it is
+ * not a positive amount with at most the currency's digits.
+ */
+export function parseDecimal(text: string, currency: string): number | undefined {
+  const match = /^(\d{1,12})(?:[.,](\d+))?$/.exec(text.trim());
+  if (!match) return undefined;
+  const digits = minorDigits(currency);
+  const fraction = match[2] ?? "";
+  if (fraction.length > digits) return undefined;
+  const amount = Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
+  return Number.isSafeInteger(amount) && amount > 0 ? amount : undefined;
+}

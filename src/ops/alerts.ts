@@ -30,11 +30,31 @@ export const ALERT_KINDS = {
   source_refused: { title: "A supplier refused orders; they moved to the next source", action: "Check that source's settings in the catalog (product id, price) and the supplier account." },
   low_stock: { title: "The shop's own stock is running low", action: "Import more codes: send a file with the caption /stock add <sku>, or npm run stock -- add <sku> <file>." },
   step_errors: { title: "Orders stopped by an unexpected error", action: "Read the error-level log lines with these order ids (a bug, the database, a changed CODE_ENCRYPTION_KEY), fix the cause, then Retry, Refund or Enter code in /review." },
+  cost_above_price: { title: "A supplier's cost rose above the price", action: "Raise the price with /product <sku> price <amount>, or turn the product off (/product <sku>)." },
+  balance_recovered: { title: "Supplier balance topped up", action: "Orders held for lack of balance were retried automatically; 🔁 Retry all retries the rest that can be." },
   catalog_sync: { title: "Catalog sync from the supplier needs a look", action: "Check the supplier's GET /catalog (and /sync again); the shop kept what it had." },
   customer_back: { title: "Customers came back: undelivered codes sent again", action: "Nothing to do; /order <id> shows the resend." },
 } as const;
 
 export type AlertKind = keyof typeof ALERT_KINDS;
+
+/** A button under an alert: the admin acts from the alert itself (the bot's console answers it, after "Are you sure?"). */
+export interface AlertButton {
+  text: string;
+  /** Callback data the console features handle (bot/features/console/). */
+  data: string;
+}
+
+/** Callback data of the alert buttons. */
+export const ALERT_ACTIONS = { pause: "ops:pause", retryAll: "ops:retry_all" } as const;
+
+/** The buttons each kind's message carries: a high failure rate offers a pause, orders waiting for a person a bulk retry. */
+export const ALERT_BUTTONS: Partial<Record<AlertKind, readonly AlertButton[]>> = {
+  failure_rate: [{ text: "⏸ Pause sales", data: ALERT_ACTIONS.pause }],
+  needs_review: [{ text: "🔁 Retry all", data: ALERT_ACTIONS.retryAll }],
+  insufficient_balance: [{ text: "🔁 Retry all", data: ALERT_ACTIONS.retryAll }],
+  balance_recovered: [{ text: "🔁 Retry all", data: ALERT_ACTIONS.retryAll }],
+};
 
 /**
  * How long a kind stays quiet after a message. Orders that need a person are news every time: they are
@@ -65,6 +85,8 @@ export const COOLDOWNS: Record<AlertKind, number> = {
   source_refused: 5 * 60_000,
   low_stock: 60 * 60_000,
   catalog_sync: 10 * 60_000,
+  cost_above_price: 10 * 60_000,
+  balance_recovered: 60_000,
   customer_back: 60_000,
 };
 
@@ -86,8 +108,8 @@ export interface Alerts {
 export interface AlerterOptions {
   /** Where the outbox lives (the shop's database). */
   db: Db;
-  /** Posts one HTML message to a chat; throws what Telegram answered. */
-  send: (chatId: number, text: string) => Promise<void>;
+  /** Posts one HTML message to a chat, with the kind's buttons when it has some; throws what Telegram answered. */
+  send: (chatId: number, text: string, buttons?: readonly AlertButton[]) => Promise<void>;
   /** The ops chat (OPS_CHAT_ID). */
   chatId: number;
   logger: Logger;
@@ -269,7 +291,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
     const lines = [...new Set(group.rows.map((row) => row.text))];
     const at = now();
     try {
-      await options.send(chatId, formatAlert(group.kind, lines, orderIds));
+      await options.send(chatId, formatAlert(group.kind, lines, orderIds), ALERT_BUTTONS[group.kind]);
     } catch (error) {
       return refused(group, error);
     }

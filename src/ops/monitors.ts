@@ -2,11 +2,11 @@
 // supplier response time over 3 s on average; order failure rate over 2 % in the last 30 minutes;
 // each supplier balance (per account and currency) under 20 % of a typical day's spend there; orders paid and
 // undelivered for 10 minutes; any webhook that failed to verify or to process in the last hour; a stock pool
-// of the shop's own codes running low.
-import { and, inArray, isNotNull, lte } from "drizzle-orm";
+// of the shop's own codes running low. A balance that went up (a top-up) retries the orders held for it.
+import { and, eq, inArray, isNotNull, lte } from "drizzle-orm";
 import { refreshStockAvailability, stockPoolsInUse } from "../catalog/stock-availability.js";
 import type { Db } from "../db/connection.js";
-import { orderEvents, orders } from "../db/schema.js";
+import { orderEvents, orders, shopState } from "../db/schema.js";
 import { formatMoney } from "../lib/money.js";
 import type { Logger } from "../logger.js";
 import { stockCounts } from "../supplier/stock/store.js";
@@ -92,7 +92,33 @@ export interface MonitorDeps {
   now: () => number;
   /** Where the supplier client records its response times (a log of the monitors' own when not given). */
   supplierCalls?: SupplierCallLog;
+  /**
+   * A supplier's balance went up since the last check (a top-up), or is no longer low: retries the orders held for
+   * its balance and says how many (fulfilment/bulk-retry.ts, passed in by the composition root).
+   */
+  onBalanceTopUp?: (supplier: string) => Promise<number>;
   settings?: Partial<MonitorSettings>;
+}
+
+/** The last balance reading of an account in a currency (shop_state), and whether it was low then. */
+function balanceKey(balance: SupplierBalance): string {
+  return `balance:${balance.account}:${balance.currency}`;
+}
+
+function readBalance(db: Db, balance: SupplierBalance): { amount: number; low: boolean } | undefined {
+  const row = db.select({ value: shopState.value }).from(shopState).where(eq(shopState.key, balanceKey(balance))).get();
+  if (!row) return undefined;
+  try {
+    const parsed = JSON.parse(row.value) as { amount?: unknown; low?: unknown };
+    return typeof parsed.amount === "number" ? { amount: parsed.amount, low: parsed.low === true } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeBalance(db: Db, balance: SupplierBalance, low: boolean, now: number): void {
+  const value = JSON.stringify({ amount: balance.amount, low });
+  db.insert(shopState).values({ key: balanceKey(balance), value, updatedAt: now }).onConflictDoUpdate({ target: shopState.key, set: { value, updatedAt: now } }).run();
 }
 
 export function createMonitors(deps: MonitorDeps): Monitors {
@@ -165,15 +191,35 @@ export function createMonitors(deps: MonitorDeps): Monitors {
         deps.logger.warn({ err: error, supplier: adapter.name }, "could not read the supplier balance");
         continue;
       }
+      const recovered: string[] = [];
+      let toppedUp = false;
       for (const balance of balances) {
         const spend = dailySpend(balance.account, balance.currency);
         report.push({ ...balance, dailySpend: spend });
-        if (spend !== undefined && balance.amount < spend * settings.lowBalanceShare) {
+        const low = spend !== undefined && balance.amount < spend * settings.lowBalanceShare;
+        if (low) {
           deps.alerts.raise({
             kind: "low_balance",
             text: `${balance.account}: balance ${formatMoney(balance)} is under ${settings.lowBalanceShare * 100} % of a typical day's spend (${formatMoney({ amount: Math.round(spend), currency: balance.currency })})`,
           });
         }
+        // The last reading is kept in the database: a top-up made while the shop was down is seen after the restart.
+        const previous = readBalance(deps.db, balance);
+        writeBalance(deps.db, balance, low, deps.now());
+        if (previous && balance.amount > previous.amount) toppedUp = true;
+        if (previous?.low && !low) recovered.push(`${balance.account}: balance back to ${formatMoney(balance)}`);
+      }
+      if (!toppedUp && recovered.length === 0) continue;
+      let retried = 0;
+      try {
+        retried = (await deps.onBalanceTopUp?.(adapter.name)) ?? 0;
+      } catch (error) {
+        deps.logger.error({ err: error, supplier: adapter.name }, "retrying the orders held for the supplier's balance failed");
+      }
+      // News when the balance is no longer low, or when orders waiting for it were sent again.
+      if (recovered.length > 0 || retried > 0) {
+        const retriedLine = retried > 0 ? `${retried} order(s) held for lack of balance retried automatically` : "no order was waiting for it";
+        deps.alerts.raise({ kind: "balance_recovered", text: `${recovered.length > 0 ? recovered.join("; ") : `${adapter.name}: balance topped up`}; ${retriedLine}` });
       }
     }
     return report;

@@ -1,5 +1,5 @@
-// Opening a checkout: the order row first, then one Stripe Checkout Session for it (30 minutes, cards only,
-// the deep link back into the bot). A repeated tap returns the open order instead of making a second one.
+// Opening a checkout: the order row first (at the promo's discounted total when the customer gave a code), then one
+// Stripe Checkout Session for it (30 minutes, cards only, the deep link back into the bot). Paused sales open nothing. A repeated tap returns the open order instead of making a second one.
 import type { Db } from "../db/connection.js";
 import type { ProductSnapshot } from "../db/schema.js";
 import { countCustomerOrders, findOpenOrder, getOrder, updateOrderFields } from "../orders/repository.js";
@@ -10,6 +10,8 @@ import type { IdGenerator } from "../lib/ids.js";
 import { multiply } from "../lib/money.js";
 import type { Logger } from "../logger.js";
 import { createOrder, transition, type OrderRow } from "../orders/state-machine.js";
+import { pauseOf } from "../catalog/pause.js";
+import { checkPromo, discountedStars, type PromoRefusal } from "../promo/codes.js";
 import { isCustomerBanned } from "../risk/bans.js";
 import type { Stripe } from "./stripe-client.js";
 
@@ -35,11 +37,17 @@ export interface CheckoutRequest {
   quantity: number;
   recipient: string | null;
   language: string;
+  /** A promo code the customer typed (checked again here: it may have run out since). */
+  promoCode?: string | null;
 }
 
 export type CheckoutResult =
   | { ok: true; order: OrderRow; reused: boolean }
-  | { ok: false; reason: "product_unavailable" | "bad_quantity" | "bad_recipient" | "too_many_unpaid" | "rate_limited" | "payment_provider_down" | "not_allowed"; order?: OrderRow };
+  | {
+      ok: false;
+      reason: "product_unavailable" | "paused" | "bad_quantity" | "bad_recipient" | "too_many_unpaid" | "rate_limited" | "payment_provider_down" | "not_allowed" | `promo_${PromoRefusal}`;
+      order?: OrderRow;
+    };
 
 export function snapshotOf(product: ProductRow): ProductSnapshot {
   return {
@@ -92,6 +100,8 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
   // A banned customer is refused politely, with no details (risk/bans.ts).
   if (isCustomerBanned(db, request.customerId)) return { ok: false, reason: "not_allowed" };
   if (!isForSale(product)) return { ok: false, reason: "product_unavailable" };
+  // Sales paused by an admin (the shop or this product): "back soon", no new order.
+  if (pauseOf(db, product.sku)) return { ok: false, reason: "paused" };
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > product.maxQuantity) return { ok: false, reason: "bad_quantity" };
   if (!isValidRecipient(db, product, recipient)) return { ok: false, reason: "bad_recipient" };
 
@@ -99,8 +109,20 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
   // Stars only: the order is in XTR from the start, with no Checkout Session.
   const starsOnly = !deps.paymentMethods.includes("stripe");
   if (starsOnly && !product.starsPrice) return { ok: false, reason: "product_unavailable" };
-  const unitPrice = starsOnly ? { amount: product.starsPrice!, currency: "XTR" } : { amount: product.priceAmount, currency: product.priceCurrency };
-  const total = multiply(unitPrice, quantity);
+  // The list totals, then the promo: its discount is taken off the card total; the Stars total loses the same share.
+  const cardList = multiply({ amount: product.priceAmount, currency: product.priceCurrency }, quantity);
+  const starsList = product.starsPrice ? product.starsPrice * quantity : null;
+  let cardTotal = cardList.amount;
+  let promoCode: string | null = null;
+  if (request.promoCode) {
+    const checked = checkPromo(db, request.promoCode, product, cardList, at);
+    if (!checked.ok) return { ok: false, reason: `promo_${checked.reason}` };
+    cardTotal = checked.amount;
+    promoCode = checked.promo.code;
+  }
+  const starsTotal = starsList === null ? null : discountedStars(starsList, cardList.amount, cardTotal);
+  const total = starsOnly ? { amount: starsTotal!, currency: "XTR" } : { amount: cardTotal, currency: cardList.currency };
+  const originalAmount = promoCode ? (starsOnly ? starsList : cardList.amount) : null;
 
   // Same product, quantity, recipient and price, still payable: the customer tapped twice.
   const open = findOpenOrder(db, { customerId: request.customerId, sku: product.sku, quantity, recipient, amount: total.amount, currency: total.currency }, at + 60_000);
@@ -118,11 +140,13 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
       customerId: request.customerId,
       chatId: request.chatId,
       sku: product.sku,
-      product: snapshotOf(product),
+      product: { ...snapshotOf(product), starsTotal },
       quantity,
       recipient,
       amount: total.amount,
       currency: total.currency,
+      promoCode,
+      originalAmount,
       paymentMethod: starsOnly ? "stars" : "stripe",
       expiresAt: at + CHECKOUT_TTL_MS,
     },
@@ -155,14 +179,24 @@ async function createCheckoutSession(deps: CheckoutDeps, order: OrderRow, langua
       metadata: { order_id: order.id },
       payment_intent_data: { metadata: { order_id: order.id } },
       line_items: [
-        {
-          quantity: order.quantity,
-          price_data: {
-            currency: snapshot.unitPrice.currency.toLowerCase(),
-            unit_amount: snapshot.unitPrice.amount,
-            product_data: { name: textOf(snapshot, "name", language), metadata: { sku: snapshot.sku } },
-          },
-        },
+        // With a promo, one line for the discounted total (a discount spread over units would not always divide).
+        order.promoCode
+          ? {
+              quantity: 1,
+              price_data: {
+                currency: order.currency.toLowerCase(),
+                unit_amount: order.amount,
+                product_data: { name: `${textOf(snapshot, "name", language)} × ${order.quantity} (${order.promoCode})`, metadata: { sku: snapshot.sku, promo_code: order.promoCode } },
+              },
+            }
+          : {
+              quantity: order.quantity,
+              price_data: {
+                currency: snapshot.unitPrice.currency.toLowerCase(),
+                unit_amount: snapshot.unitPrice.amount,
+                product_data: { name: textOf(snapshot, "name", language), metadata: { sku: snapshot.sku } },
+              },
+            },
       ],
       expires_at: expiresAt,
       success_url: paidDeepLink(bot, order.id),

@@ -11,6 +11,7 @@ import type { Alerts } from "../ops/alerts.js";
 import { getOrder } from "../orders/repository.js";
 import { sendToReview, type ReviewDeps } from "../orders/review.js";
 import { transition } from "../orders/state-machine.js";
+import { countPromoUse } from "../promo/codes.js";
 import { refundStars, STARS } from "./stars.js";
 
 export interface StarsPaymentRow {
@@ -107,7 +108,7 @@ function applyStarsCharge(deps: StarsInboxDeps, row: StarsPaymentRow): { result:
     return { result: "payment_mismatch", refund: false };
   }
   if (order.status === "awaiting_payment") {
-    transition(deps, { orderId: order.id, from: "awaiting_payment", to: "paid", cause: "telegram.successful_payment", actor: "telegram", detail, patch });
+    transition(deps, { orderId: order.id, from: "awaiting_payment", to: "paid", cause: "telegram.successful_payment", actor: "telegram", detail, patch, also: (tx) => countPromoUse(tx, order, deps.logger) });
     deps.onPaid(order.id);
     return { result: "paid", refund: false };
   }
@@ -115,7 +116,7 @@ function applyStarsCharge(deps: StarsInboxDeps, row: StarsPaymentRow): { result:
     // Paid after the shop closed the order (the invoice was still open): fulfilled if it still can be, refunded if not.
     const product = getProduct(deps.db, order.sku);
     if (product && isForSale(product)) {
-      transition(deps, { orderId: order.id, from: order.status, to: "paid", cause: "paid_after_close:revived", actor: "telegram", detail, patch });
+      transition(deps, { orderId: order.id, from: order.status, to: "paid", cause: "paid_after_close:revived", actor: "telegram", detail, patch, also: (tx) => countPromoUse(tx, order, deps.logger) });
       deps.onPaid(order.id);
       return { result: "revived", refund: false };
     }

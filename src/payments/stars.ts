@@ -35,12 +35,21 @@ export async function switchToStars(deps: StarsDeps & { stripe: Stripe }, order:
     }
   }
   // The Stripe event for the expiry will find a Stars order and leave it alone (its session is gone).
-  const switched = updateOrderFields(deps.db, order.id, "awaiting_payment", { paymentMethod: "stars", amount: stars, currency: STARS, stripeSessionId: null, stripeSessionUrl: null }, deps.now());
+  // With a promo, the price before it is kept in Stars too (the list price in Stars).
+  const list = order.promoCode && order.product.starsPrice ? order.product.starsPrice * order.quantity : null;
+  const switched = updateOrderFields(
+    deps.db,
+    order.id,
+    "awaiting_payment",
+    { paymentMethod: "stars", amount: stars, currency: STARS, originalAmount: list, stripeSessionId: null, stripeSessionUrl: null },
+    deps.now(),
+  );
   return switched ? getOrder(deps.db, order.id) : undefined;
 }
 
-/** The order's total in Stars, from the price it was sold at (the snapshot), or undefined without one. */
+/** The order's total in Stars, from the price it was sold at (the snapshot, promo applied), or undefined without one. */
 export function starsTotal(order: Pick<OrderRow, "product" | "quantity">): number | undefined {
+  if (order.product.starsTotal) return order.product.starsTotal;
   const unit = order.product.starsPrice;
   return unit ? unit * order.quantity : undefined;
 }

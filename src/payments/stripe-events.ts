@@ -7,9 +7,10 @@ import { HOLDABLE_STATES, placeHold, refundedLine } from "../orders/hold.js";
 import { returnUnusedStock } from "../orders/stock-return.js";
 import { getOrder, getOrderByCharge, getOrderByPaymentIntent, updateOrderFields } from "../orders/repository.js";
 import { sendToReview, type ReviewDeps } from "../orders/review.js";
-import { recordOrderNote, StaleTransitionError, transition, type OrderRow } from "../orders/state-machine.js";
+import { recordOrderNote, StaleTransitionError, transition, type OrderRow, type Tx } from "../orders/state-machine.js";
 import { parseEmailAddress, orderEmailContext } from "../email/address.js";
 import type { Sealer } from "../lib/crypto.js";
+import { countPromoUse } from "../promo/codes.js";
 import { formatMoney } from "../lib/money.js";
 import { addBan } from "../risk/bans.js";
 import type { RiskSettings } from "../risk/rules.js";
@@ -134,6 +135,8 @@ function onSessionPaid(deps: Deps, session: Stripe.Checkout.Session, event: Stri
       actor: "stripe",
       detail,
       patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now(), emailEnc },
+      // A promo's use is counted with the payment, once (this move happens once per order).
+      also: (tx) => countPromoUse(tx, order, deps.logger),
     });
     deps.onPaid(paid.id);
     if (paymentIntentId) applyWaitingEvents(deps, paymentIntentId);
@@ -151,6 +154,8 @@ function onSessionPaid(deps: Deps, session: Stripe.Checkout.Session, event: Stri
       actor: "stripe",
       detail,
       patch: { stripePaymentIntentId: paymentIntentId, paidAt: deps.now(), emailEnc },
+      // Paid in full after the order closed: the promo was used (a mismatch is not a payment of the order).
+      ...(matches ? { also: (tx: Tx) => countPromoUse(tx, order, deps.logger) } : {}),
       alert: { kind: "payment_mismatch" },
     });
     if (paymentIntentId) applyWaitingEvents(deps, paymentIntentId);

@@ -1,5 +1,5 @@
 // A local Telegram Bot API over HTTP: the methods the shop calls, with Telegram's answers and errors (a text over
-// 4096 characters, a caption over 1024), documents uploaded as multipart, long-polled getUpdates, files (getFile
+// 4096 characters, a caption over 1024), documents uploaded as multipart, copies of messages (copyMessage), long-polled getUpdates, files (getFile
 // and /file/bot<token>/<path>), and a user side (type a message, send a file, tap a button) for tests and the
 // sandbox chat.
 // Faults on demand: 403 for blocked chats, 429 with retry_after, and Telegram's pacing limits.
@@ -38,6 +38,8 @@ export interface ChatMessage {
   invoice?: Record<string, unknown>;
   /** A file: one the user sent (its caption is the text), or one the bot sent (sendDocument, with its content). */
   document?: { file_name: string; file_size: number; mime_type?: string; content?: string };
+  /** A copy the bot made (copyMessage) of this message. */
+  copiedFrom?: { chatId: number; messageId: number };
 }
 
 export interface ApiCall {
@@ -608,6 +610,22 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
         const { content: _content, ...sent } = document;
         return { ...asMessage(message), document: { ...sent, file_id: `DOC${message.version}`, file_unique_id: `U${message.version}` } };
       });
+    },
+    // A copy of any message (the user's or the bot's) to another chat, as Telegram makes it: same text, formatting and
+    // file, no link to the original; 400 when the original is gone.
+    copyMessage: (params) => {
+      const chatId = chatIdOf(params);
+      const fromChat = Number(params["from_chat_id"]);
+      const source = chats.get(fromChat)?.find((m) => m.message_id === Number(params["message_id"]) && !m.deleted);
+      if (!source) throw new ApiError(400, "Bad Request: message to copy not found");
+      pace(chatId);
+      const markup = params["reply_markup"] === undefined ? source.buttons : parseMarkup(params["reply_markup"]);
+      const copy = addMessage(chatId, "bot", source.text, markup, {
+        ...(source.document ? { document: source.document } : {}),
+        ...(source.parse_mode ? { parse_mode: source.parse_mode } : {}),
+        copiedFrom: { chatId: fromChat, messageId: source.message_id },
+      });
+      return { message_id: copy.message_id };
     },
     editMessageText: (params) => {
       const chatId = chatIdOf(params);

@@ -7,10 +7,11 @@
 // right after the payment arrives, the update lost, a second charge); Telegram 429s and blocked customers;
 // deliveries too long for one message (ten long codes, a supplier's long instructions); the database refusing some
 // writes (unexpected step errors); the mail server saying "later" (4xx), refusing (5xx) or dropping the connection
-// while receipts and fallback emails go out (EMAIL_DELIVERY=always); and the shop itself killed with SIGKILL and
-// restarted. Then it checks, from the
+// while receipts and fallback emails go out (EMAIL_DELIVERY=always); a broadcast to every customer; and the shop
+// itself killed with SIGKILL (once while the broadcast sends) and restarted. Then it checks, from the
 // database, its backup and what the fakes recorded, that nothing paid was lost or doubled, that one supplier order
-// fulfilled each shop order, and that every order that needed a person was announced in the ops chat.
+// fulfilled each shop order, that every order that needed a person was announced in the ops chat, and that no
+// customer got the broadcast twice except at a crash point.
 //
 //   npm run chaos -- --orders 1000 --kills 6 --seed 42
 import { randomBytes } from "node:crypto";
@@ -365,6 +366,31 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
   await startShop();
 
+  // A broadcast to every customer, started just before the first planned kill, so that the SIGKILL lands while it
+  // sends: after the restart it resumes from its position in the database. A crash between Telegram's answer and
+  // that write may send one customer a second copy (the crash point), never more, and never more than one per kill.
+  const BROADCAST_TEXT = "📣 Chaos sale: every gift card half price today";
+  let broadcastStarted = false;
+  async function broadcastThenKill(): Promise<void> {
+    if (!broadcastStarted) {
+      broadcastStarted = true;
+      try {
+        const source = telegram.sendText(1, BROADCAST_TEXT);
+        const asked = telegram.version;
+        telegram.sendText(1, "/broadcast", { replyTo: source });
+        const question = await telegram.waitFor(1, (m) => m.version > asked && m.buttons.flat().some((b) => b.callback_data?.startsWith("cf:")), 15_000);
+        const confirm = question.buttons.flat().find((b) => b.callback_data?.startsWith("cf:"))!;
+        telegram.tap(1, question.message_id, confirm.callback_data!);
+        await telegram.waitFor(1, (m) => m.copiedFrom !== undefined && m.text === BROADCAST_TEXT, 15_000);
+        count("broadcast: SIGKILL while it sends");
+        await sleep(random() * 50);
+      } catch (error) {
+        log(`  the broadcast could not be started: ${(error as Error).message}`);
+      }
+    }
+    await killShop();
+  }
+
   // The operator syncs the catalog from the supplier (/sync) and enables what it brought: a product whose
   // instructions do not fit three messages, so its codes go as a file.
   telegram.addUser({ id: 1, first_name: "Admin" });
@@ -575,7 +601,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const order = await openOrder(customerId, product);
       if (records.length >= nextKillAt && kills < options.kills) {
         nextKillAt += Math.floor(options.orders / (options.kills + 1));
-        killing = killing.then(killShop);
+        killing = killing.then(broadcastThenKill);
       }
       if (!order) {
         if (!leaving.has(customerId)) count("customer gave up (shop down too long)");
@@ -694,7 +720,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
   const deadline = Date.now() + options.settleTimeoutMs;
   let lastReport = Date.now();
-  while (records.some((r) => !settled(r)) && Date.now() < deadline) {
+  const broadcastRunning = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM broadcasts WHERE status = 'running'");
+  while ((records.some((r) => !settled(r)) || broadcastRunning.get()!.n > 0) && Date.now() < deadline) {
     await sleep(250);
     if (process.env["CHAOS_DEBUG"] && Date.now() - lastReport > 5_000) {
       lastReport = Date.now();
@@ -926,6 +953,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         violations.push(`${record.orderId}: delivered${byEmail ? " by email" : ""}, but its code is not in the buyer's ${byEmail ? "email" : "chat"}`);
       }
     }
+  }
+  // The broadcast: every customer who has not blocked the bot got it; a second copy only at a crash point.
+  if (broadcastStarted) {
+    const job = db.prepare("SELECT status, sent, blocked, failed FROM broadcasts WHERE id = 1").get() as { status: string } | undefined;
+    if (job?.status !== "done") violations.push(`the broadcast ended ${job?.status ?? "missing"}, not done`);
+    const known = db.prepare("SELECT id FROM customers").all() as Array<{ id: number }>;
+    let duplicates = 0;
+    for (const { id } of known) {
+      const copies = telegram.messages(id).filter((m) => m.from === "bot" && m.copiedFrom !== undefined && m.text === BROADCAST_TEXT).length;
+      if (copies > 2) violations.push(`customer ${id} got the broadcast ${copies} times`);
+      duplicates += Math.max(0, copies - 1);
+      if (copies === 0 && !telegram.blocked.has(id)) violations.push(`customer ${id} never got the broadcast, and has not blocked the bot`);
+    }
+    if (duplicates > kills) violations.push(`${duplicates} customers got the broadcast twice, more than the ${kills} crash points`);
+    faults["broadcast: a second copy at a crash point"] = duplicates;
   }
   // No code rests in plaintext: not in the database file, its WAL, or a backup of it.
   const backupPath = join(dir, "backup.sqlite");

@@ -260,3 +260,27 @@ export async function confirmAsAdmin(h: Harness, question: string | RegExp, chat
   h.telegram.tap(userId, asked.message_id, button.callback_data!, chatId);
   return asked;
 }
+
+/**
+ * A user types in a chat (their private chat, or `chatId`: the ops chat), optionally as a reply, and waits for the
+ * bot's next message there (new or edited) whose text matches.
+ */
+export function askBot(h: Harness, userId: number, text: string, reply: string | RegExp, options: { chatId?: number; replyTo?: number } = {}): Promise<ChatMessage> {
+  const chatId = options.chatId ?? userId;
+  const before = h.telegram.version;
+  h.telegram.sendText(userId, text, options);
+  return h.telegram.waitFor(chatId, (m) => m.version > before && (typeof reply === "string" ? stripHtml(m.text).includes(reply) : reply.test(stripHtml(m.text))));
+}
+
+/** A user taps a button's callback data on a message (in a chat) and waits for the callback's answer. */
+export async function tapAndWait(h: Harness, userId: number, message: ChatMessage, data: string): Promise<{ text?: string; show_alert?: boolean }> {
+  const id = h.telegram.tap(userId, message.message_id, data, message.chat_id);
+  return waitUntil(() => h.telegram.callbackAnswers.get(id), 10_000, `an answer to ${data}`);
+}
+
+/** The callback data of the button whose label contains `label` on a message. */
+export function buttonData(message: ChatMessage, label: string | RegExp): string {
+  const button = message.buttons.flat().find((b) => (typeof label === "string" ? b.text.includes(label) : label.test(b.text)));
+  if (!button?.callback_data) throw new Error(`no button "${String(label)}" on: ${stripHtml(message.text)} (${message.buttons.flat().map((b) => b.text).join(" | ")})`);
+  return button.callback_data;
+}

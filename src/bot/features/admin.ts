@@ -2,7 +2,7 @@
 // any unknown command). Works in a private chat with the bot and in the ops chat. Refund and Enter code ask
 // "Are you sure?" first (bot/confirm.ts).
 import { and, asc, desc, gte, inArray, isNotNull } from "drizzle-orm";
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
 import { orders } from "../../db/schema.js";
 import { escapeHtml } from "../../lib/html.js";
 import { formatMoney } from "../../lib/money.js";
@@ -19,7 +19,7 @@ import type { ReloadlyCheck } from "../../catalog/reloadly-check.js";
 import { MAX_STOCK_FILE_BYTES } from "../../supplier/stock/parse.js";
 import type { StockDeps } from "../../supplier/stock/store.js";
 import type { ShopContext } from "../context.js";
-import { orderLine, riskLines } from "../admin-views.js";
+import { orderLine, reviewKeyboard, riskLines } from "../admin-views.js";
 import { CANCEL_DATA, CONFIRM_DATA, createConfirmations } from "../confirm.js";
 
 export interface AdminFeatureDeps extends AdminDeps {
@@ -117,7 +117,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   admin.command("order", (ctx) =>
     withId(ctx, async (id) => {
       const order = getOrder(db, id);
-      if (!order) return ctx.reply(`No order ${id}.`);
+      if (!order) return ctx.reply(`Order ${id} was not found.`);
       const lines = [
         `<b>${order.id}</b> · ${escapeHtml(order.product.name)} × ${order.quantity} · ${escapeHtml(formatMoney({ amount: order.amount, currency: order.currency }))}`,
         `Status: <b>${order.status}</b> · customer <code>${order.customerId}</code>${order.recipient ? ` · recipient <code>${escapeHtml(order.recipient)}</code>` : ""}`,
@@ -149,25 +149,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
     return ctx.reply([`<b>Paid, not yet delivered (${rows.length})</b>`, ...lines].join("\n"), { parse_mode: "HTML" });
   });
 
-  function reviewKeyboard(rows: OrderRow[]): InlineKeyboard {
-    const keyboard = new InlineKeyboard();
-    for (const { id, riskHeldAt } of rows) {
-      // Held by the fraud rules: Release (admin-fraud.ts, after a confirmation) or Refund; never a plain Retry.
-      if (riskHeldAt !== null) keyboard.text(`✅ Release ${id}`, `rl:${id}`).text("↩ Refund", `af:${id}`).row();
-      else keyboard.text(`↻ Retry ${id}`, `ar:${id}`).text("↩ Refund", `af:${id}`).text("✍ Code", `ac:${id}`).row();
-    }
-    return keyboard;
-  }
-
-  admin.command("review", async (ctx) => {
-    const rows = db.select().from(orders).where(inArray(orders.status, ["needs_review"])).orderBy(asc(orders.updatedAt)).limit(10).all();
-    if (rows.length === 0) return ctx.reply("The review queue is empty. 👍");
-    const lines = rows.map((o) => `<code>${o.id}</code> · ${escapeHtml(o.product.name)} · ${escapeHtml(formatMoney({ amount: o.amount, currency: o.currency }))}\n   ${escapeHtml(o.lastError ?? "")}`);
-    return ctx.reply([`<b>In review (${rows.length}${rows.length === 10 ? "+" : ""})</b>`, ...lines].join("\n"), {
-      parse_mode: "HTML",
-      reply_markup: reviewKeyboard(rows),
-    });
-  });
+  // /review (paged) is the console's (console/review.ts); its buttons are answered here.
 
   admin.command("retry", (ctx) => withId(ctx, async (id) => answer(ctx, await retryOrder(deps, id, ctx.from!.id))));
   admin.command("refund", (ctx) => {
@@ -358,7 +340,7 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
   return composer;
 }
 
-export const ADMIN_COMMANDS = ["stats", "order", "pending", "review", "retry", "refund", "resend", "code", "balance", "sync", "stock"] as const;
+export const ADMIN_COMMANDS = ["stats", "order", "pending", "retry", "refund", "resend", "code", "balance", "sync", "stock"] as const;
 
 /** For a product with several sources: which one the order is at, and the reference it uses there. */
 function sourceLine(order: OrderRow): string {

@@ -1,10 +1,11 @@
-// The checkout conversation (@grammyjs/conversations v2). A code product asks the quantity when the catalog
-// allows more than one; a top-up asks the recipient (checked with the product's rule, asked again when
+// The checkout conversation (@grammyjs/conversations v2). With "Have a promo code?" it asks for the code first (and
+// again until one applies). A code product asks the quantity when the catalog allows more than one; a top-up asks the recipient (checked with the product's rule, asked again when
 // wrong) and shows a confirmation. Then one order and its Pay button. Cancel works at every step, and the
 // state lives in SQLite, so a restart in the middle resumes where the customer was.
 import { createConversation, type Conversation } from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, type Middleware } from "grammy";
-import { getProduct, isForSale } from "../../catalog/catalog.js";
+import { getProduct, isForSale, type ProductRow } from "../../catalog/catalog.js";
+import { checkPromo, describeDiscount, type PromoRefusal } from "../../promo/codes.js";
 import { textOf } from "../../catalog/texts.js";
 import { isValidRecipient } from "../../payments/checkout.js";
 import { escapeHtml } from "../../lib/html.js";
@@ -14,9 +15,17 @@ import type { BotDeps } from "../deps.js";
 import { checkout } from "./shop.js";
 
 /** Bump when the conversation's code changes, so stored replays of the old code are dropped. */
-export const CHECKOUT_CONVERSATION_VERSION = 3;
+export const CHECKOUT_CONVERSATION_VERSION = 4;
 
 const CANCEL = "cc";
+
+/** What the customer reads when a code does not apply (the same keys as openCheckout's refusals). */
+const PROMO_REFUSALS: Record<PromoRefusal, string> = {
+  unknown: "promo-unknown",
+  expired: "promo-expired",
+  used_up: "promo-used-up",
+  not_for_product: "promo-not-for-product",
+};
 const CONFIRM = "ok";
 
 /** The recipient as we send it: "+52 55 1234-5678" → "+525512345678", "12345678 (2345)" → "12345678(2345)". */
@@ -50,7 +59,29 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
     await ctx.reply(ctx.t("checkout-cancelled"), { reply_markup: new InlineKeyboard().text(ctx.t("button-catalog"), "c") });
   }
 
-  async function checkoutConversation(conversation: Conversation<ShopContext, BaseContext>, ctx: BaseContext, args: { sku: string }): Promise<void> {
+  /**
+   * "Have a promo code?": asks for the code until one applies to this product (or the customer cancels). Checked in
+   * `external` (the database and the clock); returns the normalized code, or a Step that ends the checkout.
+   */
+  async function askPromo(conversation: Conversation<ShopContext, BaseContext>, ctx: BaseContext, product: ProductRow, name: string): Promise<string | Step> {
+    const cancelKeyboard = new InlineKeyboard().text(ctx.t("button-cancel"), CANCEL);
+    await ctx.reply(ctx.t("promo-ask", { name }), { parse_mode: "HTML", reply_markup: cancelKeyboard });
+    for (;;) {
+      const step = await next(conversation, () => false);
+      if (step.kind !== "text") return step;
+      const verdict = await conversation.external(() => {
+        const checked = checkPromo(deps.db, step.text, product, { amount: product.priceAmount, currency: product.priceCurrency }, deps.now());
+        return checked.ok ? { ok: true as const, code: checked.promo.code, discount: describeDiscount(checked.promo, ctx.customer?.language ?? "en") } : { ok: false as const, reason: checked.reason };
+      });
+      if (verdict.ok) {
+        await step.ctx.reply(ctx.t("promo-accepted", { code: escapeHtml(verdict.code), discount: escapeHtml(verdict.discount) }), { parse_mode: "HTML" });
+        return verdict.code;
+      }
+      await step.ctx.reply(`${ctx.t(PROMO_REFUSALS[verdict.reason])}\n${ctx.t("promo-try-again")}`, { reply_markup: cancelKeyboard });
+    }
+  }
+
+  async function checkoutConversation(conversation: Conversation<ShopContext, BaseContext>, ctx: BaseContext, args: { sku: string; promo?: boolean }): Promise<void> {
     const product = await conversation.external(() => getProduct(deps.db, args.sku));
     if (!product || !isForSale(product)) {
       await ctx.reply(ctx.t("product-unavailable"));
@@ -63,6 +94,17 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
 
     let quantity = 1;
     let recipient: string | null = null;
+    let promoCode: string | null = null;
+
+    if (args.promo) {
+      const answer = await askPromo(conversation, ctx, product, name);
+      if (typeof answer !== "string") {
+        if (answer.kind === "cancel") return cancelled(answer.ctx);
+        await conversation.halt({ next: true });
+        return;
+      }
+      promoCode = answer;
+    }
 
     if (product.kind === "code" && product.maxQuantity > 1) {
       const keyboard = new InlineKeyboard();
@@ -73,7 +115,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
       keyboard.row().text(ctx.t("button-cancel"), CANCEL);
       const text = ctx.t("ask-quantity", { name, max: product.maxQuantity });
       // The card the customer tapped Buy on becomes the question: one message, edited in place.
-      if (ctx.callbackQuery?.message) await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
+      if (ctx.callbackQuery?.message && !args.promo) await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard });
       else await ctx.reply(text, { parse_mode: "HTML", reply_markup: keyboard });
       const step = await next(conversation, (data) => /^q:\d{1,2}$/.test(data));
       if (step.kind === "cancel") return cancelled(step.ctx);
@@ -83,7 +125,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
       }
       quantity = Math.min(product.maxQuantity, Math.max(1, Number(step.data.slice(2))));
       // Open the order from the tap's own update (outside the replay engine: one order, however often it replays).
-      await conversation.external((outside) => checkout(deps, outside, product.sku, quantity, null));
+      await conversation.external((outside) => checkout(deps, outside, product.sku, quantity, null, promoCode));
       return;
     }
 
@@ -110,7 +152,15 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
           });
         }
       }
-      const total = formatMoney(multiply({ amount: product.priceAmount, currency: product.priceCurrency }, 1), locale);
+      const list = multiply({ amount: product.priceAmount, currency: product.priceCurrency }, 1);
+      // With a promo, the total it leaves (checked again when the order is opened).
+      const discountedAmount = promoCode
+        ? await conversation.external(() => {
+            const checked = checkPromo(deps.db, promoCode!, product, list, deps.now());
+            return checked.ok ? checked.amount : list.amount;
+          })
+        : list.amount;
+      const total = formatMoney({ amount: discountedAmount, currency: list.currency }, locale);
       await ctx.reply(
         ctx.t("confirm-topup", { name, recipient: escapeHtml(recipient), what: ctx.t(`recipient-${rule.type}`), total: escapeHtml(total) }),
         { parse_mode: "HTML", reply_markup: new InlineKeyboard().text(ctx.t("button-confirm"), CONFIRM).text(ctx.t("button-cancel"), CANCEL) },
@@ -122,7 +172,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
         return;
       }
     }
-    await conversation.external((outside) => checkout(deps, outside, product.sku, quantity, recipient));
+    await conversation.external((outside) => checkout(deps, outside, product.sku, quantity, recipient, promoCode));
   }
 
   feature.use(createConversation(checkoutConversation, { id: "checkout", plugins }));

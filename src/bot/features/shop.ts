@@ -1,6 +1,8 @@
-// The shop window: /start (with its deep links), categories → products → the product card, Buy, cancel.
+// The shop window: /start (with its deep links), categories → products → the product card, Buy (or "Have a promo
+// code?"), cancel. While sales are paused the card says "back soon" instead of Buy.
 import { Composer, InlineKeyboard } from "grammy";
 import { getProduct, isForSale } from "../../catalog/catalog.js";
+import { pauseOf, shopPause } from "../../catalog/pause.js";
 import { textOf } from "../../catalog/texts.js";
 import { getOrder } from "../../orders/repository.js";
 import { isCustomerBanned } from "../../risk/bans.js";
@@ -41,8 +43,9 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     if (orderLink && ORDER_ID_PATTERN.test(orderLink[2]!)) {
       return orderLink[1] === "paid" ? showPaidReturn(deps, ctx, orderLink[2]!) : showOrder(deps, ctx, orderLink[2]!);
     }
-    // The cached view is shared: a copy with the welcome as its text.
-    await show(ctx, { ...home(ctx), text: ctx.t("welcome", { shop: escapeHtml(deps.shopName) }) });
+    // The cached view is shared: a copy with the welcome as its text (and "back soon" while the shop is paused).
+    const welcome = ctx.t("welcome", { shop: escapeHtml(deps.shopName) });
+    await show(ctx, { ...home(ctx), text: shopPause(deps.db) ? `${welcome}\n\n${ctx.t("sales-paused")}` : welcome });
   });
 
   feature.callbackQuery("c", async (ctx) => {
@@ -75,12 +78,17 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     await answer(ctx);
   });
 
-  feature.callbackQuery(/^b:([A-Za-z0-9._-]{2,48}):(\d{1,2}):(\d{1,12})$/, async (ctx) => {
-    const [, sku, , priceText] = ctx.match;
-    const product = getProduct(deps.db, sku!);
+  /** Buy (or "Have a promo code?") on a product card: the product, its price and the pause checked afresh. */
+  async function startCheckout(ctx: ShopContext & { from: { id: number } }, sku: string, priceText: string, promo: boolean): Promise<void> {
+    const product = getProduct(deps.db, sku);
     if (!product || !isForSale(product)) {
       await ctx.answerCallbackQuery({ text: ctx.t("product-unavailable"), show_alert: true });
       return show(ctx, home(ctx));
+    }
+    // Paused since the card was shown: "back soon", and the card as it is now.
+    if (pauseOf(deps.db, product.sku)) {
+      await ctx.answerCallbackQuery({ text: ctx.t("sales-paused"), show_alert: true });
+      return show(ctx, screens.product(t(ctx), locale(ctx), product.sku) ?? home(ctx));
     }
     if (product.priceAmount !== Number(priceText)) {
       await ctx.answerCallbackQuery({ text: ctx.t("price-changed"), show_alert: true });
@@ -91,8 +99,11 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
     await ctx.answerCallbackQuery();
     // One checkout at a time: a Buy tapped mid-checkout starts over with this product.
     await ctx.conversation.exitAll();
-    await ctx.conversation.enter("checkout", { sku: product.sku });
-  });
+    await ctx.conversation.enter("checkout", { sku: product.sku, promo });
+  }
+
+  feature.callbackQuery(/^b:([A-Za-z0-9._-]{2,48}):(\d{1,2}):(\d{1,12})$/, (ctx) => startCheckout(ctx, ctx.match[1]!, ctx.match[3]!, false));
+  feature.callbackQuery(/^bp:([A-Za-z0-9._-]{2,48}):(\d{1,12})$/, (ctx) => startCheckout(ctx, ctx.match[1]!, ctx.match[2]!, true));
 
   feature.callbackQuery(/^x:(ORD-[0-9A-Z]{8})$/, async (ctx) => {
     const order = getOrder(deps.db, ctx.match[1]!);
@@ -113,18 +124,23 @@ export function shopFeature(deps: BotDeps): Composer<ShopContext> {
 }
 
 /** Opens the checkout for a product and shows its Pay button, or says why not. */
-export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, quantity: number, recipient: string | null): Promise<void> {
+export async function checkout(deps: BotDeps, ctx: ShopContext, sku: string, quantity: number, recipient: string | null, promoCode: string | null = null): Promise<void> {
   const product = getProduct(deps.db, sku);
   const customer = ctx.customer!;
   if (!product) return;
   const result = await openCheckout(
     { ...deps, botUsername: () => ctx.me.username },
-    { customerId: customer.id, chatId: ctx.chat!.id, product, quantity, recipient, language: customer.language },
+    { customerId: customer.id, chatId: ctx.chat!.id, product, quantity, recipient, language: customer.language, promoCode },
   );
   const t = ctx.t.bind(ctx);
   if (!result.ok) {
     const messages: Record<typeof result.reason, string> = {
       product_unavailable: t("product-unavailable"),
+      paused: t("sales-paused"),
+      promo_unknown: t("promo-unknown"),
+      promo_expired: t("promo-expired"),
+      promo_used_up: t("promo-used-up"),
+      promo_not_for_product: t("promo-not-for-product"),
       bad_quantity: t("checkout-bad-quantity"),
       bad_recipient: t("checkout-bad-recipient", { recipient: t(`recipient-${product.recipientRule?.type ?? "player_id"}`) }),
       too_many_unpaid: t("checkout-too-many-unpaid", { count: deps.limits.maxUnpaidOrders }),
