@@ -12,14 +12,21 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/pr
 const bench = await benchEnvironment({ WORKER_CONCURRENCY: "32", TELEGRAM_MAX_PER_SECOND: "1000", TELEGRAM_CHAT_GAP_MS: "0" });
 const orders = seedUnpaidOrders(bench.db, bench.telegram, N);
 
-// Start times: a few of each, the median.
+// Start times, compiled, as production runs it: with the module compile cache (src/main.ts) in a folder of its own,
+// first empty (a cold start: what a machine without the cache sees), then filled (every start after the first,
+// and the Docker image's first, whose cache is filled at build time). And through tsx, as `npm start` does.
+const compileCache = join(bench.dir, "compile-cache");
+const env = { ...bench.env, NODE_COMPILE_CACHE: compileCache };
+const cold = await spawnShop(env, { cwd: bench.dir, entry: [...nodeFlags(), buildShop()] });
+const coldMs = cold.startMs;
+await cold.kill("SIGTERM");
 const starts: number[] = [];
 const tsxStarts: number[] = [];
 for (let i = 0; i < 3; i++) {
-  const compiled = await spawnShop(bench.env, { cwd: bench.dir, entry: [...nodeFlags(), buildShop()] });
+  const compiled = await spawnShop(env, { cwd: bench.dir, entry: [...nodeFlags(), buildShop()] });
   starts.push(compiled.startMs);
   await compiled.kill("SIGTERM");
-  const viaTsx = await spawnShop(bench.env, { cwd: bench.dir, entry: [...nodeFlags(), "--import", import.meta.resolve("tsx"), join(ROOT, "src/main.ts")] });
+  const viaTsx = await spawnShop(env, { cwd: bench.dir, entry: [...nodeFlags(), "--import", import.meta.resolve("tsx"), join(ROOT, "src/main.ts")] });
   tsxStarts.push(viaTsx.startMs);
   await viaTsx.kill("SIGTERM");
 }
@@ -54,9 +61,9 @@ const rows: BenchRow[] = [
   },
   {
     benchmark: "memory and start",
-    measure: "start to ready (/healthz 200), compiled",
+    measure: "start to ready (/healthz 200), compiled, compile cache filled",
     value: `${fmt(median(starts))} ms`,
-    baseline: `${fmt(median(tsxStarts))} ms (through tsx, as npm start)`,
+    baseline: `${fmt(coldMs)} ms (cache empty) · ${fmt(median(tsxStarts))} ms (tsx, npm start)`,
     target: "≤ 1.5 s",
     met: median(starts) <= 1500,
   },
