@@ -222,8 +222,9 @@ describe.runIf(run)("the sandbox in a browser", () => {
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(1400);
     }
-    const bubble = (await chat().locator(".msg.mine").last().boundingBox())!;
-    expect(bubble.height).toBeGreaterThan(100); // wrapped over many lines, not one line 30,000 px wide
+    // The bot's answer may redraw the chat between finding the bubble and measuring it (null box): measure again.
+    const bubbleHeight = async () => (await chat().locator(".msg.mine").last().boundingBox())?.height ?? 0;
+    await expect.poll(bubbleHeight, { timeout: 10_000 }).toBeGreaterThan(100); // wrapped over many lines, not one line 30,000 px wide
   }, 30_000);
 
   it("on a phone-sized window (390 × 844) shows one panel at a time, with tabs, and nothing overflows", async () => {

@@ -150,7 +150,13 @@ function openUrl(url) {
   if (local) { location.href = u.pathname + u.search; return; }
   window.open(url, "_blank", "noopener");
 }
+const drawnPanels = new WeakMap();
 function renderMessages(el, messages, chatId, userId) {
+  // Redraw a panel only when its messages changed: a redraw replaces every bubble, losing a text selection
+  // and an open 📄 file, and another chat's news must not do that.
+  const drawn = JSON.stringify([chatId, messages]);
+  if (drawnPanels.get(el) === drawn) return;
+  drawnPanels.set(el, drawn);
   const stick = el.scrollTop + el.clientHeight >= el.scrollHeight - 30;
   el.innerHTML = "";
   if (messages.length === 0) el.innerHTML = '<div class="hint">' + (chatId < 0 ? "Alerts will appear here." : "Say /start to open the shop.") + "</div>";
@@ -201,7 +207,7 @@ function render() {
   $("chatTitle").textContent = me ? me.first_name : "Chat";
   $("customerInput").placeholder = me ? "Message…" : "/start opens a new customer";
   if (me) renderMessages($("chat"), state.chats[current] || [], current, current);
-  else $("chat").innerHTML = '<div class="hint">Press + New, or type /start below, to open a customer.</div>';
+  else { $("chat").innerHTML = '<div class="hint">Press + New, or type /start below, to open a customer.</div>'; drawnPanels.delete($("chat")); }
   renderMessages($("ops"), state.chats[OPS] || [], OPS, ADMIN);
   renderBlockToggle();
 }
