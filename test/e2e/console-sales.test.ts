@@ -111,6 +111,16 @@ describe("/pause and /resume", () => {
     expect(hasBuy(await card(7004, "psn-25-usd"))).toBe(true);
   });
 
+  it("refuses a mistyped SKU instead of pausing the whole shop; a capitalised SKU finds its product", async () => {
+    await askBot(h, ADMIN_ID, "/pause steam-20usd restock", "No product steam-20usd: nothing was paused", OPS);
+    expect(pauseOf(h.shop.db, "steam-20-usd")).toBeUndefined();
+    expect(pauseOf(h.shop.db, "psn-25-usd")).toBeUndefined();
+    await askBot(h, ADMIN_ID, "/pause PSN-25-USD", "Sales paused for psn-25-usd.", OPS);
+    expect(pauseOf(h.shop.db, "steam-20-usd")).toBeUndefined();
+    await askBot(h, ADMIN_ID, "/resume Psn-25-Usd", "Sales resumed for psn-25-usd", OPS);
+    expect(pauseOf(h.shop.db, "psn-25-usd")).toBeUndefined();
+  });
+
   it("the failure-rate alert offers ⏸ Pause sales: it asks first, then pauses the whole shop", async () => {
     h.shop.pipeline.alerts.raise({ kind: "failure_rate", text: "3 of 10 orders failed at the supplier in the last 30 minutes" });
     const alert = await opsMessage(h, "Order failure rate is high");

@@ -13,8 +13,12 @@ function describe(scope: string): string {
   return scope === WHOLE_SHOP ? "the whole shop" : `<code>${escapeHtml(scope)}</code>`;
 }
 
+const looksLikeSku = (word: string): boolean => /^[a-z0-9][a-z0-9._-]{1,47}$/i.test(word) && /[\d._-]/.test(word);
+
 export function pauseCommands(admin: Composer<ShopContext>, deps: ConsoleDeps, confirmations: ConsoleConfirmations): void {
   const db = deps.pipeline.db;
+  /** A product by its SKU as typed, or in lower case (SKUs are written in lower case; a phone capitalises). */
+  const findProduct = (sku: string) => getProduct(db, sku) ?? getProduct(db, sku.toLowerCase());
 
   function pause(scope: string, reason: string | null, adminId: number): string {
     pauseSales(db, { scope, reason, actor: `admin:${adminId}` }, deps.pipeline.now());
@@ -22,10 +26,18 @@ export function pauseCommands(admin: Composer<ShopContext>, deps: ConsoleDeps, c
     return `⏸ Sales paused for ${describe(scope)}${reason ? ` (${escapeHtml(reason)})` : ""}. Customers see "back soon" instead of Buy; paid orders still complete. /resume${scope === WHOLE_SHOP ? "" : ` ${escapeHtml(scope)}`} sells again.`;
   }
 
-  // "/pause [reason]" pauses the shop; "/pause <sku> [reason]" one product.
+  // "/pause [reason]" pauses the shop; "/pause <sku> [reason]" one product. A first word shaped like a SKU
+  // (a digit, dash, dot or underscore in it) that names no product is refused: a mistyped SKU must not stop
+  // every sale.
   admin.command("pause", (ctx) => {
     const [first = "", ...rest] = ctx.match.trim().split(/\s+/);
-    const product = first ? getProduct(db, first) : undefined;
+    const product = first ? findProduct(first) : undefined;
+    if (first && !product && looksLikeSku(first)) {
+      return ctx.reply(
+        `No product <code>${escapeHtml(first.slice(0, 48))}</code>: nothing was paused. /products lists the SKUs; /pause alone, or with a reason in words, pauses the whole shop.`,
+        { parse_mode: "HTML" },
+      );
+    }
     const scope = product ? product.sku : WHOLE_SHOP;
     const reason = (product ? rest.join(" ") : ctx.match.trim()).slice(0, 200) || null;
     return ctx.reply(pause(scope, reason, ctx.from!.id), { parse_mode: "HTML" });
@@ -33,7 +45,7 @@ export function pauseCommands(admin: Composer<ShopContext>, deps: ConsoleDeps, c
 
   admin.command("resume", (ctx) => {
     const wanted = ctx.match.trim();
-    const scope = wanted ? (getProduct(db, wanted)?.sku ?? wanted) : WHOLE_SHOP;
+    const scope = wanted ? (findProduct(wanted)?.sku ?? wanted) : WHOLE_SHOP;
     if (!resumeSales(db, scope)) {
       const pauses = listPauses(db);
       const now = pauses.length ? `Paused now: ${pauses.map((p) => describe(p.scope)).join(", ")}.` : "Nothing is paused.";
