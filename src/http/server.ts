@@ -142,7 +142,14 @@ export function createHttpServer(routes: HttpRoutes, logger: Logger, options: Ht
         routes.supplierWebhook(body, { signature: header(req, "x-supplier-signature"), eventId: header(req, "x-supplier-event-id") }),
       );
     }
-    if (options.serveMonitoring !== false && (await monitoringRoute(req, res, path, routes, options.metricsToken))) return;
+    if (options.serveMonitoring !== false) {
+      if (await monitoringRoute(req, res, path, routes, options.metricsToken)) return;
+    } else if (req.method === "GET" && (path === "/healthz" || path === "/health")) {
+      // Monitoring on a listener of its own: health checks (the image's HEALTHCHECK, a load balancer) still ask
+      // this port, so /healthz stays here with its status only.
+      const health = routes.health();
+      return sendJson(res, health.ok ? 200 : 503, { status: health.status });
+    }
     if (routes.extra && (await routes.extra(req, res))) return;
     sendJson(res, 404, { error: "not found" });
   }
