@@ -1,6 +1,6 @@
 // The composition root: builds the shop's components in dependency order (database → Bot API client → alerts →
 // supplier and payment clients → pipeline → worker → monitors → bot → HTTP server → timers → updates), starts
-// them in the order of `components` and stops them in reverse. main.ts, the sandbox, tests and benchmarks call it.
+// them in the order of `components` and stops them in reverse. run.ts, the sandbox, tests and benchmarks call it.
 import type { Server } from "node:http";
 import { webhookCallback, type Api, type Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -28,7 +28,7 @@ import { createEmailSender, type EmailSender } from "./email/sender.js";
 import { createSmtpMailer } from "./email/transport.js";
 import { redeliverToReturningCustomer } from "./fulfilment/comeback.js";
 import { isPermanentTelegramRefusal } from "./fulfilment/delivery.js";
-import { deliverEmailedOrders, onEmailGivenUp, onEmailSent, queueRefundNotice, type EmailChannel } from "./fulfilment/email-orders.js";
+import { deliverEmailedOrders, onEmailGivenUp, onEmailSent, orderEmailWithheld, queueRefundNotice, type EmailChannel } from "./fulfilment/email-orders.js";
 import { schedulePaidNotice } from "./fulfilment/notify.js";
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineDeps, type PipelineSettings } from "./fulfilment/pipeline.js";
 import { processSupplierEvents } from "./fulfilment/supplier-events.js";
@@ -85,7 +85,7 @@ export interface ShopOptions {
   lease?: { ttlMs?: number; heartbeatMs?: number };
   /**
    * Something went wrong that the process cannot recover from while running (Telegram revoked the token,
-   * another process took over the database). main.ts logs the message and exits; by default it is logged.
+   * another process took over the database). run.ts logs the message and exits; by default it is logged.
    */
   onFatal?: (message: string) => void;
 }
@@ -236,6 +236,7 @@ export function createShop(config: Config, options: ShopOptions = {}): Shop {
           messageIdDomain: /@([^\s<>@]+)/.exec(config.EMAIL_FROM!)?.[1] ?? "shop.invalid",
           onSent: (row) => onEmailSent({ db, logger, now }, row),
           onGivenUp: (row, reason) => onEmailGivenUp({ db, logger, now, sealer, alerts: alerter }, row, reason),
+          withheld: (row) => orderEmailWithheld({ db }, row),
           onOutcome: (row, outcome) => metrics.emails.inc({ purpose: row.purpose.replace(/-\d+$/, ""), outcome }),
           reconcile: () => deliverEmailedOrders({ db, logger, now }),
         });

@@ -32,6 +32,11 @@ export interface EmailSenderOptions {
   onSent(row: EmailRow): void;
   /** The email was given up: runs in the transaction that marks it so (an alert is raised). */
   onGivenUp(row: EmailRow, reason: string): void;
+  /**
+   * Asked just before an email is handed to the server: a reason it must not go any more (an email with codes
+   * whose payment was refunded or disputed while it waited), and it is given up with that reason.
+   */
+  withheld?(row: EmailRow): string | undefined;
   /** Every outcome, for the metrics. */
   onOutcome?(row: EmailRow, outcome: "sent" | "retry" | "given_up"): void;
   /**
@@ -112,6 +117,11 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
       opened = openEmail(db, options.sealer, row);
     } catch (error) {
       return settle(row, "given_up", `the email cannot be read (${(error as Error).message}); was CODE_ENCRYPTION_KEY changed?`);
+    }
+    const withheld = options.withheld?.(row);
+    if (withheld) {
+      logger.warn({ ...fields, reason: withheld }, "an email was withheld");
+      return settle(row, "given_up", `withheld: ${withheld}`);
     }
     try {
       await options.mailer.send({ to: opened.to, ...opened.message, messageId: `<${row.purpose}.${row.orderId ?? `c${row.customerId}`}.${row.id}@${options.messageIdDomain}>` });

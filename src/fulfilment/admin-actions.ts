@@ -6,7 +6,7 @@ import type { PipelineDeps } from "./pipeline.js";
 import { storeItems } from "./supplier-step.js";
 import { validateItems, type ValidItem } from "./validate.js";
 import { getOrder } from "../orders/repository.js";
-import { HOLDABLE_STATES, placeHold } from "../orders/hold.js";
+import { codesWithheld, HOLDABLE_STATES, placeHold } from "../orders/hold.js";
 import { returnUnusedStock } from "../orders/stock-return.js";
 import { transition, type OrderRow } from "../orders/state-machine.js";
 import { wasStarsChargeRefunded } from "../payments/stars.js";
@@ -177,6 +177,8 @@ export async function resendOrder(deps: AdminDeps, orderId: string, adminId: num
   if (order.status !== "delivered" && order.status !== "delivery_failed") {
     return { ok: false, message: `${orderId} is ${order.status}; only delivered or undeliverable orders can be resent.` };
   }
+  const withheld = order.status === "delivery_failed" ? codesWithheld(deps.pipeline.db, order) : undefined;
+  if (withheld) return { ok: false, message: `${orderId} is not resent: ${withheld}. The code stays stored; /order ${orderId} shows its story.` };
   try {
     const outcome = await runDeliveryStep(deps.pipeline, order, actor(adminId));
     return outcome.sent ? { ok: true, message: `${orderId}: sent to the customer again.` } : { ok: false, message: `${orderId}: Telegram refused (${outcome.reason}).` };

@@ -11,8 +11,9 @@ export async function redeliverToReturningCustomer(deps: PipelineDeps, customerI
   const sent: string[] = [];
   for (const order of undelivered) {
     try {
-      await runDeliveryStep(deps, order, "system:customer_back");
-      sent.push(order.id);
+      const outcome = await runDeliveryStep(deps, order, "system:customer_back");
+      if (outcome.sent) sent.push(order.id);
+      else deps.logger.info({ order_id: order.id, reason: outcome.reason }, "an undelivered order was not sent to a customer who came back");
     } catch (error) {
       deps.logger.warn({ order_id: order.id, err: (error as Error).message }, "could not resend to a customer who came back");
     }

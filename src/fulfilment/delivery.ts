@@ -7,7 +7,7 @@
 import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import { customerLanguage } from "../customers/notify.js";
 import { markCustomerBlocked } from "../customers/repository.js";
-import { resolveHold } from "../orders/hold.js";
+import { codesWithheld, resolveHold } from "../orders/hold.js";
 import { getOrder, getOrderState } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { planDelivery, type DeliveryPlan } from "./delivery-message.js";
@@ -62,6 +62,12 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
   if (current?.holdReason && current.status === "fulfilled") {
     resolveHold(deps, current, "code_ready", actor);
     return { sent: false, reason: `held (${current.holdReason})` };
+  }
+  if (order.status === "delivery_failed") {
+    // A resend (an admin's, or the customer back): not when the money went back or is disputed since.
+    const current = getOrder(deps.db, order.id);
+    const withheld = current ? codesWithheld(deps.db, current) : undefined;
+    if (withheld) return { sent: false, reason: `not sent: ${withheld}` };
   }
   const locale = customerLanguage(deps.db, order.customerId);
   const plan = planDelivery(deps, order, locale);

@@ -12,6 +12,7 @@ import { countOrderEmails, emailedButUndelivered, emailsOfOrder, insertEmail, re
 import type { Sealer } from "../lib/crypto.js";
 import type { Logger } from "../logger.js";
 import type { Alerts } from "../ops/alerts.js";
+import { codesWithheld } from "../orders/hold.js";
 import { getOrder } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
 import { noticeEmail, orderEmail } from "./email-message.js";
@@ -148,6 +149,16 @@ export function deliverEmailedOrders(deps: Pick<EmailOrderDeps, "db" | "logger" 
   }
 }
 
+/**
+ * Why an email with codes that never reached the customer (`delivery_failed`) must not be handed to the server
+ * now (the sender's `withheld`), or undefined. A delivered order's codes are already in the customer's hands.
+ */
+export function orderEmailWithheld(deps: Pick<EmailOrderDeps, "db">, row: Pick<EmailRow, "orderId" | "purpose">): string | undefined {
+  if (!row.orderId || !carriesCodes(row.purpose)) return undefined;
+  const order = getOrder(deps.db, row.orderId);
+  return order?.status === "delivery_failed" ? codesWithheld(deps.db, order) : undefined;
+}
+
 /** An email was given up (in the transaction that marks it so): ops are told, and the order's log says it. */
 export function onEmailGivenUp(deps: Pick<EmailOrderDeps, "db" | "logger" | "now" | "sealer" | "alerts">, row: EmailRow, reason: string): void {
   const to = recipientOf(deps.db, deps.sealer, row);
@@ -157,7 +168,7 @@ export function onEmailGivenUp(deps: Pick<EmailOrderDeps, "db" | "logger" | "now
     return;
   }
   const order = getOrder(deps.db, row.orderId);
-  const kept = order && carriesCodes(row.purpose) && order.status === "delivery_failed" ? `; the code is kept: /resend ${order.id} when the customer is back, or /resend ${order.id} email` : "";
+  const kept = order && carriesCodes(row.purpose) && order.status === "delivery_failed" && !reason.startsWith("withheld") ? `; the code is kept: /resend ${order.id} when the customer is back, or /resend ${order.id} email` : "";
   deps.alerts.raise({ kind: "email_failed", orderId: row.orderId, text: `${row.orderId}: the ${row.purpose} email to ${masked} was given up (${reason})${kept}` });
   if (order) recordOrderNote(deps, { orderId: order.id, status: order.status, cause: "email_given_up", actor: "email", detail: { purpose: row.purpose, email_id: row.id, error: reason } });
 }
@@ -172,6 +183,8 @@ export function checkEmailResend(deps: Pick<EmailOrderDeps, "db" | "sealer" | "e
     return { ok: false, message: `${orderId} is ${order.status}; only delivered or undeliverable orders have codes to email.` };
   }
   if (deps.email.mode === "off") return { ok: false, message: "Email is off (SMTP_URL is not set, or EMAIL_DELIVERY=off): nothing can be emailed." };
+  const withheld = order.status === "delivery_failed" ? codesWithheld(deps.db, order) : undefined;
+  if (withheld) return { ok: false, message: `${orderId}: the codes are not emailed: ${withheld}.` };
   const found = orderEmailAddress(deps, order);
   if (!found) return { ok: false, message: `${orderId}: no email address is known (none at Checkout, and the customer has not confirmed one with /email).` };
   return { ok: true, order, to: maskEmailAddress(found.address) };

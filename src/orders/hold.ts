@@ -2,7 +2,9 @@
 // dispute, an admin's refund). A held order never gets a new supplier order and its code is never sent; what the
 // supplier already accepted is still collected, stored encrypted, and the order ends where the hold says.
 import type { OrderStatus } from "../db/schema.js";
+import type { Db } from "../db/connection.js";
 import { formatMoney } from "../lib/money.js";
+import { disputesOfOrder } from "./disputes.js";
 import { sendToReview, type ReviewDeps } from "./review.js";
 import { returnUnusedStock } from "./stock-return.js";
 import { recordOrderNote, transition, type OrderPatch, type OrderRow, type Tx } from "./state-machine.js";
@@ -17,6 +19,18 @@ const WHY: Record<HoldReason, string> = {
   dispute: "payment disputed before delivery",
   admin_refund: "refund asked by an admin before delivery",
 };
+
+/**
+ * Why an order's codes must not leave again by any road (an admin's resend, the customer back after blocking the
+ * bot, an email), or undefined. An undelivered order refunded in full or disputed after it reached
+ * `delivery_failed` has no hold (it is past the states a hold applies to) but its money went back or is contested.
+ */
+export function codesWithheld(db: Db, order: Pick<OrderRow, "id" | "amount" | "holdReason" | "refundedAmount" | "disputedAt">): string | undefined {
+  if (order.holdReason) return `the order is held (${WHY[order.holdReason]})`;
+  if (order.refundedAmount !== null && order.refundedAmount >= order.amount) return "its payment was refunded in full";
+  if (order.disputedAt !== null && disputesOfOrder(db, order.id).some((d) => d.status !== "won")) return "its payment is disputed";
+  return undefined;
+}
 
 /**
  * Holds a paid, undelivered order. When no supplier order can exist yet (paid, nothing sent to the supplier), the

@@ -179,6 +179,37 @@ describe("email when Telegram cannot deliver (EMAIL_DELIVERY=fallback)", () => {
     expect(mailsFor(harness.smtp!, orderId)).toHaveLength(0);
   });
 
+  it("refunded in Stripe while its email waited for the mail server: withheld, and no resend, email or return sends the code", async () => {
+    const harness = await start();
+    harness.smtp!.setRule(() => ({ kind: "reply", code: 451, message: "greylisted, try again later" }));
+    const customer = harness.customer(6108);
+    const { orderId, sessionId } = await openOrder(harness, customer, STEAM_20);
+    harness.telegram.blocked.add(customer.id);
+    await harness.stripe.completeCheckout(sessionId, { email: "dave@example.com" });
+    await waitForStatus(harness, orderId, "delivery_failed");
+    await waitUntil(() => outbox(harness, orderId)[0]?.status === "queued" && outbox(harness, orderId)[0]!.attempts >= 1, 5_000, "a first attempt refused");
+    await harness.stripe.refundInDashboard(harness.stripe.sessions.get(sessionId)!.payment_intent!);
+    await waitUntil(() => getOrder(harness.shop.db, orderId)!.refundedAmount !== null, 5_000, "the refund recorded");
+    harness.smtp!.setRule(undefined);
+    await waitUntil(() => outbox(harness, orderId)[0]?.status === "given_up", 10_000, "the email withheld");
+    const alert = await opsMessage(harness, `${orderId}: the delivery email`);
+    expect(stripHtml(alert.text)).toContain("withheld: its payment was refunded in full");
+    expect(stripHtml(alert.text)).not.toContain(`/resend ${orderId}`);
+
+    harness.customer(ADMIN_ID);
+    harness.telegram.sendText(ADMIN_ID, `/resend ${orderId} email`);
+    await harness.telegram.waitFor(ADMIN_ID, (m) => stripHtml(m.text).includes(`${orderId}: the codes are not emailed: its payment was refunded in full`));
+    harness.telegram.sendText(ADMIN_ID, `/resend ${orderId}`);
+    await harness.telegram.waitFor(ADMIN_ID, (m) => stripHtml(m.text).includes(`${orderId} is not resent: its payment was refunded in full`));
+    // The customer unblocks the bot: their other undelivered codes would go; this one stays.
+    harness.telegram.setBlocked(customer.id, false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(getOrder(harness.shop.db, orderId)!.status).toBe("delivery_failed");
+    const code = codeOf(harness, orderId);
+    expect(harness.telegram.messages(customer.id).some((m) => m.text.includes(code))).toBe(false);
+    expect(mailsFor(harness.smtp!, orderId)).toHaveLength(0);
+  });
+
   it("without any address the order waits in delivery_failed as before, and the alert says no email was known", async () => {
     const harness = await start();
     const orderId = await blockedBuyer(harness, 6104, null);
