@@ -24,7 +24,7 @@ export interface CreateBotOptions {
   apiRoot?: string;
   /** Known bot identity (tests), to skip getMe. */
   botInfo?: UserFromGetMe;
-  /** Admin and ops features, added by main.ts after the customer ones. */
+  /** Admin and ops features, added by the composition root (app.ts) after the customer ones. */
   extraFeatures?: Array<Middleware<ShopContext>>;
   /**
    * Keeps Telegram's send limits (see pacing.ts); false turns it off (tests that count every message). The

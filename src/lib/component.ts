@@ -2,7 +2,7 @@
 // stops them in reverse, so a component may use every component before it and none after it.
 import type { Logger } from "pino";
 
-/** An error a person must fix before the shop can run; main.ts prints its message alone and exits. */
+/** An error a person must fix before the shop can run; run.ts prints its message alone and exits. */
 export class StartupError extends Error {
   override readonly name = "StartupError";
 }
