@@ -115,7 +115,7 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
   let cardTotal = cardList.amount;
   let promoCode: string | null = null;
   if (request.promoCode) {
-    const checked = checkPromo(db, request.promoCode, product, cardList, at);
+    const checked = checkPromo(db, request.promoCode, product, cardList, at, request.customerId);
     if (!checked.ok) return { ok: false, reason: `promo_${checked.reason}` };
     cardTotal = checked.amount;
     promoCode = checked.promo.code;
@@ -127,6 +127,8 @@ export async function openCheckout(deps: CheckoutDeps, request: CheckoutRequest)
   // Same product, quantity, recipient and price, still payable: the customer tapped twice.
   const open = findOpenOrder(db, { customerId: request.customerId, sku: product.sku, quantity, recipient, amount: total.amount, currency: total.currency }, at + 60_000);
   if (open && (open.stripeSessionUrl || open.paymentMethod === "stars")) return { ok: true, order: open, reused: true };
+  // A new order: the code's limit counts every open order now, the customer's own included.
+  if (request.promoCode && !checkPromo(db, request.promoCode, product, cardList, at).ok) return { ok: false, reason: "promo_used_up" };
 
   const counts = countCustomerOrders(db, request.customerId, at, at - 3_600_000);
   if (counts.unpaid >= deps.limits.maxUnpaidOrders) return { ok: false, reason: "too_many_unpaid" };

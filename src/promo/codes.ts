@@ -111,15 +111,14 @@ export function listPromos(db: Db): PromoRow[] {
   return db.select().from(promoCodes).orderBy(sql`${promoCodes.active} DESC`, promoCodes.createdAt).all();
 }
 
-/** Unpaid, unexpired orders that hold the code: a use each may become, counted against the limit at checkout. */
-export function heldByOpenOrders(db: Db, code: string, now: number): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(orders)
-      .where(and(eq(orders.promoCode, code), eq(orders.status, "awaiting_payment"), gt(orders.expiresAt, now)))
-      .get()?.n ?? 0
-  );
+/**
+ * Unpaid, unexpired orders that hold the code: a use each may become, counted against the limit at checkout. The
+ * orders `except` names (a customer's own for one product: the order they may be given back) are not counted.
+ */
+export function heldByOpenOrders(db: Db, code: string, now: number, except?: { customerId: number; sku: string }): number {
+  const held = [eq(orders.promoCode, code), eq(orders.status, "awaiting_payment"), gt(orders.expiresAt, now)];
+  if (except) held.push(sql`NOT (${orders.customerId} = ${except.customerId} AND ${orders.sku} = ${except.sku})`);
+  return db.select({ n: count() }).from(orders).where(and(...held)).get()?.n ?? 0;
 }
 
 export type PromoRefusal = "unknown" | "expired" | "used_up" | "not_for_product";
@@ -132,7 +131,9 @@ export function describeDiscount(promo: Pick<PromoRow, "percentOff" | "amountOff
 
 /**
  * The discounted total of an order, or why the code does not apply: unknown or off, past its day, used up (paid uses
- * and open orders holding it), for another product, or it would take the whole total.
+ * and open orders holding it), for another product, or it would take the whole total. With `customerId`, that
+ * customer's own open orders for this product are not counted as holding a use: the one they already hold may be
+ * given back to them (the caller checks again without it before opening a new order).
  */
 export function checkPromo(
   db: Db,
@@ -140,12 +141,14 @@ export function checkPromo(
   product: { sku: string; category: string },
   total: Money,
   now: number,
+  customerId?: number,
 ): { ok: true; promo: PromoRow; amount: number } | { ok: false; reason: PromoRefusal } {
   const normalized = normalizeCode(code);
   const promo = normalized ? getPromo(db, normalized) : undefined;
   if (!promo || !promo.active) return { ok: false, reason: "unknown" };
   if (promo.expiresAt !== null && now > promo.expiresAt) return { ok: false, reason: "expired" };
-  if (promo.maxUses !== null && promo.uses + heldByOpenOrders(db, promo.code, now) >= promo.maxUses) return { ok: false, reason: "used_up" };
+  const except = customerId === undefined ? undefined : { customerId, sku: product.sku };
+  if (promo.maxUses !== null && promo.uses + heldByOpenOrders(db, promo.code, now, except) >= promo.maxUses) return { ok: false, reason: "used_up" };
   if (promo.scope !== null && promo.scope !== product.sku && promo.scope !== categoryKey(product.category)) return { ok: false, reason: "not_for_product" };
   const amount = discounted(promo, total);
   if (amount === undefined) return { ok: false, reason: "not_for_product" };

@@ -83,6 +83,10 @@ describe("promo codes", () => {
     expect(getOrder(h.shop.db, orderId)).toMatchObject({ amount: 1017, originalAmount: 1129 });
     const third = h.customer(8003);
     await withPromo(third, "steam-10-usd", ["SPRING10"], "This promo code has been used up.");
+    // The holder lost the Pay message and types the code again: they get their own order back, not "used up".
+    const again = await checkoutAfterPromo(second, await withPromo(second, "steam-10-usd", ["SPRING10"], "applied"));
+    expect(again.orderId).toBe(orderId);
+    expect(again.sessionId).toBe(sessionId);
     expect(await h.stripe.completeCheckout(sessionId)).toBe(200);
     await waitForStatus(h, orderId, "delivered");
     expect(getPromo(h.shop.db, "SPRING10")!.uses).toBe(2);

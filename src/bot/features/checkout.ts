@@ -70,7 +70,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
       const step = await next(conversation, () => false);
       if (step.kind !== "text") return step;
       const verdict = await conversation.external(() => {
-        const checked = checkPromo(deps.db, step.text, product, { amount: product.priceAmount, currency: product.priceCurrency }, deps.now());
+        const checked = checkPromo(deps.db, step.text, product, { amount: product.priceAmount, currency: product.priceCurrency }, deps.now(), step.ctx.from?.id);
         return checked.ok ? { ok: true as const, code: checked.promo.code, discount: describeDiscount(checked.promo, ctx.customer?.language ?? "en") } : { ok: false as const, reason: checked.reason };
       });
       if (verdict.ok) {
@@ -156,7 +156,7 @@ export function checkoutFeature(deps: BotDeps, plugins: Middleware<BaseContext>[
       // With a promo, the total it leaves (checked again when the order is opened).
       const discountedAmount = promoCode
         ? await conversation.external(() => {
-            const checked = checkPromo(deps.db, promoCode!, product, list, deps.now());
+            const checked = checkPromo(deps.db, promoCode!, product, list, deps.now(), ctx.from?.id);
             return checked.ok ? checked.amount : list.amount;
           })
         : list.amount;
