@@ -111,7 +111,7 @@ help =
     /support: talk to a person
     /cancel: cancel what you are doing
     /language: change the language
-    /email: an email address for your codes, in case Telegram cannot deliver them
+help-email = /email: an email address for your codes, in case Telegram cannot deliver them
 support = Need help? Write to { $support }.{ $last }
 support-last-order = { " " }Please quote your last order: <code>{ $order }</code>.
 unknown-command = I don't know that command. /help lists what I can do.
@@ -214,6 +214,7 @@ email-subject-notice = { $shop }: about your order { $order }
 email-subject-confirm = { $shop }: confirm your email address
 email-intro-delivery = We could not deliver order { $order } in Telegram, so here it is by email.
 email-intro-receipt = Thank you for order { $order } ({ $amount }). Your code is below; it was also sent to you in Telegram.
+email-intro-receipt-topup = Thank you for order { $order } ({ $amount }). The top-up's confirmation is below; it was also sent to you in Telegram.
 email-intro-resend = Here is order { $order } again, as our support arranged.
 email-confirm-body = Your code to confirm this address for { $shop } is <code>{ $code }</code>. Type it in the chat with the bot within { $minutes } minutes. If you did not ask for it, ignore this email.
 email-footer = { $shop }, a shop in Telegram. Questions? Write to { $support }.

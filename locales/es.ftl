@@ -109,7 +109,7 @@ help =
     /support: hablar con una persona
     /cancel: cancelar lo que estás haciendo
     /language: cambiar el idioma
-    /email: un correo para tus códigos, por si Telegram no puede entregarlos
+help-email = /email: un correo para tus códigos, por si Telegram no puede entregarlos
 support = ¿Necesitas ayuda? Escribe a { $support }.{ $last }
 support-last-order = { " " }Indica tu último pedido: <code>{ $order }</code>.
 unknown-command = No conozco ese comando. /help muestra lo que puedo hacer.
@@ -215,6 +215,7 @@ email-subject-notice = { $shop }: sobre tu pedido { $order }
 email-subject-confirm = { $shop }: confirma tu dirección de correo
 email-intro-delivery = No pudimos entregar el pedido { $order } en Telegram, así que aquí lo tienes por correo.
 email-intro-receipt = Gracias por el pedido { $order } ({ $amount }). Tu código está abajo; también te lo enviamos en Telegram.
+email-intro-receipt-topup = Gracias por el pedido { $order } ({ $amount }). La confirmación de la recarga está abajo; también te la enviamos en Telegram.
 email-intro-resend = Aquí tienes el pedido { $order } otra vez, como acordaste con nuestro soporte.
 email-confirm-body = Tu código para confirmar esta dirección en { $shop } es <code>{ $code }</code>. Escríbelo en el chat con el bot en los próximos { $minutes } minutos. Si no lo pediste, ignora este correo.
 email-footer = { $shop }, una tienda en Telegram. ¿Dudas? Escribe a { $support }.

@@ -109,7 +109,7 @@ help =
     /support: falar com uma pessoa
     /cancel: cancelar o que você está fazendo
     /language: mudar o idioma
-    /email: um e-mail para os seus códigos, caso o Telegram não consiga entregá-los
+help-email = /email: um e-mail para os seus códigos, caso o Telegram não consiga entregá-los
 support = Precisa de ajuda? Escreva para { $support }.{ $last }
 support-last-order = { " " }Informe seu último pedido: <code>{ $order }</code>.
 unknown-command = Não conheço esse comando. /help mostra o que eu sei fazer.
@@ -215,6 +215,7 @@ email-subject-notice = { $shop }: sobre o seu pedido { $order }
 email-subject-confirm = { $shop }: confirme o seu endereço de e-mail
 email-intro-delivery = Não conseguimos entregar o pedido { $order } no Telegram, então aqui está ele por e-mail.
 email-intro-receipt = Obrigado pelo pedido { $order } ({ $amount }). Seu código está abaixo; ele também foi enviado para você no Telegram.
+email-intro-receipt-topup = Obrigado pelo pedido { $order } ({ $amount }). A confirmação da recarga está abaixo; ela também foi enviada a você no Telegram.
 email-intro-resend = Aqui está o pedido { $order } de novo, como combinado com o nosso suporte.
 email-confirm-body = O seu código para confirmar este endereço na { $shop } é <code>{ $code }</code>. Digite-o na conversa com o bot em até { $minutes } minutos. Se você não pediu, ignore este e-mail.
 email-footer = { $shop }, uma loja no Telegram. Dúvidas? Escreva para { $support }.

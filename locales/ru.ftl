@@ -114,7 +114,7 @@ help =
     /support: связаться с человеком
     /cancel: отменить текущее действие
     /language: сменить язык
-    /email: адрес почты для кодов на случай, если Telegram не сможет их доставить
+help-email = /email: адрес почты для кодов на случай, если Telegram не сможет их доставить
 support = Нужна помощь? Напишите { $support }.{ $last }
 support-last-order = { " " }Укажите ваш последний заказ: <code>{ $order }</code>.
 unknown-command = Я не знаю такой команды. /help покажет, что я умею.
@@ -222,6 +222,7 @@ email-subject-notice = { $shop }: о вашем заказе { $order }
 email-subject-confirm = { $shop }: подтвердите адрес почты
 email-intro-delivery = Мы не смогли доставить заказ { $order } в Telegram, поэтому отправляем его письмом.
 email-intro-receipt = Спасибо за заказ { $order } ({ $amount }). Ваш код ниже; он также отправлен вам в Telegram.
+email-intro-receipt-topup = Спасибо за заказ { $order } ({ $amount }). Подтверждение пополнения ниже; мы также отправили его вам в Telegram.
 email-intro-resend = Вот заказ { $order } ещё раз, как договорились с поддержкой.
 email-confirm-body = Ваш код для подтверждения этого адреса в { $shop }: <code>{ $code }</code>. Введите его в чате с ботом в течение { $minutes } мин. Если вы его не запрашивали, просто проигнорируйте это письмо.
 email-footer = { $shop }, магазин в Telegram. Вопросы? Пишите { $support }.

@@ -109,7 +109,7 @@ help =
     /support: bir insanla konuşun
     /cancel: yaptığınız işlemi iptal edin
     /language: dili değiştirin
-    /email: Telegram kodlarınızı teslim edemezse diye kodlarınız için bir e-posta adresi
+help-email = /email: Telegram kodlarınızı teslim edemezse diye kodlarınız için bir e-posta adresi
 support = Yardım mı lazım? { $support } adresine yazın.{ $last }
 support-last-order = { " " }Lütfen son siparişinizi belirtin: <code>{ $order }</code>.
 unknown-command = Bu komutu bilmiyorum. /help neler yapabildiğimi gösterir.
@@ -211,6 +211,7 @@ email-subject-notice = { $shop }: { $order } siparişiniz hakkında
 email-subject-confirm = { $shop }: e-posta adresinizi doğrulayın
 email-intro-delivery = { $order } siparişini Telegram'da teslim edemedik, bu yüzden e-postayla gönderiyoruz.
 email-intro-receipt = { $order } siparişiniz ({ $amount }) için teşekkürler. Kodunuz aşağıda; Telegram'da da size gönderildi.
+email-intro-receipt-topup = { $order } siparişiniz ({ $amount }) için teşekkürler. Yüklemenin onayı aşağıda; size Telegram'da da gönderildi.
 email-intro-resend = Destek ekibimizle konuşulduğu gibi { $order } siparişi tekrar burada.
 email-confirm-body = { $shop } için bu adresi doğrulama kodunuz <code>{ $code }</code>. { $minutes } dakika içinde botla sohbete yazın. Bu kodu siz istemediyseniz bu e-postayı yok sayın.
 email-footer = { $shop }, Telegram'da bir mağaza. Sorunuz mu var? { $support } adresine yazın.

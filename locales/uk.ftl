@@ -112,7 +112,7 @@ help =
     /support: зв'язатися з людиною
     /cancel: скасувати поточну дію
     /language: змінити мову
-    /email: адреса пошти для кодів на випадок, якщо Telegram не зможе їх доставити
+help-email = /email: адреса пошти для кодів на випадок, якщо Telegram не зможе їх доставити
 support = Потрібна допомога? Напишіть { $support }.{ $last }
 support-last-order = { " " }Вкажіть ваше останнє замовлення: <code>{ $order }</code>.
 unknown-command = Я не знаю такої команди. /help покаже, що я вмію.
@@ -222,6 +222,7 @@ email-subject-notice = { $shop }: про ваше замовлення { $order 
 email-subject-confirm = { $shop }: підтвердьте адресу пошти
 email-intro-delivery = Ми не змогли доставити замовлення { $order } у Telegram, тому надсилаємо його листом.
 email-intro-receipt = Дякуємо за замовлення { $order } ({ $amount }). Ваш код нижче; його також надіслано вам у Telegram.
+email-intro-receipt-topup = Дякуємо за замовлення { $order } ({ $amount }). Підтвердження поповнення нижче; ми також надіслали його вам у Telegram.
 email-intro-resend = Ось замовлення { $order } ще раз, як домовилися з підтримкою.
 email-confirm-body = Ваш код для підтвердження цієї адреси в { $shop }: <code>{ $code }</code>. Введіть його в чаті з ботом протягом { $minutes } хв. Якщо ви його не запитували, просто проігноруйте цей лист.
 email-footer = { $shop }, магазин у Telegram. Питання? Пишіть { $support }.

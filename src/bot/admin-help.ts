@@ -18,7 +18,7 @@ export const ADMIN_HELP: readonly { section: string; commands: readonly AdminCom
       { command: "retry", usage: "<id> | all", does: "retry one order in review, or every one a retry may fix (asks first)" },
       { command: "refund", usage: "<id> [manual [note]]", does: "refund an order (asks first); manual closes one refunded by hand" },
       { command: "code", usage: "<id> <code> [pin]", does: "enter a code by hand for an order in review (checked, asks first)" },
-      { command: "resend", usage: "<id>", does: "send a delivered order's message again" },
+      { command: "resend", usage: "<id> [email]", does: "send an order's codes again, in Telegram or (with email, asks first) by email; not when its money went back" },
       { command: "export", usage: "[from] [to]", does: "orders as a CSV file, days as YYYY-MM-DD (UTC); never a code" },
       { command: "stats", usage: "", does: "paid orders, revenue, failure rate, payment → delivery time" },
     ],

@@ -42,7 +42,8 @@ export function orderEmail(deps: EmailTextDeps, order: OrderRow, locale: string,
   return emailFromBlocks({
     locale,
     subject: plainText(t(locale, kind === "receipt" ? "email-subject-receipt" : "email-subject-delivery", variables)),
-    blocks: [t(locale, `email-intro-${kind}`, variables), ...blocks],
+    // A top-up's receipt carries the operator's confirmation, not a code.
+    blocks: [t(locale, kind === "receipt" && order.product.kind === "topup" ? "email-intro-receipt-topup" : `email-intro-${kind}`, variables), ...blocks],
     footer: footer(deps, locale),
   });
 }

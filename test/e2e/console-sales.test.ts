@@ -65,6 +65,7 @@ describe("/help and /order", () => {
     const help = await askBot(h, 7100, "/help", /./);
     expect(stripHtml(help.text)).not.toContain("Admin commands");
     expect(stripHtml(help.text)).toContain("/orders");
+    expect(stripHtml(help.text)).not.toContain("/email"); // this shop sends no email (no SMTP_URL)
   });
 
   it("/order with an unknown but well-formed id says it was not found", async () => {

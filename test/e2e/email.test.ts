@@ -29,6 +29,7 @@ import {
   confirmAsAdmin,
   openOrder,
   opsMessage,
+  payButton,
   reloadlyEnv,
   startHarness,
   waitForStatus,
@@ -248,12 +249,34 @@ describe("EMAIL_DELIVERY=always", () => {
     expect(getOrder(harness.shop.db, orderId)).toMatchObject({ status: "delivered", deliveryChannel: "telegram" });
     expect(getOrderEvents(harness.shop.db, orderId).some((e) => e.cause === "email_sent" && (e.detail as { purpose?: string }).purpose === "receipt")).toBe(true);
   });
+
+  it("a top-up's receipt speaks of its confirmation, not of a code", async () => {
+    const harness = await start({ smtp: true, env: { EMAIL_DELIVERY: "always" } });
+    const c = harness.customer(6202);
+    c.say("/start buy_mlbb-86-diamonds");
+    await c.expect("Mobile Legends 86 Diamonds");
+    c.tap("Buy for");
+    await c.expect("Send the player ID");
+    c.say("12345678(2345)");
+    await c.expect("Please check your order");
+    c.tap("Confirm");
+    const checkout = await c.expect(/Order ORD-\w{8}/);
+    const orderId = /ORD-\w{8}/.exec(stripHtml(checkout.text))![0];
+    await harness.stripe.completeCheckout(payButton(checkout).sessionId, { email: "fay@example.com" });
+    await c.expect("sent to 12345678(2345)");
+    const mail = await harness.smtp!.waitFor((m) => m.to.includes("fay@example.com"));
+    expect(mail.text).toContain(`Thank you for order ${orderId} ($1.99). The top-up's confirmation is below`);
+    expect(mail.text).not.toContain("Your code is below");
+    expect(mail.text).toContain("12345678(2345)");
+  });
 });
 
 describe("/email for Stars buyers", () => {
   it("confirms an address with a mailed code (a wrong one is refused) before it ever receives a code", async () => {
     const harness = await start({ smtp: true, env: { PAYMENT_METHODS: "stripe,stars" } });
     const customer = harness.customer(6301);
+    customer.say("/help");
+    await customer.expect("/email: an email address for your codes");
     customer.say("/email");
     await customer.expect("Send me your email address");
     customer.say("not an address");

@@ -11,7 +11,8 @@ export const CUSTOMER_COMMANDS = ["start", "orders", "help", "support", "cancel"
 
 export function supportFeature(deps: BotDeps): Composer<ShopContext> {
   const feature = new Composer<ShopContext>();
-  feature.command("help", (ctx) => ctx.reply(ctx.t("help")));
+  // /email is offered only when the shop sends email (as in the command menu).
+  feature.command("help", (ctx) => ctx.reply(deps.email.mode === "off" ? ctx.t("help") : `${ctx.t("help")}\n${ctx.t("help-email")}`));
   feature.command("support", async (ctx) => {
     const last = lastOrderOf(deps.db, ctx.from!.id);
     const lastLine = last ? ctx.t("support-last-order", { order: last.id }) : "";
