@@ -6,6 +6,7 @@
 // at most one duplicate, with the same Message-ID.
 import type { Db } from "../db/connection.js";
 import type { Sealer } from "../lib/crypto.js";
+import { createWakeTimer } from "../lib/wake-timer.js";
 import type { Logger } from "../logger.js";
 import { claimEmail, dueEmails, giveUpEmail, markEmailSent, nextEmailDueAt, openEmail, requeueInterruptedEmails, rescheduleEmail, type EmailRow } from "./outbox.js";
 import { smtpFailure, type Mailer } from "./transport.js";
@@ -64,22 +65,13 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
   const retryMaxMs = options.retryMaxMs ?? 30 * 60_000;
   const inFlight = new Map<number, Promise<void>>();
   let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let timerDueAt = Infinity;
+  const timer = createWakeTimer(() => tick(), { maxWaitMs: idleMs, unref: true });
 
   function schedule(delay: number): void {
-    if (!running) return;
-    const wait = Math.max(0, Math.min(delay, idleMs));
-    if (timer && timerDueAt <= Date.now() + wait) return;
-    if (timer) clearTimeout(timer);
-    timerDueAt = Date.now() + wait;
-    timer = setTimeout(tick, wait);
-    timer.unref();
+    if (running) timer.schedule(delay);
   }
 
   function tick(): void {
-    timer = undefined;
-    timerDueAt = Infinity;
     if (!running) return;
     try {
       options.reconcile?.();
@@ -181,8 +173,7 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
     },
     async stop() {
       running = false;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      timer.cancel();
       await Promise.allSettled([...inFlight.values()]);
       options.mailer.close();
     },

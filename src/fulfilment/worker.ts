@@ -2,6 +2,7 @@
 // whose `next_attempt_at` has come and runs their step, at most `concurrency` at a time. No database
 // transaction is ever open across a network call: each step reads, calls out, then writes. A step that throws
 // (a bug, the database, a stored code that cannot be read) is retried with backoff, then sent to review.
+import { createWakeTimer } from "../lib/wake-timer.js";
 import { getOrder, findDueOrderIds, nextDueAt, updateOrderFields } from "../orders/repository.js";
 import { sendToReview } from "../orders/review.js";
 import { StaleTransitionError, type OrderRow } from "../orders/state-machine.js";
@@ -55,22 +56,15 @@ export interface Worker {
 export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker {
   const idleMs = options.idleMs ?? 1_000;
   const inFlight = new Map<string, Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
   let running = false;
   let ticking = false;
   let again = false;
   let lastTickAt = 0;
   let ticks = 0;
 
-  let timerDueAt = Infinity;
+  const timer = createWakeTimer(() => tick(), { maxWaitMs: idleMs });
   function schedule(delay: number): void {
-    if (!running) return;
-    const wait = Math.max(0, Math.min(delay, idleMs));
-    // A tick already due as soon or sooner covers this one (wake() may come thousands of times a second).
-    if (timer && timerDueAt <= Date.now() + wait) return;
-    if (timer) clearTimeout(timer);
-    timerDueAt = Date.now() + wait;
-    timer = setTimeout(tick, wait);
+    if (running) timer.schedule(delay);
   }
 
   /** Orders whose unexpected error could not even be written down (the database failed too): not before this time. */
@@ -83,7 +77,6 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
   }
 
   function tick(): void {
-    timer = undefined;
     if (!running) return;
     if (ticking) {
       again = true;
@@ -229,8 +222,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     },
     async stop() {
       running = false;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      timer.cancel();
       await Promise.allSettled([...inFlight.values(), ...jobsRunning.values()]);
     },
     async drain() {
