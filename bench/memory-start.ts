@@ -40,6 +40,11 @@ await postAll(orders, 32, async (order) => void (await bench.stripe.post(paidEve
 while ((delivered.get() as { n: number }).n < N) await sleep(100);
 await sleep(2_000);
 const afterRss = rssMb(pid);
+// Where the resident memory is: anonymous (heaps: V8's and malloc's) against file-backed (the node binary's code
+// and the shared libraries, mapped from disk).
+const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(rollup)?.[1] ?? NaN) / 1024;
+console.log(`RSS ${fmt(afterRss, 1)} MB: anonymous ${fmt(kb("Rss") - kb("Pss_File"), 1)} MB, file-backed ${fmt(kb("Pss_File"), 1)} MB (the node binary and libraries)`);
 if (process.env["BENCH_HEAP_SNAPSHOT"]) {
   process.kill(pid, "SIGUSR2");
   await sleep(8_000);

@@ -853,6 +853,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const key = `${record.money.replace(/_/g, " ")} → ${byId.get(record.orderId)?.status}`;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
     }
+    // Refunded in full or disputed once the code could not be delivered (no hold applies there): it never leaves
+    // after that, by a resend, the customer's return or an email (unless the dispute was won).
+    const contested = events.findIndex((e) => e.to_status === "delivery_failed" && (e.cause === "charge.refunded" || e.cause === "charge.dispute.created"));
+    const won = events.some((e) => e.cause === "charge.dispute.closed" && (JSON.parse(e.detail ?? "{}") as { status?: string }).status === "won");
+    if (contested >= 0 && !won && events.slice(contested + 1).some((e) => e.to_status === "delivered")) {
+      violations.push(`${record.orderId}: ${events[contested]!.cause} while undeliverable, yet delivered after it`);
+    }
     if (!hold || !delivered) continue;
     const startedAt = (JSON.parse(delivered.detail ?? "{}") as { send_started_at?: number }).send_started_at ?? delivered.at;
     if (delivered.cause !== "sent_before_hold" || startedAt > hold.at) {
