@@ -44,6 +44,11 @@ async function refusalIfStarsRefunded(deps: AdminDeps, order: OrderRow): Promise
   };
 }
 
+/** An order in review whose payment was disputed (or refunded in full) since: nothing is bought or sent for it. */
+function contested(orderId: string, why: string): string {
+  return `${orderId} is not fulfilled: ${why}. /disputes shows its dispute; close the order with /refund ${orderId} manual once it is settled.`;
+}
+
 /** A payment the fraud rules held is fulfilled only through a Release (with its confirmation and its log entry). */
 function heldByFraudRules(orderId: string): string {
   return `${orderId} is held by the fraud rules: Release it (/release ${orderId}) if you trust the payment, or Refund it.`;
@@ -61,6 +66,8 @@ export async function retryInReview(deps: AdminDeps, orderId: string, by: { caus
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; only orders in review can be retried.` };
   if (order.riskHeldAt !== null) return { ok: false, message: heldByFraudRules(orderId) };
   if (!order.stripePaymentIntentId && order.paidAt === null) return { ok: false, message: `${orderId} was never paid; nothing to retry.` };
+  const withheld = codesWithheld(deps.pipeline.db, order);
+  if (withheld) return { ok: false, message: contested(orderId, withheld) };
   const refused = await refusalIfStarsRefunded(deps, order);
   if (refused) return refused;
   transition(deps.pipeline, { orderId, from: "needs_review", to: "paid", cause: by.cause, actor: by.actor });
@@ -134,6 +141,8 @@ export function checkEnteredCode(deps: AdminDeps, orderId: string, code: string,
   if (!order) return { ok: false, message: `No order ${orderId}.` };
   if (order.status !== "needs_review") return { ok: false, message: `${orderId} is ${order.status}; codes are entered only for orders in review.` };
   if (order.riskHeldAt !== null) return { ok: false, message: heldByFraudRules(orderId) };
+  const withheld = codesWithheld(deps.pipeline.db, order);
+  if (withheld) return { ok: false, message: contested(orderId, withheld) };
   if (order.product.kind !== "code") return { ok: false, message: `${orderId} is a top-up; there is no code to enter. Retry or refund it.` };
   if (order.quantity !== 1) return { ok: false, message: `${orderId} has ${order.quantity} units; enter codes by hand only for single-unit orders, or retry it.` };
   if (order.product.requiresPin && !pin?.trim()) return { ok: false, message: `${order.product.name} needs a PIN: send the code and the PIN.` };

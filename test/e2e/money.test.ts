@@ -149,6 +149,27 @@ describe("disputes", () => {
   });
 });
 
+describe("a dispute on an order in review", () => {
+  it("stops it: /retry and /code (and so the automatic retry after a balance top-up, which asks the same) buy and send nothing", async () => {
+    h = await startHarness({ shop: fast, simulator: { balance: { amount: 100, currency: "USD" }, balanceErrorAs500: true } });
+    const customer = h.customer(7030);
+    const orderId = await paidOrder(h, 7030, STEAM_20);
+    await waitForStatus(h, orderId, "needs_review");
+    const { dispute } = await h.stripe.openDispute(paymentIntent(orderId), { reason: "fraudulent" });
+    await opsMessage(h, new RegExp(`${orderId}: dispute ${dispute.id}`));
+    h.supplier.balance.amount = 1_000_000;
+    h.customer(ADMIN_ID);
+    h.telegram.sendText(ADMIN_ID, `/retry ${orderId}`);
+    await h.telegram.waitFor(ADMIN_ID, (m) => stripHtml(m.text).includes(`${orderId} is not fulfilled: its payment is disputed`));
+    h.telegram.sendText(ADMIN_ID, `/code ${orderId} STEAM-ABCDE-FGHIJ-KLMNO`);
+    await h.telegram.waitFor(ADMIN_ID, (m) => stripHtml(m.text).includes(`${orderId} is not fulfilled: its payment is disputed`) && m.text.includes("/refund"));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(statusOf(h, orderId)).toBe("needs_review");
+    expect(h.supplier.requests.filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(1);
+    expect(customer.messages().some((m) => m.text.includes("STEAM-ABCDE"))).toBe(false);
+  });
+});
+
 describe("/refund from the ops chat", () => {
   it("an order the supplier still has is held, then refunded when the supplier finishes; its code is kept, not sent", async () => {
     h = await startHarness({ shop: fast, simulator: { behaviours: PENDING } });
