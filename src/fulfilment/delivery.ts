@@ -115,6 +115,13 @@ function failed(deps: PipelineDeps, order: OrderRow, actor: string, error: unkno
   if (refusal === "chat") markCustomerBlocked(deps.db, order.customerId, deps.now());
   // A resend (admin) only reports; the worker moves a `fulfilled` order.
   if (order.status !== "fulfilled") return { sent: false, reason };
+  // Held (refunded, disputed, an admin's refund) while the message waited for its slot and Telegram then refused
+  // it: the hold is settled as for a code that was never sent, not left on an undeliverable order.
+  const current = getOrder(deps.db, order.id);
+  if (current?.status === "fulfilled" && current.holdReason) {
+    resolveHold(deps, current, "code_ready", actor, { error: reason });
+    return { sent: false, reason: `held (${current.holdReason})` };
+  }
   const attempt = order.attempts + 1;
   if (refusal === "passing" && attempt < deps.settings.deliveryMaxAttempts) {
     deps.metrics.deliveries.inc({ outcome: "retry" });

@@ -188,6 +188,23 @@ describe("/refund from the ops chat", () => {
     await customer.expect("has been refunded");
   });
 
+  it("asked while the code's message waits for its slot, and Telegram then refuses it (blocked): refunded, not left undeliverable", async () => {
+    // Pacing on, with a long gap per chat and no burst: the delivery waits for its slot after the checkout's messages.
+    h = await startHarness({ shop: { ...fast, pacing: { privateGapMs: 5_000, privateBurst: 1 } } });
+    const customer = h.customer(7022);
+    const { orderId, sessionId } = await openOrder(h, customer, STEAM_20);
+    h.telegram.blocked.add(customer.id);
+    expect(await h.stripe.completeCheckout(sessionId)).toBe(200);
+    await waitForStatus(h, orderId, "fulfilled");
+    h.customer(ADMIN_ID);
+    h.telegram.sendText(ADMIN_ID, `/refund ${orderId}`);
+    await confirmAsAdmin(h, `Refund order ${orderId}?`);
+    await waitForStatus(h, orderId, "refunded");
+    expect(causes(orderId)).not.toContain("delivery_failed:telegram_refused");
+    expect(causes(orderId)).toContain("refunding:hold_resolved:code_ready");
+    expect(h.stripe.refunds.filter((r) => r.payment_intent === paymentIntent(orderId))).toHaveLength(1);
+  });
+
   it("a refund Stripe refuses for good can be closed as refunded by hand, with a note", async () => {
     h = await startHarness({ shop: fast, simulator: { behaviours: { "steam-20-usd": { outcome: "pending", resolveTo: "failed", webhook: "once" } } } });
     const { orderId, sessionId } = await openOrder(h, h.customer(7021), STEAM_20);
