@@ -4,6 +4,7 @@
 // replayed call waits for nothing.
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, type Context, type Middleware, type Transformer } from "grammy";
+import { sendGuard } from "../lib/send-guard.js";
 import type { Lane, Pacer } from "./pacing.js";
 
 export type ApiClientOptions = ConstructorParameters<typeof Api>[1];
@@ -26,11 +27,12 @@ export const notModifiedIsSuccess: Transformer = async (prev, method, payload, s
 
 /**
  * What every call of a lane goes through: its pacing lane first, auto-retry around it (a retry queues again),
- * and "not modified" taken as success around both.
+ * and "not modified" taken as success around both; beneath them all, the send guard (lib/send-guard.ts).
  */
 export function telegramTransformers(pacer: Pacer | false, lane: Lane): Transformer[] {
   const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 });
-  return pacer ? [pacer.transformer(lane), retry, notModifiedIsSuccess] : [retry, notModifiedIsSuccess];
+  // Installed first, so it runs last: the send guard just before the network, beneath the pacer.
+  return pacer ? [sendGuard, pacer.transformer(lane), retry, notModifiedIsSuccess] : [sendGuard, retry, notModifiedIsSuccess];
 }
 
 /** A Bot API client whose sends wait in `lane`: hand it to the code that sends on that lane's behalf. */

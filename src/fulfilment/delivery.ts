@@ -7,6 +7,7 @@
 import { GrammyError, HttpError, InputFile, type Api } from "grammy";
 import { customerLanguage } from "../customers/notify.js";
 import { markCustomerBlocked } from "../customers/repository.js";
+import { guardedSignal, type CallSignal } from "../lib/send-guard.js";
 import { codesWithheld, resolveHold } from "../orders/hold.js";
 import { getOrder, getOrderState } from "../orders/repository.js";
 import { recordOrderNote, transition, type OrderRow } from "../orders/state-machine.js";
@@ -38,14 +39,14 @@ function reasonOf(error: unknown): string {
 }
 
 /** Sends a planned delivery to a chat; returns the id of its first message. */
-export async function sendDelivery(api: Api, chatId: number, plan: DeliveryPlan): Promise<number> {
+export async function sendDelivery(api: Api, chatId: number, plan: DeliveryPlan, signal?: CallSignal): Promise<number> {
   if (plan.kind === "document") {
-    const sent = await api.sendDocument(chatId, new InputFile(Buffer.from(plan.content, "utf8"), plan.fileName), { caption: plan.caption, parse_mode: "HTML" });
+    const sent = await api.sendDocument(chatId, new InputFile(Buffer.from(plan.content, "utf8"), plan.fileName), { caption: plan.caption, parse_mode: "HTML" }, signal);
     return sent.message_id;
   }
   let first: number | undefined;
   for (const text of plan.texts) {
-    const sent = await api.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    const sent = await api.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } }, signal);
     first ??= sent.message_id;
   }
   return first!;
@@ -74,7 +75,13 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
   let messageId: number;
   const sendStartedAt = deps.now();
   try {
-    messageId = await sendDelivery(deps.api, order.chatId, plan);
+    // A first delivery looks at the hold again just before each message leaves: a refund or a dispute that lands
+    // while it waits for its pacing slot (or an auto-retry's sleep) stops it there.
+    const held = () => (order.status === "fulfilled" ? getOrderState(deps.db, order.id)?.holdReason ?? undefined : undefined);
+    messageId = await sendDelivery(deps.api, order.chatId, plan, guardedSignal(() => {
+      const reason = held();
+      return reason ? `held (${reason})` : undefined;
+    }));
   } catch (error) {
     return failed(deps, order, actor, error);
   }

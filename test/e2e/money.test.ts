@@ -205,6 +205,22 @@ describe("/refund from the ops chat", () => {
     expect(h.stripe.refunds.filter((r) => r.payment_intent === paymentIntent(orderId))).toHaveLength(1);
   });
 
+  it("asked while the code's message waits for its pacing slot: the code never leaves, the order is refunded", async () => {
+    h = await startHarness({ shop: { ...fast, pacing: { privateGapMs: 5_000, privateBurst: 1 } } });
+    const customer = h.customer(7023);
+    const { orderId, sessionId } = await openOrder(h, customer, STEAM_20);
+    expect(await h.stripe.completeCheckout(sessionId)).toBe(200);
+    await waitForStatus(h, orderId, "fulfilled");
+    h.customer(ADMIN_ID);
+    h.telegram.sendText(ADMIN_ID, `/refund ${orderId}`);
+    await confirmAsAdmin(h, `Refund order ${orderId}?`);
+    await waitForStatus(h, orderId, "refunded", 15_000);
+    expect(causes(orderId)).toContain("refunding:hold_resolved:code_ready");
+    expect(causes(orderId).some((c) => c.startsWith("delivered:"))).toBe(false);
+    expect(sentCode(orderId, customer.id)).toBe(false);
+    expect(h.stripe.refunds.filter((r) => r.payment_intent === paymentIntent(orderId))).toHaveLength(1);
+  });
+
   it("a refund Stripe refuses for good can be closed as refunded by hand, with a note", async () => {
     h = await startHarness({ shop: fast, simulator: { behaviours: { "steam-20-usd": { outcome: "pending", resolveTo: "failed", webhook: "once" } } } });
     const { orderId, sessionId } = await openOrder(h, h.customer(7021), STEAM_20);
