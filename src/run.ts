@@ -19,9 +19,23 @@ async function main(): Promise<void> {
     // No token on a development checkout: the offline sandbox, the real shop against local stand-ins.
     const { startSandbox } = await import("./sandbox/sandbox.js");
     const sandbox = await startSandbox({ banner: true });
-    const stop = () => void sandbox.stop().then(() => process.exit(0));
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    let leaving = false;
+    const stop = (signal: string) => {
+      // Ctrl-C reaches the process more than once (the terminal and npm/tsx pass it on): one stop, the rest ignored.
+      if (leaving) return;
+      leaving = true;
+      console.log(`\n${signal}: stopping the sandbox…`);
+      setTimeout(() => process.exit(1), 30_000).unref();
+      void sandbox.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
     return;
   }
   const config = loadConfig(process.env, { production });
@@ -47,8 +61,10 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   }
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  // `on`, not `once`: Ctrl-C reaches the process more than once (the terminal and npm/tsx pass it on), and a second
+  // signal must not meet Node's default handler and kill the process in the middle of its stop.
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
   try {
     await shop.start();
   } catch (error) {

@@ -237,6 +237,35 @@ describe("production entry point", () => {
   });
 });
 
+describe("stopping", () => {
+  it("Ctrl-C twice in the terminal of `npm start` (tsx runs the shop in a child and relays signals) stops it cleanly: lease released, exit 0", async () => {
+    const port = await freePort();
+    // As `npm start` runs it: the tsx command, which runs the shop in a child and relays signals to it; in a process
+    // group of its own, which the test signals as a terminal's Ctrl-C does (every process of the group).
+    const child = spawn(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/main.ts")], {
+      cwd: dir,
+      detached: true,
+      env: { PATH: process.env["PATH"] ?? "", ...env({ HTTP_PORT: String(port), CATALOG_PATH: join(ROOT, "catalog.example.json") }), NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await waitUntil(async () => (await health(port).catch(() => ({ status: 0 }))).status === 200, 20_000, "the shop to be healthy");
+    // Ctrl-C, and again a moment later (an impatient operator; or tsx relaying it because the shop, busy stopping,
+    // did not acknowledge it within 30 ms).
+    process.kill(-child.pid!, "SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    process.kill(-child.pid!, "SIGINT");
+    expect(await exited).toBe(0);
+    expect(output).toContain("shutting down");
+    const db = openDatabase(join(dir, "shop.sqlite"));
+    expect(db.$client.prepare("SELECT count(*) AS n FROM instance_lease").get()).toEqual({ n: 0 });
+    db.$client.close();
+  }, 30_000);
+});
+
 describe("tools", () => {
   it("npm run backup names the database it could not open", async () => {
     const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
