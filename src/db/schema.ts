@@ -516,6 +516,8 @@ export const alertOutbox = sqliteTable(
     orderId: text("order_id"),
     /** One line on this occurrence; a message groups the pending lines of a kind. */
     text: text("text").notNull(),
+    /** What a condition is about (a stock pool, a supplier account): each subject keeps its own pending row. */
+    subject: text("subject"),
     raisedAt: integer("raised_at").notNull(),
     /** Messages with this alert that Telegram refused; from the first, it is sent alone. */
     attempts: integer("attempts").notNull().default(0),

@@ -16,9 +16,11 @@ export interface OutboxRow {
 const statements = perDatabase((db: Db) => {
   const c = db.$client;
   return {
-    insert: c.prepare<[string, string | null, string, number]>("INSERT INTO alert_outbox (kind, order_id, text, raised_at) VALUES (?, ?, ?, ?)"),
-    // A condition (no order) keeps one pending row: its latest reading.
-    updateCondition: c.prepare<[string, string]>("UPDATE alert_outbox SET text = ? WHERE kind = ? AND order_id IS NULL AND sent_at IS NULL AND given_up_at IS NULL"),
+    insert: c.prepare<[string, string | null, string, string | null, number]>("INSERT INTO alert_outbox (kind, order_id, text, subject, raised_at) VALUES (?, ?, ?, ?, ?)"),
+    // A condition (no order) keeps one pending row per subject: its latest reading.
+    updateCondition: c.prepare<[string, string, string | null]>(
+      "UPDATE alert_outbox SET text = ? WHERE kind = ? AND subject IS ? AND order_id IS NULL AND sent_at IS NULL AND given_up_at IS NULL",
+    ),
     samePending: c.prepare<[string, string, string], { id: number }>(
       "SELECT id FROM alert_outbox WHERE kind = ? AND order_id = ? AND text = ? AND sent_at IS NULL AND given_up_at IS NULL LIMIT 1",
     ),
@@ -34,14 +36,15 @@ const statements = perDatabase((db: Db) => {
 export type Recorded = "inserted" | "updated" | "duplicate";
 
 /** Writes an alert; joins the caller's transaction when one is open on this connection. */
-export function recordAlert(db: Db, alert: { kind: string; orderId: string | null; text: string; condition: boolean }, now: number): Recorded {
+export function recordAlert(db: Db, alert: { kind: string; orderId: string | null; text: string; condition: boolean; subject?: string | null }, now: number): Recorded {
   const s = statements(db);
+  const subject = alert.subject ?? null;
   if (alert.condition && alert.orderId === null) {
-    if (s.updateCondition.run(alert.text, alert.kind).changes > 0) return "updated";
+    if (s.updateCondition.run(alert.text, alert.kind, subject).changes > 0) return "updated";
   } else if (alert.orderId !== null && s.samePending.get(alert.kind, alert.orderId, alert.text)) {
     return "duplicate";
   }
-  s.insert.run(alert.kind, alert.orderId, alert.text, now);
+  s.insert.run(alert.kind, alert.orderId, alert.text, subject, now);
   return "inserted";
 }
 

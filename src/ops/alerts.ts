@@ -98,6 +98,8 @@ export interface Alert {
   /** One line on this occurrence; the message groups them. */
   text: string;
   orderId?: string | undefined;
+  /** A condition's subject (a stock pool, a supplier account): each keeps its own line, the latest reading. */
+  subject?: string | undefined;
 }
 
 export interface Alerts {
@@ -415,7 +417,7 @@ export function createAlerter(options: AlerterOptions): Alerter {
     raise(alert) {
       const orderId = alert.orderId ?? null;
       try {
-        const recorded = recordAlert(db, { kind: alert.kind, orderId, text: alert.text, condition: CONDITION_KINDS.has(alert.kind) }, now());
+        const recorded = recordAlert(db, { kind: alert.kind, orderId, text: alert.text, condition: CONDITION_KINDS.has(alert.kind), subject: alert.subject ?? null }, now());
         // A condition that keeps holding, or an alert already waiting, is not news: the log hears of it once.
         if (recorded === "inserted") logger.warn({ kind: alert.kind, order_id: alert.orderId, text: alert.text }, "alert");
         else logger.debug({ kind: alert.kind, order_id: alert.orderId, text: alert.text, recorded }, "alert already waiting");

@@ -200,6 +200,7 @@ export function createMonitors(deps: MonitorDeps): Monitors {
         if (low) {
           deps.alerts.raise({
             kind: "low_balance",
+            subject: `${adapter.name}:${balance.account}:${balance.currency}`,
             text: `${balance.account}: balance ${formatMoney(balance)} is under ${settings.lowBalanceShare * 100} % of a typical day's spend (${formatMoney({ amount: Math.round(spend), currency: balance.currency })})`,
           });
         }
@@ -235,7 +236,7 @@ export function createMonitors(deps: MonitorDeps): Monitors {
     const available = new Map(stockCounts(deps.db, now).map((row) => [row.pool, row.available]));
     const low = [...inUse.keys()].map((pool) => ({ pool, available: available.get(pool) ?? 0 })).filter((row) => row.available < settings.stockLowThreshold);
     for (const row of low) {
-      deps.alerts.raise({ kind: "low_stock", text: `${row.pool}: ${row.available} code(s) left (threshold ${settings.stockLowThreshold}; used by ${inUse.get(row.pool)!.join(", ")})` });
+      deps.alerts.raise({ kind: "low_stock", subject: row.pool, text: `${row.pool}: ${row.available} code(s) left (threshold ${settings.stockLowThreshold}; used by ${inUse.get(row.pool)!.join(", ")})` });
     }
     return low;
   }

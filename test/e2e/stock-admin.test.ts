@@ -73,6 +73,8 @@ describe("stock import from the ops chat", () => {
     await h.shop.monitors.check();
     const alert = stripHtml((await opsMessage(h, "stock is running low")).text);
     expect(alert).toContain("spotify-10-usd: 2 code(s) left (threshold 5; used by spotify-10-usd)");
+    // Every pool under the threshold has its line (each pool is a subject of its own, not one overwriting another).
+    expect(alert).toContain("amazon-us-25: 0 code(s) left");
   });
 
   it("ignores a stranger's file and command: nothing imported, no hint that they exist", async () => {

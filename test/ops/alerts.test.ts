@@ -269,4 +269,17 @@ describe("durable alerts", () => {
     const waiting = db.$client.prepare("SELECT text FROM alert_outbox WHERE sent_at IS NULL").all();
     expect(waiting).toEqual([{ text: "12 of 20 orders failed at the supplier" }]);
   });
+
+  it("a condition about several subjects (two stock pools running low) keeps one line each, with its latest reading", async () => {
+    const ops = chat();
+    const a = alerter({ send: ops.send, gatherMs: 50 });
+    for (const left of [3, 2]) {
+      a.raise({ kind: "low_stock", subject: "amazon-us-25", text: `amazon-us-25: ${left} code(s) left` });
+      a.raise({ kind: "low_stock", subject: "netflix-15-usd", text: `netflix-15-usd: ${left + 1} code(s) left` });
+    }
+    await until(() => ops.sent.length === 1, "the message");
+    expect(ops.sent[0]!.text).toContain("amazon-us-25: 2 code(s) left");
+    expect(ops.sent[0]!.text).toContain("netflix-15-usd: 3 code(s) left");
+    expect(ops.sent[0]!.text).not.toContain("amazon-us-25: 3");
+  });
 });
