@@ -22,7 +22,8 @@ interface StarsDeps {
  * can never both be paid; when Stripe says it is already paid, the order stays as it is.
  */
 export async function switchToStars(deps: StarsDeps & { stripe: Stripe }, order: OrderRow): Promise<OrderRow | undefined> {
-  if (order.paymentMethod === "stars") return order;
+  // Already a Stars order: its invoice again, while it can still be paid (not for an order paid or closed since).
+  if (order.paymentMethod === "stars") return order.status === "awaiting_payment" ? order : undefined;
   if (order.status !== "awaiting_payment") return undefined;
   const stars = starsTotal(order);
   if (stars === undefined) return undefined;

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { orders } from "../../src/db/schema.js";
 import { getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
-import { openOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
+import { openOrder, startHarness, tapAndWait, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -85,5 +85,11 @@ describe("Telegram Stars", () => {
     await waitUntil(() => (h.shop.db.$client.prepare("SELECT count(*) AS n FROM stripe_events WHERE processed_at IS NOT NULL").get() as { n: number }).n >= 1);
     expect(getOrder(h.shop.db, orderId)!.status).toBe("delivered");
     expect(stripHtml(checkout.text)).toContain(orderId);
+    // The old "⭐ Pay" button of the order, tapped after it was paid: told so, and no second invoice.
+    const invoices = h.telegram.calls.filter((x) => x.method === "sendInvoice").length;
+    const stars = checkout.buttons.flat().find((b) => b.text.startsWith("⭐"))!.callback_data!;
+    const answer = await tapAndWait(h, c.id, checkout, stars);
+    expect(answer.text).toBe("This order is already paid or closed.");
+    expect(h.telegram.calls.filter((x) => x.method === "sendInvoice")).toHaveLength(invoices);
   });
 });

@@ -21,7 +21,9 @@ export async function offerStarsInvoice(deps: BotDeps, ctx: ShopContext, orderId
   if (!order || order.customerId !== ctx.from?.id) return answer(ctx, { text: ctx.t("order-not-found", { order: orderId }) });
   const stars = await switchToStars(deps, order);
   if (!stars) {
-    await answer(ctx, { text: ctx.t("order-cannot-cancel", { order: order.id, status: ctx.t(`status-${order.status}`) }), show_alert: true });
+    // A Pay button of an order paid or closed since: no new invoice. Still payable but not switchable (Stripe could
+    // not expire its Checkout Session): try again.
+    await answer(ctx, { text: ctx.t(order.status === "awaiting_payment" ? "error-generic" : "stars-refused-not-payable"), show_alert: true });
     return;
   }
   await answer(ctx);
