@@ -4,7 +4,8 @@ import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Middleware, type NextFunction } from "grammy";
 import type { LanguageCode, UserFromGetMe } from "grammy/types";
-import { upsertCustomer, type CustomerRow } from "../customers/repository.js";
+import { markCustomerBlocked, upsertCustomer, type CustomerRow } from "../customers/repository.js";
+import { isPermanentTelegramRefusal } from "../fulfilment/delivery.js";
 import type { BaseContext, ShopContext } from "./context.js";
 import { sqliteConversationStorage } from "./conversation-storage.js";
 import type { BotDeps } from "./deps.js";
@@ -96,6 +97,13 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   bot.catch(async (error) => {
     const ctx = error.ctx;
+    if (isPermanentTelegramRefusal(error.error) && ctx.chat?.type === "private") {
+      // The customer blocked the bot (or left) while we answered: nothing is wrong with the shop, and nothing can
+      // be said to them. Their orders' codes go by the usual roads (email, or when they come back).
+      (ctx.logger ?? deps.logger).info({ update_id: ctx.update.update_id, customer_id: ctx.from?.id }, "the customer blocked the bot; the answer was not sent");
+      if (ctx.from) markCustomerBlocked(deps.db, ctx.from.id, deps.now());
+      return;
+    }
     (ctx.logger ?? deps.logger).error({ err: error.error, update_id: ctx.update.update_id }, "update failed");
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t?.("error-generic") ?? "Error" });

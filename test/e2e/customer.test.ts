@@ -284,3 +284,18 @@ describe("languages", () => {
     expect((h.shop.db.$client.prepare("SELECT language FROM customers WHERE id = 4302").get() as { language: string }).language).toBe("ru");
   });
 });
+
+describe("a customer who blocked the bot", () => {
+  it("back from the checkout page after blocking it: no error logged, the customer marked blocked, the code kept for when they are back", async () => {
+    const c = h.customer(4190);
+    const { orderId, sessionId } = await openOrder(h, c, STEAM_20);
+    h.telegram.blocked.add(c.id);
+    await h.stripe.completeCheckout(sessionId);
+    c.say(`/start paid_${orderId}`); // Checkout's success_url: the shop's answer is refused (403)
+    await waitUntil(() => h.logs.some((line) => line.includes("the customer blocked the bot; the answer was not sent")), 10_000, "the info line");
+    expect(h.logs.filter((line) => line.includes('"update failed"'))).toEqual([]);
+    const row = h.shop.db.$client.prepare("SELECT blocked_at FROM customers WHERE id = ?").get(c.id) as { blocked_at: number | null };
+    expect(row.blocked_at).not.toBeNull();
+    await waitForStatus(h, orderId, "delivery_failed");
+  });
+});
