@@ -4,7 +4,7 @@
 import { getCustomer } from "../customers/repository.js";
 import type { Db } from "../db/connection.js";
 import { formatMoney } from "../lib/money.js";
-import type { DisputeRow } from "../orders/disputes.js";
+import { disputesOfOrder, type DisputeRow } from "../orders/disputes.js";
 import { getOrder, getOrderEvents, listCustomerOrders } from "../orders/repository.js";
 
 /** Stripe's dispute evidence fields the shop fills, plus the customer communication (uploaded as a file). */
@@ -31,7 +31,9 @@ export function buildDisputeEvidence(db: Db, dispute: DisputeRow, supportContact
   const customer = getCustomer(db, order.customerId);
   const paid = formatMoney({ amount: order.amount, currency: order.currency });
   const face = product.faceValue.currency ? formatMoney(product.faceValue) : String(product.faceValue.amount);
-  const others = listCustomerOrders(db, order.customerId, 50, 0).filter((o) => o.id !== order.id && o.paidAt !== null);
+  // Orders paid before this one (later ones say nothing about the customer at the time of this purchase).
+  const others = listCustomerOrders(db, order.customerId, 50, 0).filter((o) => o.id !== order.id && o.paidAt !== null && o.createdAt < order.createdAt);
+  const disputedBefore = new Set(others.filter((o) => o.disputedAt !== null || disputesOfOrder(db, o.id).length > 0).map((o) => o.id));
   const events = getOrderEvents(db, order.id);
   const accountAgeDays = customer ? Math.floor((order.createdAt - customer.createdAt) / 86_400_000) : null;
   const product_description = [
@@ -53,7 +55,7 @@ export function buildDisputeEvidence(db: Db, dispute: DisputeRow, supportContact
   const uncategorized_text = [
     `Customer: Telegram user ${order.customerId}${customer?.username ? ` (@${customer.username})` : ""}, known to the shop since ${customer ? utc(customer.createdAt) : "this order"}${accountAgeDays !== null ? ` (${accountAgeDays} days before this order)` : ""}.`,
     others.length > 0
-      ? `Earlier paid orders by the same customer: ${others.length} (${others.filter((o) => o.status === "delivered").length} delivered, none disputed before this one): ${others.slice(0, 10).map((o) => `${o.id} ${utc(o.paidAt!)}`).join(", ")}.`
+      ? `Earlier paid orders by the same customer: ${others.length} (${others.filter((o) => o.status === "delivered").length} delivered, ${disputedBefore.size === 0 ? "none of them disputed" : `${disputedBefore.size} disputed`}): ${others.slice(0, 10).map((o) => `${o.id} ${utc(o.paidAt!)}`).join(", ")}.`
       : "No earlier orders by this customer.",
     `Dispute ${dispute.id}: ${dispute.reason}, ${formatMoney({ amount: dispute.amount, currency: dispute.currency })}.`,
     "",
@@ -65,7 +67,6 @@ export function buildDisputeEvidence(db: Db, dispute: DisputeRow, supportContact
     `- ${order.createdAt ? utc(order.createdAt) : ""}: order summary, ${product.name} × ${order.quantity}, total ${paid}, with the payment button.`,
     order.paidAt ? `- ${utc(order.paidAt)}: payment received.` : "",
     `- ${utc(order.deliveredAt)}: the ${product.kind === "code" ? "code" : "top-up confirmation"} for ${product.name}, with the redemption instructions and the support contact ${supportContact}.`,
-    "The customer did not contact support about this order before the dispute.",
   ]
     .filter(Boolean)
     .join("\n");

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDispute } from "../../src/orders/disputes.js";
 import { getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { addBan, findBan, listBans } from "../../src/risk/bans.js";
+import { buildDisputeEvidence } from "../../src/risk/evidence.js";
 import type { FakeCard } from "../../src/sandbox/fake-stripe.js";
 import { stripHtml, type ChatMessage } from "../../src/sandbox/fake-telegram.js";
 import { ADMIN_ID, OPS_CHAT_ID, confirmAsAdmin, openOrder, opsMessage, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
@@ -225,6 +226,26 @@ describe("fraud controls (Radar, shared cards, bans, disputes)", () => {
     const due = new Date(dispute.evidence_details.due_by * 1000).toISOString().slice(0, 16).replace("T", " ");
     expect(text).toMatch(new RegExp(`⚖️ ${orderId} · \\$\\d+\\.\\d\\d · fraudulent\\n   due ${due} UTC \\(in 168 h\\) · needs_response · evidence not sent · ${dispute.id}`));
     expect(list.buttons.flat().map((b) => b.text)).toContain(`📎 Evidence ${orderId}`);
+  });
+
+  it("the evidence counts only orders paid before the disputed one, says how many of them were disputed, and claims nothing unrecorded", async () => {
+    const first = await buy(h, 5450, "steam-10-usd", { fingerprint: "fp-evidence-card" });
+    await waitForStatus(h, first.orderId, "delivered");
+    const second = await buy(h, 5450, "razer-gold-10-usd", { fingerprint: "fp-evidence-card" });
+    await waitForStatus(h, second.orderId, "delivered");
+    const third = await buy(h, 5450, "steam-10-usd", { fingerprint: "fp-evidence-card" });
+    await waitForStatus(h, third.orderId, "delivered");
+    const dispute = async (orderId: string) => (await h.stripe.openDispute(getOrder(h.shop.db, orderId)!.stripePaymentIntentId!, { reason: "fraudulent" })).dispute.id;
+    const firstDispute = await dispute(first.orderId);
+    await waitUntil(() => getDispute(h.shop.db, firstDispute), 5_000, "the first dispute recorded");
+    const secondDispute = await dispute(second.orderId);
+    const row = await waitUntil(() => getDispute(h.shop.db, secondDispute), 5_000, "the second dispute recorded");
+    const built = buildDisputeEvidence(h.shop.db, row, "@support");
+    if (!built.ok) throw new Error(built.reason);
+    expect(built.evidence.uncategorized_text).toContain("Earlier paid orders by the same customer: 1 (1 delivered, 1 disputed)");
+    expect(built.evidence.uncategorized_text).toContain(first.orderId);
+    expect(built.evidence.uncategorized_text).not.toContain(third.orderId);
+    expect(built.evidence.communication).not.toContain("did not contact support");
   });
 
   it("sends the dispute's evidence after a preview and a confirmation; no code, PIN or serial in it; a second time is refused", async () => {
