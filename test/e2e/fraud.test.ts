@@ -206,7 +206,7 @@ describe("fraud controls (Radar, shared cards, bans, disputes)", () => {
     await ask(h, "/ban card fp-stolen-card-0001", "Card fp-stolen-card-0001 is already banned");
     // Unbanned, card and account: the account's payment with it goes through (two accounts on the card, the limit).
     await ask(h, "/unban card fp-stolen-card-0001", "Card fp-stolen-card-0001 unbanned.");
-    await ask(h, "/unban 5301", "Customer 5301 unbanned.");
+    await ask(h, "/unban 05301", "Customer 5301 unbanned."); // leading zeros name the same customer
     const clean = await buy(h, 5301, "steam-10-usd", { fingerprint: "fp-stolen-card-0001" });
     await waitForStatus(h, clean.orderId, "delivered");
   });

@@ -54,7 +54,8 @@ function parseTarget(text: string): { kind: BanKind; value: string; reason: stri
   const match = BAN_TARGET.exec(text.trim());
   if (!match) return undefined;
   const reason = (match[4] ?? "").trim().slice(0, 300);
-  return match[1] ? { kind: "card", value: match[2]!, reason } : { kind: "customer", value: match[3]!, reason };
+  // A customer id as the shop stores it: "0123" is customer 123.
+  return match[1] ? { kind: "card", value: match[2]!, reason } : { kind: "customer", value: String(Number(match[3]!)), reason };
 }
 
 export function adminFraudFeature(deps: AdminFraudDeps): Composer<ShopContext> {
