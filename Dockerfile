@@ -16,11 +16,13 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim AS runtime
-# A heap sized for the shop: V8 otherwise lets it grow lazily under load (docs/BENCHMARKS.md).
+# A heap sized for the shop: V8 otherwise lets it grow lazily under load (docs/BENCHMARKS.md); and two malloc
+# arenas instead of one per thread (glibc's default on 2 cores is 16): 15-17 MB less resident after 10,000 orders.
 # The module compile cache (src/main.ts) is filled below, at build time: even a new container's first start
 # reads its modules compiled.
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=80 --max-semi-space-size=1" \
+    MALLOC_ARENA_MAX=2 \
     NODE_COMPILE_CACHE=/app/.compile-cache \
     DATABASE_PATH=/data/shop.sqlite \
     HTTP_PORT=3000 \

@@ -204,6 +204,8 @@ export async function benchEnvironment(overrides: Record<string, string> = {}, s
   stripe.setWebhookUrl(`${shopUrl}/webhooks/stripe`);
   supplier.setWebhookUrl(`${shopUrl}/webhooks/supplier`);
   const env: NodeJS.ProcessEnv = {
+    // The Dockerfile's malloc setting (MALLOC_ARENA_MAX in the environment overrides it, e.g. 16: glibc's default here).
+    MALLOC_ARENA_MAX: "2",
     ...process.env,
     BOT_TOKEN: BENCH_TOKEN,
     TELEGRAM_API_ROOT: telegram.apiRoot,

@@ -8,6 +8,21 @@ import { ROOT, spawnShop } from "../test/helpers/shop-process.js";
 const N = Number(process.env["BENCH_ORDERS"] ?? 10_000);
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
+/**
+ * Where the resident memory is, from /proc/<pid>/smaps: the node binary's own mappings (its code and data, the
+ * same for any Node program), the malloc heap, libraries, and the rest (anonymous: V8's heap pages, thread arenas).
+ */
+function whereResident(pid: number): string {
+  const regions = new Map<string, number>();
+  for (const block of readFileSync(`/proc/${pid}/smaps`, "utf8").split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)) {
+    const path = block.split("\n")[0]!.split(/\s+/)[5] ?? "";
+    const rss = Number(/\nRss:\s+(\d+) kB/.exec(block)?.[1] ?? 0) / 1024;
+    const region = path === process.execPath ? "node binary" : path === "[heap]" ? "malloc heap" : path.startsWith("/") ? "libraries" : "anonymous";
+    regions.set(region, (regions.get(region) ?? 0) + rss);
+  }
+  return `RSS ${fmt(rssMb(pid), 1)} MB: ${[...regions].sort((x, y) => y[1] - x[1]).map(([name, mb]) => `${name} ${fmt(mb, 1)} MB`).join(", ")}`;
+}
+
 // The same flags as production for every start measured here.
 const bench = await benchEnvironment({ WORKER_CONCURRENCY: "32", TELEGRAM_MAX_PER_SECOND: "1000", TELEGRAM_CHAT_GAP_MS: "0" });
 const orders = seedUnpaidOrders(bench.db, bench.telegram, N);
@@ -35,16 +50,13 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const shop = await bench.start();
 const pid = shop.child.pid!;
 const idleRss = rssMb(pid);
+console.log(`idle: ${whereResident(pid)}`);
 const delivered = bench.db.$client.prepare("SELECT count(*) AS n FROM orders WHERE status = 'delivered'");
 await postAll(orders, 32, async (order) => void (await bench.stripe.post(paidEvent(bench.stripe, order))));
 while ((delivered.get() as { n: number }).n < N) await sleep(100);
 await sleep(2_000);
 const afterRss = rssMb(pid);
-// Where the resident memory is: anonymous (heaps: V8's and malloc's) against file-backed (the node binary's code
-// and the shared libraries, mapped from disk).
-const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(rollup)?.[1] ?? NaN) / 1024;
-console.log(`RSS ${fmt(afterRss, 1)} MB: anonymous ${fmt(kb("Rss") - kb("Pss_File"), 1)} MB, file-backed ${fmt(kb("Pss_File"), 1)} MB (the node binary and libraries)`);
+console.log(`after ${fmt(N)} orders: ${whereResident(pid)}`);
 if (process.env["BENCH_HEAP_SNAPSHOT"]) {
   process.kill(pid, "SIGUSR2");
   await sleep(8_000);
