@@ -3,6 +3,7 @@
 // until every code is sent. Latency: a steady stream, from the stored payment event to the delivery's
 // sendMessage. Baseline: the two HTTP calls an order needs (supplier POST, sendMessage) made by a bare loop
 // at the same concurrency: the network floor on this machine.
+import { readFileSync } from "node:fs";
 import { benchEnvironment, fmt, paidEvent, percentile, postAll, report, seedUnpaidOrders, sleep, type BenchRow } from "./lib.js";
 
 const N = Number(process.env["BENCH_ORDERS"] ?? 2000);
@@ -12,16 +13,32 @@ const STREAM = Math.min(1000, N);
 const bench = await benchEnvironment({ WORKER_CONCURRENCY: String(CONCURRENCY), TELEGRAM_MAX_PER_SECOND: "1000", TELEGRAM_CHAT_GAP_MS: "0" });
 const burst = seedUnpaidOrders(bench.db, bench.telegram, N);
 const stream = seedUnpaidOrders(bench.db, bench.telegram, STREAM, "steam-20-usd", 900_000);
-await bench.start();
+const shop = await bench.start();
+/** CPU seconds used so far by the shop process (user + system, from /proc) and by this one (the fakes and load). */
+const cpu = () => {
+  const fields = readFileSync(`/proc/${shop.child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const usage = process.cpuUsage();
+  return { shop: (Number(fields[11]) + Number(fields[12])) / 100, harness: (usage.user + usage.system) / 1e6 };
+};
 const delivered = bench.db.$client.prepare("SELECT count(*) AS n FROM orders WHERE status = 'delivered'");
 const deliveredCount = () => (delivered.get() as { n: number }).n;
 
 // Throughput: every payment event at once.
 const events = burst.map((order) => paidEvent(bench.stripe, order));
+const cpuBefore = cpu();
 const started = performance.now();
 await postAll(events, 32, async (signed) => void (await bench.stripe.post(signed)));
 while (deliveredCount() < N) await sleep(5);
 const seconds = (performance.now() - started) / 1000;
+const cpuAfter = cpu();
+// Where the CPU went: the shop's own cost per order, and the harness's (fake Stripe, Bot API and supplier, and the
+// load generator, on the other core). The one near 100 % of its core is the limit of this figure.
+const shopBusy = (cpuAfter.shop - cpuBefore.shop) / seconds;
+const harnessBusy = (cpuAfter.harness - cpuBefore.harness) / seconds;
+console.log(
+  `burst: shop ${fmt(((cpuAfter.shop - cpuBefore.shop) * 1000) / N, 2)} ms CPU per order (${fmt(shopBusy * 100)} % of a core), ` +
+    `harness ${fmt(((cpuAfter.harness - cpuBefore.harness) * 1000) / N, 2)} ms per order (${fmt(harnessBusy * 100)} % of a core)`,
+);
 const ordersPerSecond = N / seconds;
 
 // Latency under a steady stream of 100 orders a second.
@@ -65,7 +82,7 @@ const rows: BenchRow[] = [
   {
     benchmark: "pipeline",
     measure: `${N} paid orders, worker concurrency ${CONCURRENCY}`,
-    value: `${fmt(ordersPerSecond)} orders/s`,
+    value: `${fmt(ordersPerSecond)} orders/s (shop ${fmt(((cpuAfter.shop - cpuBefore.shop) * 1000) / N, 1)} ms CPU/order, ${fmt(shopBusy * 100)} % busy; harness ${fmt(harnessBusy * 100)} %)`,
     baseline: `${fmt(bareOrdersPerSecond)} orders/s (bare calls)`,
     ratio: `${fmt(ordersPerSecond / bareOrdersPerSecond, 2)}×`,
     target: "≥ 300 orders/s",
