@@ -380,8 +380,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         telegram.sendText(1, "/broadcast", { replyTo: source });
         const question = await telegram.waitFor(1, (m) => m.version > asked && m.buttons.flat().some((b) => b.callback_data?.startsWith("cf:")), 15_000);
         const confirm = question.buttons.flat().find((b) => b.callback_data?.startsWith("cf:"))!;
+        const confirmed = telegram.version;
         telegram.tap(1, question.message_id, confirm.callback_data!);
-        await telegram.waitFor(1, (m) => m.copiedFrom !== undefined && m.text === BROADCAST_TEXT, 15_000);
+        // A copy sent after the Confirm (the preview before the question is a copy too): the broadcast is sending.
+        await telegram.waitFor(1, (m) => m.version > confirmed && m.copiedFrom !== undefined && m.text === BROADCAST_TEXT, 15_000);
         count("broadcast: SIGKILL while it sends");
         await sleep(random() * 50);
       } catch (error) {

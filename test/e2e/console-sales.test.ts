@@ -141,7 +141,7 @@ describe("/products and /product", () => {
 
   it("lists products with price, the supplier's cost, the margin, stock and on/off", async () => {
     const list = stripHtml((await askBot(h, ADMIN_ID, "/products steam", "Products matching", OPS)).text);
-    expect(list).toMatch(/steam-20-usd Steam Wallet 20 USD\n\s+\$21\.99 · ⭐1695 · cost \$18\.50 · margin 15\.9 % · 🟢 on/);
+    expect(list).toMatch(/steam-20-usd Steam Wallet 20 USD\n\s+\$21\.99 · ⭐ 1,695 · cost \$18\.50 · margin 15\.9 % · 🟢 on/);
     expect(list).toMatch(/steam-10-usd[^\n]*\n[^\n]*cost \$12\.00 · margin -6\.3 % ⚠️/);
   });
 
@@ -183,9 +183,9 @@ describe("/products and /product", () => {
     await tapAndWait(h, ADMIN_ID, productCard, buttonData(productCard, "Stars price"));
     const prompt = await h.telegram.waitFor(OPS_CHAT_ID, (m) => m.text.includes("new Stars price for psn-25-usd"));
     const question = await askBot(h, ADMIN_ID, "2000", "Change the Stars price of psn-25-usd?", { ...OPS, replyTo: prompt.message_id });
-    expect(stripHtml(question.text)).toContain("⭐2115 → ⭐2000");
+    expect(stripHtml(question.text)).toContain("⭐ 2,115 → ⭐ 2,000");
     await confirmAsAdmin(h, "Change the Stars price of psn-25-usd?", OPS_CHAT_ID);
-    await h.telegram.waitFor(OPS_CHAT_ID, (m) => m.message_id === question.message_id && stripHtml(m.text).includes("now costs ⭐2000"));
+    await h.telegram.waitFor(OPS_CHAT_ID, (m) => m.message_id === question.message_id && stripHtml(m.text).includes("now costs ⭐ 2,000"));
     expect(getProduct(h.shop.db, "psn-25-usd")).toMatchObject({ starsPrice: 2000, adminStarsPrice: 2000 });
   });
 

@@ -12,6 +12,9 @@ import type { ShopContext } from "../../context.js";
 import type { ConsoleConfirmations } from "./confirm-router.js";
 import type { ConsoleDeps } from "./deps.js";
 
+/** Stars as the rest of the shop writes them (formatMoney: "⭐ 1,695"). */
+const inStars = (amount: number): string => formatMoney({ amount, currency: "XTR" });
+
 const PAGE = 10;
 const SKU = "([A-Za-z0-9._-]{2,48})";
 const PRICE_PROMPT = /new price for ([A-Za-z0-9._-]{2,48}) /;
@@ -55,7 +58,7 @@ export function productCommands(admin: Composer<ShopContext>, deps: ConsoleDeps,
       ...(pause ? [`⏸ The whole shop is paused${pause.reason ? ` (${escapeHtml(pause.reason)})` : ""}: /resume`] : []),
       ...shown.map((p) => {
         const state = [p.enabled ? "🟢 on" : "⚪️ off", p.inStock ? "" : "out of stock", pauseOf(db, p.sku) && !pause ? "⏸ paused" : ""].filter(Boolean).join(" · ");
-        return `<code>${escapeHtml(p.sku)}</code> ${escapeHtml(p.name)}\n   ${money(p.priceAmount, p.priceCurrency)}${p.starsPrice ? ` · ⭐${p.starsPrice}` : ""} · ${costLine(p, unitCostOf(db, p))} · ${state}`;
+        return `<code>${escapeHtml(p.sku)}</code> ${escapeHtml(p.name)}\n   ${money(p.priceAmount, p.priceCurrency)}${p.starsPrice ? ` · ${inStars(p.starsPrice)}` : ""} · ${costLine(p, unitCostOf(db, p))} · ${state}`;
       }),
     ];
     if (all.length === 0) lines.push("No product matches. Try /products with part of a name, a sku, on, off or out.");
@@ -80,7 +83,7 @@ export function productCommands(admin: Composer<ShopContext>, deps: ConsoleDeps,
     const lines = [
       `<b>${escapeHtml(product.name)}</b> <code>${escapeHtml(product.sku)}</code>`,
       `${escapeHtml(product.category)} · ${product.kind}${product.maxQuantity > 1 ? ` · up to ${product.maxQuantity} per order` : ""}`,
-      `Price: <b>${money(product.priceAmount, product.priceCurrency)}</b>${product.starsPrice ? ` · Stars: ⭐${product.starsPrice}` : " · no Stars price"}`,
+      `Price: <b>${money(product.priceAmount, product.priceCurrency)}</b>${product.starsPrice ? ` · Stars: ${inStars(product.starsPrice)}` : " · no Stars price"}`,
       `Supplier: ${costLine(product, cost)}`,
       `Sources: ${sourcesOf({ sku: product.sku, sources: product.sources }).map((s) => escapeHtml(describeSource(s, product.sku))).join(" → ")}`,
       `For sale: ${product.enabled ? "🟢 on" : "⚪️ off"} · ${product.inStock ? "in stock" : "out of stock at the supplier"}${pause ? ` · ⏸ paused${pause.scope === "*" ? " (whole shop)" : ""}${pause.reason ? `: ${escapeHtml(pause.reason)}` : ""}` : ""}`,
@@ -134,10 +137,10 @@ export function productCommands(admin: Composer<ShopContext>, deps: ConsoleDeps,
     return confirmations.ask(ctx, {
       action: "product_stars",
       data: change,
-      confirmLabel: `✅ Set ⭐${stars}`,
+      confirmLabel: `✅ Set ${inStars(stars)}`,
       text: [
         `⭐ <b>Change the Stars price of ${escapeHtml(product.sku)}?</b>`,
-        `${escapeHtml(product.name)}: ${product.starsPrice ? `⭐${product.starsPrice}` : "none"} → <b>⭐${stars}</b> (${money(product.priceAmount, product.priceCurrency)} by card)`,
+        `${escapeHtml(product.name)}: ${product.starsPrice ? inStars(product.starsPrice) : "none"} → <b>${inStars(stars)}</b> (${money(product.priceAmount, product.priceCurrency)} by card)`,
         "Customers see it at once; orders already open keep their price.",
       ].join("\n"),
     });
@@ -159,7 +162,7 @@ export function productCommands(admin: Composer<ShopContext>, deps: ConsoleDeps,
     const set = setStarsPrice(db, change.sku, change.to, now());
     if (!set.ok) return set;
     deps.pipeline.logger.warn({ sku: change.sku, from: change.from, to: change.to, by: ctx.from.id }, "product Stars price changed by an admin");
-    return { ok: true, message: `${change.sku} now costs ⭐${change.to} in Stars.` };
+    return { ok: true, message: `${change.sku} now costs ${inStars(change.to)} in Stars.` };
   });
 
   admin.command("products", (ctx) => show(ctx, listView(ctx.match.trim(), 0)));
