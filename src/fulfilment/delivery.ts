@@ -46,7 +46,9 @@ export async function sendDelivery(api: Api, chatId: number, plan: DeliveryPlan,
   }
   let first: number | undefined;
   for (const text of plan.texts) {
-    const sent = await api.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } }, signal);
+    // The guard (`signal`) is for the first message only: once a part has left, the rest follows (a delivery is
+    // never cut in the middle; a hold that came meanwhile is recorded as having come too late).
+    const sent = await api.sendMessage(chatId, text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } }, first === undefined ? signal : undefined);
     first ??= sent.message_id;
   }
   return first!;
