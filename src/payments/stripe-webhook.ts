@@ -3,6 +3,7 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/connection.js";
 import type { Logger } from "../logger.js";
+import { HANDLED_TYPES } from "./stripe-events.js";
 
 export interface StripeWebhookDeps {
   db: Db;
@@ -25,6 +26,11 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps): (rawBody: B
   const insert = deps.db.$client.prepare(
     "INSERT INTO stripe_events (id, type, order_id, payment_intent_id, payload, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
   );
+  // A type the shop does not act on (an endpoint may be sent every type) is recorded as processed at once: its id
+  // still answers a duplicate, and the worker is not woken for nothing.
+  const insertIgnored = deps.db.$client.prepare(
+    "INSERT INTO stripe_events (id, type, order_id, payment_intent_id, payload, received_at, processed_at, outcome) VALUES (?, ?, ?, ?, '', ?, ?, 'ignored') ON CONFLICT(id) DO NOTHING",
+  );
   return (rawBody, signature) => {
     let event: Stripe.Event;
     try {
@@ -38,9 +44,11 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps): (rawBody: B
     const object = event.data.object as { client_reference_id?: string | null; metadata?: Record<string, string> | null; payment_intent?: unknown };
     const orderId = object.client_reference_id ?? object.metadata?.order_id ?? null;
     const paymentIntent = typeof object.payment_intent === "string" ? object.payment_intent : ((object.payment_intent as { id?: string } | null)?.id ?? null);
-    const stored = insert.run(event.id, event.type, orderId, paymentIntent, rawBody.toString("utf8"), deps.now()).changes > 0;
+    const now = deps.now();
+    const handled = HANDLED_TYPES.has(event.type);
+    const stored = (handled ? insert.run(event.id, event.type, orderId, paymentIntent, rawBody.toString("utf8"), now) : insertIgnored.run(event.id, event.type, orderId, paymentIntent, now, now)).changes > 0;
     deps.onOutcome?.(stored ? "stored" : "duplicate");
-    if (stored) deps.onStored();
+    if (stored && handled) deps.onStored();
     return { status: 200, body: { received: true, duplicate: !stored } };
   };
 }

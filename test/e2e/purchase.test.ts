@@ -83,6 +83,14 @@ describe("a customer buys a gift card", () => {
     expect(alice.messages().filter((m) => m.from === "bot" && stripHtml(m.text).includes("How to redeem"))).toHaveLength(1);
   });
 
+  it("records an event type the shop does not act on as processed at once, without its body; a second copy is a duplicate", async () => {
+    const signed = h.stripe.signedEvent("payment_intent.created", { id: "pi_unrelated_1", object: "payment_intent", amount: 100, currency: "usd", metadata: {} });
+    expect(await h.stripe.post(signed)).toBe(200);
+    expect(await h.stripe.post(signed)).toBe(200);
+    const rows = h.shop.db.$client.prepare("SELECT type, payload, processed_at IS NOT NULL AS processed, outcome FROM stripe_events WHERE id = ?").all(signed.event.id);
+    expect(rows).toEqual([{ type: "payment_intent.created", payload: "", processed: 1, outcome: "ignored" }]);
+  });
+
   it("answers a forged signature with 400 and changes nothing", async () => {
     const { checkout, orderId } = await buySteam(1003);
     const signed = h.stripe.pay(payButton(checkout).sessionId);
