@@ -407,7 +407,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions, port = 0, 
         };
         const timer = setTimeout(() => {
           cleanup();
-          const seen = (chats.get(chatId) ?? []).map((m) => `[${m.from}] ${stripHtml(m.text)}`).join("\n---\n");
+          const seen = (chats.get(chatId) ?? []).map((m) => `[${m.from}] ${stripHtml(m.text ?? "")}`).join("\n---\n");
           reject(new Error(`no matching bot message in chat ${chatId} within ${timeoutMs} ms; the chat has:\n${seen}`));
         }, timeoutMs);
         const cleanup = () => {

@@ -380,10 +380,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         telegram.sendText(1, "/broadcast", { replyTo: source });
         const question = await telegram.waitFor(1, (m) => m.version > asked && m.buttons.flat().some((b) => b.callback_data?.startsWith("cf:")), 15_000);
         const confirm = question.buttons.flat().find((b) => b.callback_data?.startsWith("cf:"))!;
-        const confirmed = telegram.version;
+        const callsBefore = telegram.calls.length;
         telegram.tap(1, question.message_id, confirm.callback_data!);
-        // A copy sent after the Confirm (the preview before the question is a copy too): the broadcast is sending.
-        await telegram.waitFor(1, (m) => m.version > confirmed && m.copiedFrom !== undefined && m.text === BROADCAST_TEXT, 15_000);
+        // A copy to a customer after the Confirm (the preview before the question is a copy too): it is sending.
+        const deadline = Date.now() + 15_000;
+        while (!telegram.calls.slice(callsBefore).some((call) => call.method === "copyMessage" && Number(call.params["chat_id"]) !== 1)) {
+          if (Date.now() > deadline) throw new Error("no broadcast copy within 15 s of the Confirm");
+          await sleep(20);
+        }
         count("broadcast: SIGKILL while it sends");
         await sleep(random() * 50);
       } catch (error) {

@@ -285,8 +285,10 @@ describe("tools", () => {
 
   it("npm run simulator serves the supplier API on its port", async () => {
     const port = await freePort();
+    // In a process group of its own: npm runs tsx, which runs the simulator in a child; the whole group is stopped.
     const child = spawn("npm", ["run", "--silent", "simulator"], {
       cwd: ROOT,
+      detached: true,
       env: { ...process.env, SIMULATOR_PORT: String(port), SUPPLIER_API_KEY: "cli-key" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -298,7 +300,7 @@ describe("tools", () => {
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ balance: { currency: "USD" } });
     } finally {
-      child.kill("SIGTERM");
+      process.kill(-child.pid!, "SIGTERM");
     }
   });
 });
