@@ -1,7 +1,8 @@
 // The console's pieces that need no bot: every admin command has its /help line; alerts carry their buttons; the
 // CSV export's quoting and ranges; promo codes' parsing and arithmetic (integers only); decimal amounts typed by an
-// admin.
+// admin; the /products page buttons within Telegram's 64 bytes.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { PAGE_DATA, productsPageData } from "../../src/bot/features/console/products.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -143,5 +144,21 @@ describe("amounts typed by an admin", () => {
     expect(parseDecimal("-1", "USD")).toBeUndefined();
     expect(toDecimal({ amount: 5, currency: "USD" })).toBe("0.05");
     expect(toDecimal({ amount: 1500, currency: "JPY" })).toBe("1500");
+  });
+});
+
+describe("/products page buttons", () => {
+  it("carry the filter cut to Telegram's 64 bytes of button data, whatever its alphabet, and the handler reads them back", () => {
+    const cyrillic = "Подарочная карта для игр и подписок на год";
+    for (const filter of [cyrillic, "x".repeat(60), "🎮".repeat(30), "steam"]) {
+      const data = productsPageData(12, filter);
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+      const match = PAGE_DATA.exec(data);
+      expect(match?.[1]).toBe("12");
+      expect(filter.startsWith(match![2]!)).toBe(true);
+    }
+    expect(productsPageData(1, "steam")).toBe("pl:1:steam");
+    // The former cut (40 characters) gave 85 bytes for this filter: Telegram refuses such a button.
+    expect(Buffer.byteLength(`pl:12:${cyrillic.slice(0, 40)}`)).toBeGreaterThan(64);
   });
 });

@@ -12,6 +12,21 @@ import type { ShopContext } from "../../context.js";
 import type { ConsoleConfirmations } from "./confirm-router.js";
 import type { ConsoleDeps } from "./deps.js";
 
+/**
+ * A /products page button's data: the page and the filter, which rides along cut to fit Telegram's 64 bytes (in
+ * UTF-8: 40 Cyrillic letters are 80 bytes) and PAGE_DATA's 40 characters.
+ */
+export function productsPageData(page: number, filter: string): string {
+  const head = `pl:${page}:`;
+  let kept = "";
+  for (const char of filter) {
+    if ([...kept].length >= 40 || Buffer.byteLength(head + kept + char) > 64) break;
+    kept += char;
+  }
+  return head + kept;
+}
+export const PAGE_DATA = /^pl:(\d{1,4}):(.{0,40})$/u;
+
 /** Stars as the rest of the shop writes them (formatMoney: "⭐ 1,695"). */
 const inStars = (amount: number): string => formatMoney({ amount, currency: "XTR" });
 
@@ -68,8 +83,7 @@ export function productCommands(admin: Composer<ShopContext>, deps: ConsoleDeps,
       if (index % 2 === 1) keyboard.row();
     });
     keyboard.row();
-    // The filter rides in the buttons' data (64 bytes): long filters are cut.
-    const data = (n: number) => `pl:${n}:${filter.slice(0, 40)}`;
+    const data = (n: number) => productsPageData(n, filter);
     if (current > 0) keyboard.text("⬅️ Prev", data(current - 1));
     if (pages > 1) keyboard.text(`${current + 1}/${pages}`, data(current));
     if (current < pages - 1) keyboard.text("Next ➡️", data(current + 1));
@@ -166,7 +180,7 @@ export function productCommands(admin: Composer<ShopContext>, deps: ConsoleDeps,
   });
 
   admin.command("products", (ctx) => show(ctx, listView(ctx.match.trim(), 0)));
-  admin.callbackQuery(/^pl:(\d{1,4}):(.{0,40})$/, async (ctx) => {
+  admin.callbackQuery(PAGE_DATA, async (ctx) => {
     await ctx.answerCallbackQuery();
     await show(ctx, listView(ctx.match[2]!, Number(ctx.match[1])));
   });
