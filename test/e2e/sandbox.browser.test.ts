@@ -230,6 +230,12 @@ describe.runIf(run)("the sandbox in a browser", () => {
   it("on a phone-sized window (390 × 844) shows one panel at a time, with tabs, and nothing overflows", async () => {
     // The customer with the long message, on a phone.
     const customer = await page.evaluate("localStorage.getItem('customer')");
+    // An ops chat longer than a phone's screen: the admin's /help, twice.
+    for (let i = 0; i < 2; i++) {
+      await page.locator("#opsInput").fill("/help");
+      await page.locator("#opsInput").press("Enter");
+    }
+    await expect.poll(() => page.getByTestId("ops-chat").evaluate((el) => el.querySelectorAll(".msg").length), { timeout: 10_000 }).toBeGreaterThan(4);
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     try {
       await phone.goto(`${sandbox.url}/?user=${String(customer)}`);
@@ -243,6 +249,12 @@ describe.runIf(run)("the sandbox in a browser", () => {
         expect(box.x + box.width).toBeLessThanOrEqual(390);
         expect((await widths(phone)).page).toBeLessThanOrEqual(390);
         if (tab === "chat") await phone.screenshot({ path: "test-results/sandbox-phone.png" });
+        if (tab === "ops") {
+          // The ops chat (drawn while hidden) opens at its newest message, not its oldest.
+          const atBottom = () => panels.ops.evaluate((el) => el.scrollHeight <= el.clientHeight || el.scrollTop + el.clientHeight >= el.scrollHeight - 30);
+          expect(await panels.ops.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+          await expect.poll(atBottom, { timeout: 5_000 }).toBe(true);
+        }
       }
       // Choosing a customer on the Customers tab opens their chat.
       await phone.locator("#tabs [data-tab=customers]").click();

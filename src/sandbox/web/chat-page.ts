@@ -223,7 +223,11 @@ async function poll() {
 /** A customer the page remembers but the sandbox does not (it restarted): the shop's database keeps their language. */
 async function adopt(id) { await api("customers", { id }); }
 function select(id) { current = id; localStorage.setItem("customer", String(id)); }
-function showTab(tab) { document.body.dataset.tab = tab; }
+function showTab(tab) {
+  document.body.dataset.tab = tab;
+  // A panel drawn while hidden (a phone shows one at a time) opens at its newest message, as a chat app does.
+  requestAnimationFrame(() => { for (const id of ["chat", "ops"]) $(id).scrollTop = $(id).scrollHeight; });
+}
 async function newCustomer() {
   const c = await api("customers", { language: $("lang").value });
   select(c.id);
