@@ -84,6 +84,9 @@ export function adminFeature(deps: AdminFeatureDeps): Composer<ShopContext> {
 
   /** Enter code: checked like a supplier's answer first, then the question with the code to compare with the card. */
   async function askCode(ctx: ShopContext, orderId: string, code: string, pin: string | null): Promise<unknown> {
+    // The admin's message with the code leaves the chat's history (best effort: in a group the bot needs the right
+    // to delete messages); the question below shows it until it is answered, then shows the outcome instead.
+    await ctx.deleteMessage().catch(() => undefined);
     const checked = checkEnteredCode(deps, orderId, code, pin);
     if (!checked.ok) return answer(ctx, checked);
     const { order, item } = checked;
