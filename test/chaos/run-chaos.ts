@@ -378,14 +378,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const source = telegram.sendText(1, BROADCAST_TEXT);
         const asked = telegram.version;
         telegram.sendText(1, "/broadcast", { replyTo: source });
-        const question = await telegram.waitFor(1, (m) => m.version > asked && m.buttons.flat().some((b) => b.callback_data?.startsWith("cf:")), 15_000);
+        // The broadcast's own question: the admin's Release questions arrive in this chat meanwhile, with Confirm too.
+        const question = await telegram.waitFor(1, (m) => m.version > asked && stripHtml(m.text ?? "").includes("Send this message to") && m.buttons.flat().some((b) => b.callback_data?.startsWith("cf:")), 15_000);
         const confirm = question.buttons.flat().find((b) => b.callback_data?.startsWith("cf:"))!;
         const callsBefore = telegram.calls.length;
-        telegram.tap(1, question.message_id, confirm.callback_data!);
+        const tapped = telegram.tap(1, question.message_id, confirm.callback_data!);
         // A copy to a customer after the Confirm (the preview before the question is a copy too): it is sending.
         const deadline = Date.now() + 15_000;
         while (!telegram.calls.slice(callsBefore).some((call) => call.method === "copyMessage" && Number(call.params["chat_id"]) !== 1)) {
-          if (Date.now() > deadline) throw new Error("no broadcast copy within 15 s of the Confirm");
+          if (Date.now() > deadline) {
+            const answer = telegram.callbackAnswers.get(tapped);
+            const last = telegram.messages(1).slice(-3).map((m) => `[${m.from}] ${stripHtml(m.text ?? "").slice(0, 120)}`).join(" | ");
+            throw new Error(`no broadcast copy within 15 s of the Confirm (answer: ${JSON.stringify(answer)}; chat 1: ${last})`);
+          }
           await sleep(20);
         }
         count("broadcast: SIGKILL while it sends");
