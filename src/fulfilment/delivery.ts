@@ -77,13 +77,16 @@ export async function runDeliveryStep(deps: PipelineDeps, order: OrderRow, actor
   let messageId: number;
   const sendStartedAt = deps.now();
   try {
-    // A first delivery looks at the hold again just before each message leaves: a refund or a dispute that lands
-    // while it waits for its pacing slot (or an auto-retry's sleep) stops it there.
-    const held = () => (order.status === "fulfilled" ? getOrderState(deps.db, order.id)?.holdReason ?? undefined : undefined);
-    messageId = await sendDelivery(deps.api, order.chatId, plan, guardedSignal(() => {
-      const reason = held();
-      return reason ? `held (${reason})` : undefined;
-    }));
+    // A first delivery looks at the hold again just before its message leaves: a refund or a dispute that lands
+    // while it waits for its pacing slot (or an auto-retry's sleep) stops it there. A resend has no hold to meet.
+    const guard =
+      order.status === "fulfilled"
+        ? guardedSignal(() => {
+            const held = getOrderState(deps.db, order.id)?.holdReason;
+            return held ? `held (${held})` : undefined;
+          })
+        : undefined;
+    messageId = await sendDelivery(deps.api, order.chatId, plan, guard);
   } catch (error) {
     return failed(deps, order, actor, error);
   }
