@@ -9,7 +9,7 @@ import { startFakeStripe } from "../../src/sandbox/fake-stripe.js";
 import { startFakeTelegram, stripHtml, type FakeTelegram } from "../../src/sandbox/fake-telegram.js";
 import { startSupplierSimulator } from "../../src/supplier/simulator.js";
 import { fakeEnv } from "../helpers/env.js";
-import { OPS_CHAT_ID, RELOADLY_CLIENT_ID, RELOADLY_CLIENT_SECRET, STEAM_20, STEAM_50, STRIPE_SECRET, SUPPLIER_KEY, SUPPLIER_SECRET, TOKEN, reloadlyEnv, openOrder, opsMessage, paidOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
+import { OPS_CHAT_ID, RELOADLY_CLIENT_ID, RELOADLY_CLIENT_SECRET, STEAM_20, STEAM_50, STRIPE_SECRET, SUPPLIER_KEY, SUPPLIER_SECRET, TOKEN, reloadlyEnv, openCheckoutIn, openOrder, opsMessage, paidOrder, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 import { startReloadlySimulator } from "../../src/supplier/reloadly/simulator.js";
 import { freePort, spawnShop, type ShopProcess } from "../helpers/shop-process.js";
 
@@ -79,20 +79,10 @@ describe("durable alerts", () => {
     // A customer buys, then blocks the bot: the delivery fails for good and an alert is raised. The ops chat
     // refuses the bot for now (403), so the alert waits.
     const customer = 5101;
-    telegram.addUser({ id: customer, first_name: "Crash" });
-    let since = telegram.version;
-    telegram.sendText(customer, "/start buy_steam-20-usd");
-    const card = await telegram.waitFor(customer, (m) => m.version > since && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
-    since = telegram.version;
-    telegram.tap(customer, card.message_id, card.buttons.flat().find((b) => b.text.startsWith("🛒"))!.callback_data!);
-    const quantity = await telegram.waitFor(customer, (m) => m.version > since && m.buttons.flat().some((b) => b.callback_data === "q:1"));
-    since = telegram.version;
-    telegram.tap(customer, quantity.message_id, "q:1");
-    const checkout = await telegram.waitFor(customer, (m) => m.version > since && m.buttons.flat().some((b) => b.url));
-    const orderId = /ORD-[0-9A-Z]{8}/.exec(stripHtml(checkout.text))![0];
+    const { orderId, sessionId } = await openCheckoutIn(telegram, customer);
     telegram.blocked.add(customer);
     telegram.blocked.add(OPS_CHAT_ID);
-    await stripe.completeCheckout(checkout.buttons.flat().find((b) => b.url)!.url!.split("/").at(-1)!);
+    await stripe.completeCheckout(sessionId);
     const db = new Database(dbPath, { readonly: true });
     cleanups.push(() => void db.close());
     await waitUntil(() => (db.prepare("SELECT status FROM orders WHERE id = ?").get(orderId) as { status: string } | undefined)?.status === "delivery_failed", 15_000, "delivery_failed");

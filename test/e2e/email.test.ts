@@ -27,6 +27,7 @@ import {
   SUPPLIER_SECRET,
   TOKEN,
   confirmAsAdmin,
+  openCheckoutIn,
   openOrder,
   opsMessage,
   payButton,
@@ -358,19 +359,9 @@ describe("emails across a crash of the shop process", () => {
     const status = (orderId: string) => (db.prepare("SELECT status FROM orders WHERE id = ?").get(orderId) as { status: string } | undefined)?.status;
 
     const customer = 6401;
-    telegram.addUser({ id: customer, first_name: "Crash" });
-    let since = telegram.version;
-    telegram.sendText(customer, "/start buy_steam-20-usd");
-    const card = await telegram.waitFor(customer, (m) => m.version > since && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
-    since = telegram.version;
-    telegram.tap(customer, card.message_id, card.buttons.flat().find((b) => b.text.startsWith("🛒"))!.callback_data!);
-    const quantity = await telegram.waitFor(customer, (m) => m.version > since && m.buttons.flat().some((b) => b.callback_data === "q:1"));
-    since = telegram.version;
-    telegram.tap(customer, quantity.message_id, "q:1");
-    const checkout = await telegram.waitFor(customer, (m) => m.version > since && m.buttons.flat().some((b) => b.url));
-    const orderId = /ORD-[0-9A-Z]{8}/.exec(stripHtml(checkout.text))![0];
+    const { orderId, sessionId } = await openCheckoutIn(telegram, customer);
     telegram.blocked.add(customer);
-    const pay = () => stripe.completeCheckout(checkout.buttons.flat().find((b) => b.url)!.url!.split("/").at(-1)!, { email: "grace@example.com" });
+    const pay = () => stripe.completeCheckout(sessionId, { email: "grace@example.com" });
     /** SIGKILL, then (with the process dead) `meanwhile`, then a new shop process on the same database. */
     const restart = async (meanwhile?: () => void) => {
       await shop.current.kill("SIGKILL");

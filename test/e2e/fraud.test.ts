@@ -8,7 +8,7 @@ import { addBan, findBan, listBans } from "../../src/risk/bans.js";
 import { buildDisputeEvidence } from "../../src/risk/evidence.js";
 import type { FakeCard } from "../../src/sandbox/fake-stripe.js";
 import { stripHtml, type ChatMessage } from "../../src/sandbox/fake-telegram.js";
-import { ADMIN_ID, OPS_CHAT_ID, confirmAsAdmin, openOrder, opsMessage, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
+import { ADMIN_ID, OPS_CHAT_ID, confirmAsAdmin, openOrder, openStarsOrder, opsMessage, startHarness, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 
 const STRANGER = 666;
 const RISKY: Partial<FakeCard> = { risk_level: "elevated", risk_score: 72 };
@@ -432,16 +432,9 @@ describe("fraud controls for Telegram Stars (no card data)", () => {
     h = await startHarness({ env: { PAYMENT_METHODS: "stars", RISK_MAX_ORDERS_PER_DAY: "1" } });
     h.customer(ADMIN_ID);
     const starsOrder = async (sku: string) => {
-      const c = h.customer(5701);
-      const before = h.telegram.version;
-      c.say(`/start buy_${sku}`);
-      await h.telegram.waitFor(c.id, (m) => m.version > before && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
-      c.tap(/^🛒/);
-      const next = await h.telegram.waitFor(c.id, (m) => m.version > before && (Boolean(m.invoice) || m.buttons.flat().some((b) => b.callback_data === "q:1")));
-      if (!next.invoice) c.tap("1 ×");
-      const invoice = await h.telegram.waitFor(c.id, (m) => m.version > before && Boolean(m.invoice));
+      const { c, invoice, orderId } = await openStarsOrder(h, 5701, sku);
       expect((await h.telegram.payInvoice(c.id, invoice.message_id)).ok).toBe(true);
-      return (invoice.invoice as { payload: string }).payload;
+      return orderId;
     };
     const first = await starsOrder("steam-5-usd");
     await waitForStatus(h, first, "delivered");

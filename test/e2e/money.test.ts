@@ -7,7 +7,7 @@ import { orders, products } from "../../src/db/schema.js";
 import { disputesOfOrder } from "../../src/orders/disputes.js";
 import { getDeliveredItems, getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
-import { ADMIN_ID, OPS_CHAT_ID, STEAM_20, confirmAsAdmin, openOrder, opsMessage, paidOrder, startHarness, statusOf, waitForStatus, waitUntil, type Harness, type HarnessOptions } from "../helpers/harness.js";
+import { ADMIN_ID, OPS_CHAT_ID, STEAM_20, confirmAsAdmin, openOrder, openStarsOrder, opsMessage, paidOrder, startHarness, statusOf, waitForStatus, waitUntil, type Harness, type HarnessOptions } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -240,17 +240,7 @@ describe("/refund from the ops chat", () => {
   });
 });
 
-async function starsOrder(customerId: number, sku = "steam-20-usd") {
-  const c = h.customer(customerId);
-  const before = h.telegram.version;
-  c.say(`/start buy_${sku}`);
-  await h.telegram.waitFor(c.id, (m) => m.version > before && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
-  c.tap(/^🛒/);
-  const next = await h.telegram.waitFor(c.id, (m) => m.version > before && (Boolean(m.invoice) || m.buttons.flat().some((b) => b.callback_data === "q:1")));
-  if (!next.invoice) c.tap("1 ×");
-  const invoice = await h.telegram.waitFor(c.id, (m) => m.version > before && Boolean(m.invoice));
-  return { c, invoice, orderId: (invoice.invoice as { payload: string }).payload };
-}
+const starsOrder = (customerId: number, sku = "steam-20-usd") => openStarsOrder(h, customerId, sku);
 
 describe("Telegram Stars payments are durable", () => {
   it("a payment whose update never reached the shop is found in Telegram's ledger and delivered", async () => {

@@ -5,24 +5,14 @@ import { eq } from "drizzle-orm";
 import { orders } from "../../src/db/schema.js";
 import { getOrder, getOrderEvents } from "../../src/orders/repository.js";
 import { stripHtml } from "../../src/sandbox/fake-telegram.js";
-import { openOrder, startHarness, tapAndWait, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
+import { openOrder, openStarsOrder, startHarness, tapAndWait, waitForStatus, waitUntil, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
 
-async function starsOrder(customerId: number, sku: string) {
-  const c = h.customer(customerId);
-  const before = h.telegram.version;
-  c.say(`/start buy_${sku}`);
-  await h.telegram.waitFor(c.id, (m) => m.version > before && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
-  c.tap(/^🛒/);
-  const next = await h.telegram.waitFor(c.id, (m) => m.version > before && (Boolean(m.invoice) || m.buttons.flat().some((b) => b.callback_data === "q:1")));
-  if (!next.invoice) c.tap("1 ×");
-  const invoice = await h.telegram.waitFor(c.id, (m) => m.version > before && Boolean(m.invoice));
-  return { c, invoice, orderId: (invoice.invoice as { payload: string }).payload };
-}
+const starsOrder = (customerId: number, sku: string) => openStarsOrder(h, customerId, sku);
 
 describe("Telegram Stars", () => {
   it("sells a code for Stars: invoice, pre-checkout, payment, delivery", async () => {

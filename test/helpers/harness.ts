@@ -221,6 +221,37 @@ export async function openOrder(h: Harness, customer: Customer, path: ProductPat
   return { orderId: /ORD-\w{8}/.exec(stripHtml(checkout.text))![0], sessionId: payButton(checkout).sessionId };
 }
 
+/** A Stars-only shop: a customer opens a product by its deep link, taps Buy (and 1 when asked); returns the invoice. */
+export async function openStarsOrder(h: Harness, customerId: number, sku: string): Promise<{ c: Customer; invoice: ChatMessage; orderId: string }> {
+  const c = h.customer(customerId);
+  const before = h.telegram.version;
+  c.say(`/start buy_${sku}`);
+  await h.telegram.waitFor(c.id, (m) => m.version > before && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
+  c.tap(/^🛒/);
+  const next = await h.telegram.waitFor(c.id, (m) => m.version > before && (Boolean(m.invoice) || m.buttons.flat().some((b) => b.callback_data === "q:1")));
+  if (!next.invoice) c.tap("1 ×");
+  const invoice = await h.telegram.waitFor(c.id, (m) => m.version > before && Boolean(m.invoice));
+  return { c, invoice, orderId: (invoice.invoice as { payload: string }).payload };
+}
+
+/**
+ * For a shop run as its own process (no harness): a new customer opens Steam 20 by its deep link, takes 1 and gets
+ * the checkout message; returns the order id and the Checkout Session to pay.
+ */
+export async function openCheckoutIn(telegram: FakeTelegram, customerId: number, name = "Crash"): Promise<{ orderId: string; sessionId: string }> {
+  telegram.addUser({ id: customerId, first_name: name });
+  let since = telegram.version;
+  telegram.sendText(customerId, "/start buy_steam-20-usd");
+  const card = await telegram.waitFor(customerId, (m) => m.version > since && m.buttons.flat().some((b) => b.text.startsWith("🛒")));
+  since = telegram.version;
+  telegram.tap(customerId, card.message_id, card.buttons.flat().find((b) => b.text.startsWith("🛒"))!.callback_data!);
+  const quantity = await telegram.waitFor(customerId, (m) => m.version > since && m.buttons.flat().some((b) => b.callback_data === "q:1"));
+  since = telegram.version;
+  telegram.tap(customerId, quantity.message_id, "q:1");
+  const checkout = await telegram.waitFor(customerId, (m) => m.version > since && m.buttons.flat().some((b) => b.url));
+  return { orderId: /ORD-[0-9A-Z]{8}/.exec(stripHtml(checkout.text))![0], sessionId: payButton(checkout).sessionId };
+}
+
 /** Opens and pays an order; returns its id. */
 export async function paidOrder(h: Harness, customerId: number, path: ProductPath, language = "en"): Promise<string> {
   const customer = h.customer(customerId, language);
